@@ -1,0 +1,141 @@
+/*
+ * BGP-4 protocol constants (RFC 4271 §4, RFC 5492, RFC 6793, RFC 2918,
+ * RFC 4760, RFC 7606, RFC 9003).  Shared by the codec, the FSM and the glue.
+ */
+#ifndef ANYCASTLAB_BGP_BGP_H
+#define ANYCASTLAB_BGP_BGP_H
+
+#define BGP_PORT		179
+#define BGP_VERSION		4
+#define BGP_HEADER_LEN		19
+#define BGP_MAX_MSG		4096
+#define BGP_MARKER_LEN		16
+
+/* Minimum lengths per type, header included (RFC 4271 §4, RFC 2918 §3). */
+#define BGP_OPEN_MIN		29
+#define BGP_UPDATE_MIN		23
+#define BGP_NOTIFICATION_MIN	21
+#define BGP_KEEPALIVE_LEN	19
+#define BGP_ROUTE_REFRESH_LEN	23
+
+#define BGP_AS_TRANS		23456	/* RFC 6793 */
+
+enum bgp_msg_type {
+	BGP_MSG_OPEN = 1,
+	BGP_MSG_UPDATE = 2,
+	BGP_MSG_NOTIFICATION = 3,
+	BGP_MSG_KEEPALIVE = 4,
+	BGP_MSG_ROUTE_REFRESH = 5,
+};
+
+/* NOTIFICATION error codes and subcodes (RFC 4271 §4.5, §6; RFC 4486;
+ * RFC 6608). */
+enum bgp_err_code {
+	BGP_ERR_HEADER = 1,
+	BGP_ERR_OPEN = 2,
+	BGP_ERR_UPDATE = 3,
+	BGP_ERR_HOLD = 4,
+	BGP_ERR_FSM = 5,
+	BGP_ERR_CEASE = 6,
+	BGP_ERR_ROUTE_REFRESH = 7,	/* RFC 7313 */
+};
+
+enum bgp_err_header {
+	BGP_ERR_HDR_SYNC = 1,
+	BGP_ERR_HDR_LENGTH = 2,
+	BGP_ERR_HDR_TYPE = 3,
+};
+
+enum bgp_err_open {
+	BGP_ERR_OPEN_UNSPEC = 0,
+	BGP_ERR_OPEN_VERSION = 1,
+	BGP_ERR_OPEN_PEER_AS = 2,
+	BGP_ERR_OPEN_BGPID = 3,
+	BGP_ERR_OPEN_OPTPARAM = 4,
+	BGP_ERR_OPEN_HOLDTIME = 6,
+	BGP_ERR_OPEN_CAPABILITY = 7,	/* RFC 5492 */
+};
+
+enum bgp_err_update {
+	BGP_ERR_UPD_ATTR_LIST = 1,
+	BGP_ERR_UPD_UNKNOWN_WK = 2,
+	BGP_ERR_UPD_MISSING_WK = 3,
+	BGP_ERR_UPD_FLAGS = 4,
+	BGP_ERR_UPD_LENGTH = 5,
+	BGP_ERR_UPD_ORIGIN = 6,
+	BGP_ERR_UPD_NEXTHOP = 8,
+	BGP_ERR_UPD_OPTATTR = 9,
+	BGP_ERR_UPD_NETWORK = 10,
+	BGP_ERR_UPD_ASPATH = 11,
+};
+
+enum bgp_err_fsm {
+	BGP_ERR_FSM_UNSPEC = 0,
+	BGP_ERR_FSM_OPENSENT = 1,
+	BGP_ERR_FSM_OPENCONFIRM = 2,
+	BGP_ERR_FSM_ESTABLISHED = 3,
+};
+
+enum bgp_err_cease {
+	BGP_CEASE_MAX_PREFIX = 1,
+	BGP_CEASE_ADMIN_SHUTDOWN = 2,
+	BGP_CEASE_PEER_DECONFIGURED = 3,
+	BGP_CEASE_ADMIN_RESET = 4,
+	BGP_CEASE_CONN_REJECTED = 5,
+	BGP_CEASE_CONFIG_CHANGE = 6,
+	BGP_CEASE_COLLISION = 7,
+	BGP_CEASE_OUT_OF_RESOURCES = 8,
+};
+
+/* OPEN optional parameter and capability codes (RFC 5492 and registry). */
+#define BGP_OPT_CAPABILITIES	2
+enum bgp_capability {
+	BGP_CAP_MP = 1,			/* RFC 4760 */
+	BGP_CAP_ROUTE_REFRESH = 2,	/* RFC 2918 */
+	BGP_CAP_GRACEFUL_RESTART = 64,	/* RFC 4724 */
+	BGP_CAP_AS4 = 65,		/* RFC 6793 */
+	BGP_CAP_ADD_PATH = 69,		/* RFC 7911 */
+	BGP_CAP_ENHANCED_RR = 70,	/* RFC 7313 */
+	BGP_CAP_FQDN = 73,
+};
+
+#define BGP_AFI_IPV4		1
+#define BGP_SAFI_UNICAST	1
+
+/* Path attribute type codes. */
+enum bgp_attr_type {
+	BGP_ATTR_ORIGIN = 1,
+	BGP_ATTR_AS_PATH = 2,
+	BGP_ATTR_NEXT_HOP = 3,
+	BGP_ATTR_MED = 4,
+	BGP_ATTR_LOCAL_PREF = 5,
+	BGP_ATTR_ATOMIC_AGGREGATE = 6,
+	BGP_ATTR_AGGREGATOR = 7,
+	BGP_ATTR_COMMUNITIES = 8,
+	BGP_ATTR_MP_REACH = 14,
+	BGP_ATTR_MP_UNREACH = 15,
+	BGP_ATTR_AS4_PATH = 17,
+	BGP_ATTR_AS4_AGGREGATOR = 18,
+};
+
+/* Attribute flags (RFC 4271 §4.3). */
+#define BGP_ATTR_F_OPTIONAL	0x80
+#define BGP_ATTR_F_TRANSITIVE	0x40
+#define BGP_ATTR_F_PARTIAL	0x20
+#define BGP_ATTR_F_EXTLEN	0x10
+
+enum bgp_origin {
+	BGP_ORIGIN_IGP = 0,
+	BGP_ORIGIN_EGP = 1,
+	BGP_ORIGIN_INCOMPLETE = 2,
+};
+
+/* AS_PATH segment types (RFC 4271 §4.3, RFC 5065). */
+enum bgp_aspath_seg {
+	BGP_AS_SET = 1,
+	BGP_AS_SEQUENCE = 2,
+	BGP_AS_CONFED_SEQUENCE = 3,
+	BGP_AS_CONFED_SET = 4,
+};
+
+#endif

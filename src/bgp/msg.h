@@ -1,0 +1,161 @@
+/*
+ * BGP-4 message codec (RFC 4271 §4, RFC 5492, RFC 6793, RFC 2918,
+ * RFC 9003, RFC 7606).
+ *
+ * Pure: bytes in, structs out, a NOTIFICATION (struct bgp_error) on error.
+ * No sockets, no clock, no allocation, no logging.  Decoders never read
+ * outside (msg, len); encoders write whole messages, header included, into
+ * a struct buf and leave its sticky error set when the message did not fit.
+ * Encoders and decoders come in pairs: decode(encode(x)) == x.
+ */
+#ifndef ANYCASTLAB_BGP_MSG_H
+#define ANYCASTLAB_BGP_MSG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bgp/attr.h"
+#include "bgp/bgp.h"
+#include "util/buf.h"
+#include "util/ip.h"
+
+/*
+ * Framing.  Looks at the start of a receive buffer holding len bytes.
+ * Returns 0 when fewer than 19 bytes are there, the total length of the
+ * first message (19..4096) once its header is complete and valid (marker,
+ * length bounds, known type, the type's minimum length), or -EBADMSG with
+ * *e set (1/1, 1/2 or 1/3 with the data RFC 4271 §6.1 asks for).  The
+ * caller waits until that many bytes are buffered, then decodes by type.
+ */
+int bgp_msg_frame(const uint8_t *p, size_t len, struct bgp_error *e);
+
+/* Type of a framed message (byte 18). */
+static inline uint8_t bgp_msg_type(const uint8_t *msg)
+{
+	return msg[18];
+}
+
+struct bgp_open {
+	uint8_t version;
+	uint16_t my_as;		/* the 2-octet field: AS_TRANS if as4 > 65535 */
+	uint16_t hold_time;
+	uint32_t bgp_id;	/* host order */
+	uint32_t as4;		/* the speaker's AS: from the AS4 capability,
+				 * else my_as */
+	bool cap_as4;		/* RFC 6793 */
+	bool cap_mp_ipv4;	/* RFC 4760, AFI 1 SAFI 1 */
+	bool cap_route_refresh;	/* RFC 2918 */
+	bool cap_enhanced_rr;	/* RFC 7313 (accepted, never advertised) */
+	bool cap_graceful_restart;	/* RFC 4724 (accepted, never advertised) */
+	bool cap_add_path;	/* RFC 7911 (accepted, never advertised) */
+	uint8_t unknown_caps;	/* capabilities ignored (RFC 5492 §5) */
+};
+
+/*
+ * Encode an OPEN advertising what o says: MP IPv4 unicast, 4-octet AS
+ * (with o->as4), route refresh.  my_as is derived from as4.
+ */
+void bgp_msg_encode_open(struct buf *b, const struct bgp_open *o);
+/*
+ * Decode and syntax-check an OPEN: optional parameter and capability
+ * lengths, AS4 capability length 4.  Semantic checks against our
+ * configuration (version, peer AS, hold time, BGP id) are the FSM's
+ * (bgp_fsm_check_open).  0 or -EBADMSG with *e set.
+ */
+int bgp_msg_decode_open(const uint8_t *msg, size_t len, struct bgp_open *o,
+			struct bgp_error *e);
+
+void bgp_msg_encode_keepalive(struct buf *b);
+int bgp_msg_decode_keepalive(const uint8_t *msg, size_t len,
+			     struct bgp_error *e);
+
+struct bgp_notification {
+	uint8_t code;
+	uint8_t subcode;
+	const uint8_t *data;	/* into the message */
+	uint16_t len;
+	/* RFC 9003 Shutdown Communication (Cease 2 and 4), NUL-terminated,
+	 * empty when absent or when its length byte overruns the message. */
+	char text[256];
+};
+
+void bgp_msg_encode_notification(struct buf *b, const struct bgp_error *n);
+/* Encode Cease/subcode with an RFC 9003 Shutdown Communication. */
+void bgp_msg_encode_shutdown(struct buf *b, uint8_t subcode, const char *text);
+int bgp_msg_decode_notification(const uint8_t *msg, size_t len,
+				struct bgp_notification *n,
+				struct bgp_error *e);
+
+/* ROUTE-REFRESH (RFC 2918): AFI/SAFI. */
+void bgp_msg_encode_route_refresh(struct buf *b, uint16_t afi, uint8_t safi);
+int bgp_msg_decode_route_refresh(const uint8_t *msg, size_t len,
+				 uint16_t *afi, uint8_t *safi,
+				 struct bgp_error *e);
+
+/* How to read an UPDATE from this peer. */
+struct bgp_decode_ctx {
+	bool as4;		/* 4-octet AS negotiated with this peer */
+	bool ebgp;
+	uint32_t peer_as;	/* checked against the first AS (RFC 7606 §7.2) */
+};
+
+struct bgp_update {
+	const uint8_t *withdrawn;	/* validated NLRI encoding */
+	uint16_t withdrawn_len;
+	const uint8_t *nlri;		/* validated NLRI encoding */
+	uint16_t nlri_len;
+	struct bgp_attrs attrs;
+	/* OK (possibly after attribute discards) or WITHDRAW, meaning every
+	 * prefix in nlri must be handled as withdrawn (RFC 7606 §2). */
+	struct bgp_attr_result result;
+	bool end_of_rib;		/* an empty UPDATE (RFC 4724 §2) */
+};
+
+/*
+ * Decode an UPDATE.  scratch (at least BGP_UPDATE_SCRATCH bytes) holds the
+ * widened AS_PATH and re-encoded unknown attributes that u->attrs points
+ * to.  Returns 0 when the session survives (u->result.action is OK,
+ * DISCARD or WITHDRAW), or -EBADMSG with *e set when it must be reset.
+ */
+#define BGP_UPDATE_SCRATCH	(3 * BGP_MAX_MSG)
+int bgp_msg_decode_update(const uint8_t *msg, size_t len,
+			  const struct bgp_decode_ctx *ctx,
+			  struct bgp_update *u, uint8_t *scratch,
+			  size_t scratch_len, struct bgp_error *e);
+
+/* Iterate validated NLRI bytes: true and *out filled while any are left. */
+bool bgp_nlri_next(const uint8_t **p, const uint8_t *end, struct prefix4 *out);
+
+/*
+ * UPDATE writer for export: withdrawals first, then attributes once, then
+ * as many NLRI as fit.  Each add returns 0, or -ENOSPC when that prefix
+ * would push the message past 4096 octets (the message so far stays
+ * valid: finish it and start another).  bgp_upd_end patches the lengths
+ * and returns the message length, or -ENOSPC if the buf overflowed.
+ */
+struct bgp_update_writer {
+	struct buf *b;
+	size_t start;		/* offset of the marker */
+	size_t wlen_off;	/* withdrawn routes length field */
+	size_t alen_off;	/* total path attribute length field */
+	unsigned nwithdrawn;
+	unsigned nnlri;
+	bool attrs_done;
+};
+
+void bgp_upd_begin(struct bgp_update_writer *w, struct buf *b);
+int bgp_upd_withdraw(struct bgp_update_writer *w, const struct prefix4 *p);
+/* Encode attrs for a peer with (as4) or without 4-octet AS support; a
+ * 2-octet peer gets AS_TRANS and AS4_PATH / AS4_AGGREGATOR (RFC 6793 §4.2.2). */
+int bgp_upd_attrs(struct bgp_update_writer *w, const struct bgp_attrs *a,
+		  bool as4);
+int bgp_upd_nlri(struct bgp_update_writer *w, const struct prefix4 *p);
+int bgp_upd_end(struct bgp_update_writer *w);
+
+/* Human names for logs: "OPEN", "Cease", "Administrative Shutdown". */
+const char *bgp_msg_type_name(uint8_t type);
+const char *bgp_err_code_name(uint8_t code);
+const char *bgp_err_subcode_name(uint8_t code, uint8_t subcode);
+
+#endif
