@@ -1,0 +1,42 @@
+/*
+ * Kernel routes for the best paths of the Loc-RIB.  Changes are queued and
+ * sent in batches (one sendmsg for many routes), every request ACKed;
+ * routes carry protocol "bgp" so they are ours to replace and remove.
+ *
+ * The OS seam: fib_netlink.c talks rtnetlink through libmnl in the
+ * router's namespace; tests link tests/fakes/fib_fake.c instead.
+ */
+#ifndef ANYCASTLAB_BGP_FIB_H
+#define ANYCASTLAB_BGP_FIB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/ip.h"
+
+struct fib;
+
+struct fib_stats {
+	uint64_t replaced;	/* routes installed or changed */
+	uint64_t deleted;
+	uint64_t errors;	/* requests the kernel refused */
+	uint64_t batches;	/* sendmsg calls */
+	int last_error;		/* -errno of the last refusal */
+};
+
+/* Open in the caller's network namespace. */
+int fib_open(struct fib **f);
+void fib_close(struct fib *f);
+
+/* Queue a change; it is sent by fib_commit (or when the batch fills). */
+int fib_route_replace(struct fib *f, const struct prefix4 *p, uint32_t nexthop);
+int fib_route_delete(struct fib *f, const struct prefix4 *p);
+/* Send what is queued and wait for every ACK.  Returns 0, or the first
+ * error the kernel reported (the other changes still took effect). */
+int fib_commit(struct fib *f);
+/* Remove every route of ours (protocol bgp) from the main table: at start
+ * (left by a crashed run) and at a clean shutdown. */
+int fib_purge(struct fib *f);
+const struct fib_stats *fib_stats(const struct fib *f);
+
+#endif

@@ -1,0 +1,295 @@
+/*
+ * Kernel routes over rtnetlink with libmnl (see fib.h).
+ *
+ * Requests are packed back to back into one buffer (mnl_nlmsg_batch) and
+ * sent with one sendmsg; rtnetlink handles each in turn and queues one ACK
+ * per request, which we read back before returning, as iproute2's
+ * rtnl_talk does.  NETLINK_CAP_ACK keeps the ACKs short and the receive
+ * buffer is large enough for a full batch of them.
+ */
+#include "bgp/fib.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <libmnl/libmnl.h>
+#include <linux/rtnetlink.h>
+
+#define FIB_BATCH_BYTES	(256 * 1024)
+/* Each request ~ 48 bytes; each capped ACK 36: stay far below rcvbuf. */
+#define FIB_BATCH_MAX	2048
+
+struct fib {
+	struct mnl_socket *nl;
+	unsigned portid;
+	uint32_t seq;
+	uint32_t first_seq;	/* of the batch being filled */
+	unsigned queued;
+	struct mnl_nlmsg_batch *batch;
+	char *buf;
+	char rxbuf[MNL_SOCKET_BUFFER_SIZE * 4];
+	struct fib_stats st;
+};
+
+int fib_open(struct fib **fp)
+{
+	struct fib *f;
+	int one = 1, rcv = 8 * 1024 * 1024, r;
+
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	f->buf = malloc(FIB_BATCH_BYTES);
+	if (!f->buf) {
+		free(f);
+		return -ENOMEM;
+	}
+	f->nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	if (!f->nl) {
+		r = -errno;
+		goto out_free;
+	}
+	if (mnl_socket_bind(f->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		r = -errno;
+		goto out_close;
+	}
+	mnl_socket_setsockopt(f->nl, NETLINK_CAP_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(f->nl, NETLINK_EXT_ACK, &one, sizeof(one));
+	/* SO_RCVBUFFORCE needs CAP_NET_ADMIN, which the router keeps. */
+	if (setsockopt(mnl_socket_get_fd(f->nl), SOL_SOCKET, SO_RCVBUFFORCE,
+		       &rcv, sizeof(rcv)) < 0)
+		setsockopt(mnl_socket_get_fd(f->nl), SOL_SOCKET, SO_RCVBUF,
+			   &rcv, sizeof(rcv));
+	f->portid = mnl_socket_get_portid(f->nl);
+	f->seq = (uint32_t)time(NULL);
+	if (f->seq == 0)
+		f->seq = 1;
+	f->batch = mnl_nlmsg_batch_start(f->buf, FIB_BATCH_BYTES);
+	if (!f->batch) {
+		r = -ENOMEM;
+		goto out_close;
+	}
+	*fp = f;
+	return 0;
+
+out_close:
+	mnl_socket_close(f->nl);
+out_free:
+	free(f->buf);
+	free(f);
+	return r;
+}
+
+void fib_close(struct fib *f)
+{
+	if (!f)
+		return;
+	mnl_nlmsg_batch_stop(f->batch);
+	mnl_socket_close(f->nl);
+	free(f->buf);
+	free(f);
+}
+
+const struct fib_stats *fib_stats(const struct fib *f)
+{
+	return &f->st;
+}
+
+/* Read ACKs until every request of the batch has been answered. */
+static int fib_wait_acks(struct fib *f, uint32_t first, unsigned count)
+{
+	unsigned answered = 0;
+	int ret = 0;
+
+	while (answered < count) {
+		ssize_t n = mnl_socket_recvfrom(f->nl, f->rxbuf, sizeof(f->rxbuf));
+		const struct nlmsghdr *h = (const struct nlmsghdr *)f->rxbuf;
+		int len = (int)n;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			/* ENOBUFS: ACKs were lost; the routes were still
+			 * processed, so report it and move on. */
+			f->st.errors++;
+			f->st.last_error = -errno;
+			return -errno;
+		}
+		for (; mnl_nlmsg_ok(h, len); h = mnl_nlmsg_next(h, &len)) {
+			const struct nlmsgerr *e;
+
+			if (h->nlmsg_type != NLMSG_ERROR ||
+			    h->nlmsg_seq - first >= count)
+				continue;
+			answered++;
+			e = mnl_nlmsg_get_payload(h);
+			/* ENOENT on delete / ESRCH: already gone, fine. */
+			if (e->error && e->error != -ESRCH && e->error != -ENOENT) {
+				f->st.errors++;
+				f->st.last_error = e->error;
+				if (!ret)
+					ret = e->error;
+			}
+		}
+	}
+	return ret;
+}
+
+int fib_commit(struct fib *f)
+{
+	ssize_t n;
+	int r;
+
+	if (!f->queued)
+		return 0;
+	n = mnl_socket_sendto(f->nl, mnl_nlmsg_batch_head(f->batch),
+			      mnl_nlmsg_batch_size(f->batch));
+	r = n < 0 ? -errno : fib_wait_acks(f, f->first_seq, f->queued);
+	f->st.batches++;
+	f->queued = 0;
+	mnl_nlmsg_batch_reset(f->batch);
+	return r;
+}
+
+static struct nlmsghdr *fib_next_msg(struct fib *f, int type, int flags)
+{
+	struct nlmsghdr *h;
+
+	if (f->queued >= FIB_BATCH_MAX)
+		fib_commit(f);
+	h = mnl_nlmsg_put_header(mnl_nlmsg_batch_current(f->batch));
+	h->nlmsg_type = (uint16_t)type;
+	h->nlmsg_flags = (uint16_t)(NLM_F_REQUEST | NLM_F_ACK | flags);
+	if (++f->seq == 0)
+		f->seq = 1;
+	h->nlmsg_seq = f->seq;
+	if (f->queued == 0)
+		f->first_seq = f->seq;
+	return h;
+}
+
+static void fib_queue(struct fib *f)
+{
+	f->queued++;
+	/* false: the next message might not fit; send what we have. */
+	if (!mnl_nlmsg_batch_next(f->batch))
+		fib_commit(f);
+}
+
+static struct rtmsg *fib_rtmsg(struct nlmsghdr *h, const struct prefix4 *p)
+{
+	struct rtmsg *rt = mnl_nlmsg_put_extra_header(h, sizeof(*rt));
+	uint32_t dst = htonl(p->addr);
+
+	rt->rtm_family = AF_INET;
+	rt->rtm_dst_len = p->len;
+	rt->rtm_table = RT_TABLE_MAIN;
+	rt->rtm_protocol = RTPROT_BGP;
+	rt->rtm_scope = RT_SCOPE_UNIVERSE;
+	rt->rtm_type = RTN_UNICAST;
+	mnl_attr_put_u32(h, RTA_DST, dst);
+	return rt;
+}
+
+int fib_route_replace(struct fib *f, const struct prefix4 *p, uint32_t nexthop)
+{
+	struct nlmsghdr *h = fib_next_msg(f, RTM_NEWROUTE,
+					  NLM_F_CREATE | NLM_F_REPLACE);
+
+	fib_rtmsg(h, p);
+	mnl_attr_put_u32(h, RTA_GATEWAY, htonl(nexthop));
+	fib_queue(f);
+	f->st.replaced++;
+	return 0;
+}
+
+int fib_route_delete(struct fib *f, const struct prefix4 *p)
+{
+	struct nlmsghdr *h = fib_next_msg(f, RTM_DELROUTE, 0);
+
+	fib_rtmsg(h, p);
+	fib_queue(f);
+	f->st.deleted++;
+	return 0;
+}
+
+struct fib_purge_ctx {
+	struct prefix4 *v;
+	size_t n, cap;
+};
+
+static int fib_purge_cb(const struct nlmsghdr *h, void *data)
+{
+	struct fib_purge_ctx *c = data;
+	const struct rtmsg *rt = mnl_nlmsg_get_payload(h);
+	const struct nlattr *a;
+	uint32_t dst = 0;
+
+	if (rt->rtm_family != AF_INET || rt->rtm_protocol != RTPROT_BGP ||
+	    rt->rtm_table != RT_TABLE_MAIN)
+		return MNL_CB_OK;
+	mnl_attr_for_each(a, h, sizeof(*rt))
+		if (mnl_attr_get_type(a) == RTA_DST &&
+		    mnl_attr_get_payload_len(a) == 4)
+			dst = ntohl(mnl_attr_get_u32(a));
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 64;
+		struct prefix4 *v = realloc(c->v, cap * sizeof(*v));
+
+		if (!v)
+			return MNL_CB_ERROR;
+		c->v = v;
+		c->cap = cap;
+	}
+	c->v[c->n].addr = dst;
+	c->v[c->n].len = rt->rtm_dst_len;
+	c->n++;
+	return MNL_CB_OK;
+}
+
+int fib_purge(struct fib *f)
+{
+	struct fib_purge_ctx c = { 0 };
+	struct nlmsghdr *h;
+	struct rtmsg *rt;
+	uint32_t seq;
+	ssize_t n;
+	size_t i;
+	int r = 0;
+
+	fib_commit(f);
+	h = mnl_nlmsg_put_header(f->rxbuf);
+	h->nlmsg_type = RTM_GETROUTE;
+	h->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	seq = ++f->seq;
+	h->nlmsg_seq = seq;
+	rt = mnl_nlmsg_put_extra_header(h, sizeof(*rt));
+	rt->rtm_family = AF_INET;
+	if (mnl_socket_sendto(f->nl, h, h->nlmsg_len) < 0)
+		return -errno;
+	for (;;) {
+		n = mnl_socket_recvfrom(f->nl, f->rxbuf, sizeof(f->rxbuf));
+		if (n < 0) {
+			r = -errno;
+			break;
+		}
+		r = mnl_cb_run(f->rxbuf, (size_t)n, seq, f->portid, fib_purge_cb, &c);
+		if (r <= MNL_CB_STOP) {
+			r = r < 0 ? -errno : 0;
+			break;
+		}
+	}
+	for (i = 0; i < c.n; i++)
+		fib_route_delete(f, &c.v[i]);
+	if (r == 0)
+		r = fib_commit(f);
+	else
+		fib_commit(f);
+	free(c.v);
+	return r;
+}
