@@ -20,6 +20,13 @@
 #include <libmnl/libmnl.h>
 #include <linux/rtnetlink.h>
 
+/*
+ * Our routes' metric, as FRR's zebra uses for BGP: the key of a kernel
+ * route includes its metric, so a BGP route for a prefix the router also
+ * has as a connected route (metric 0) can never replace that one.
+ */
+#define FIB_METRIC	20
+
 #define FIB_BATCH_BYTES	(256 * 1024)
 /* Each request ~ 48 bytes; each capped ACK 36: stay far below rcvbuf. */
 #define FIB_BATCH_MAX	2048
@@ -32,7 +39,7 @@ struct fib {
 	unsigned queued;
 	struct mnl_nlmsg_batch *batch;
 	char *buf;
-	char rxbuf[MNL_SOCKET_BUFFER_SIZE * 4];
+	char rxbuf[32768];
 	struct fib_stats st;
 };
 
@@ -193,6 +200,7 @@ static struct rtmsg *fib_rtmsg(struct nlmsghdr *h, const struct prefix4 *p)
 	rt->rtm_scope = RT_SCOPE_UNIVERSE;
 	rt->rtm_type = RTN_UNICAST;
 	mnl_attr_put_u32(h, RTA_DST, dst);
+	mnl_attr_put_u32(h, RTA_PRIORITY, FIB_METRIC);
 	return rt;
 }
 
@@ -228,15 +236,20 @@ static int fib_purge_cb(const struct nlmsghdr *h, void *data)
 	struct fib_purge_ctx *c = data;
 	const struct rtmsg *rt = mnl_nlmsg_get_payload(h);
 	const struct nlattr *a;
-	uint32_t dst = 0;
+	uint32_t dst = 0, metric = 0;
 
 	if (rt->rtm_family != AF_INET || rt->rtm_protocol != RTPROT_BGP ||
 	    rt->rtm_table != RT_TABLE_MAIN)
 		return MNL_CB_OK;
 	mnl_attr_for_each(a, h, sizeof(*rt))
-		if (mnl_attr_get_type(a) == RTA_DST &&
-		    mnl_attr_get_payload_len(a) == 4)
-			dst = ntohl(mnl_attr_get_u32(a));
+		if (mnl_attr_get_payload_len(a) == 4) {
+			if (mnl_attr_get_type(a) == RTA_DST)
+				dst = ntohl(mnl_attr_get_u32(a));
+			else if (mnl_attr_get_type(a) == RTA_PRIORITY)
+				metric = mnl_attr_get_u32(a);
+		}
+	if (metric != FIB_METRIC)
+		return MNL_CB_OK;
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 64;
 		struct prefix4 *v = realloc(c->v, cap * sizeof(*v));
