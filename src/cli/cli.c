@@ -1,14 +1,179 @@
 /*
- * Verb dispatch (placeholder until the verbs land).
+ * The verb table, `--help`, and dispatch.  Every verb has a one-line
+ * summary, a usage block with an example, and a "did you mean" for typos
+ * in its name and its options.
  */
 #include "cli/cli.h"
+#include "util/str.h"
 
-#include <stdio.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include <sys/capability.h>
+
+static const struct cli_verb verbs[] = {
+	{ "up", "build a lab and start its routers",
+	  "up [FILE] [--force] [--no-routers] [--timeout SEC]\n"
+	  "  FILE          topology (default: the world lab, topologies/world.yaml)\n"
+	  "  --force       replace a running lab of the same name\n"
+	  "  --no-routers  namespaces, links and addresses only\n"
+	  "  --timeout SEC how long to wait for BGP to converge (default 30)",
+	  "sudo anycastlab up topologies/world.yaml", cli_up, false },
+	{ "down", "remove a lab and everything it created",
+	  "down [LAB] [--all]\n"
+	  "  LAB     the lab to remove (default: the only running one)\n"
+	  "  --all   remove every lab, including ones left by a crash",
+	  "sudo anycastlab down world", cli_down, false },
+	{ "status", "show labs, nodes, links and their live state",
+	  "status [LAB] [--json]\n"
+	  "  LAB     one lab (default: every running lab)\n"
+	  "  --json  machine-readable output",
+	  "anycastlab status world --json", cli_status, false },
+	{ "check", "validate a topology file and print its plan",
+	  "check [FILE]\n"
+	  "  FILE    topology (default: the world lab); no root needed",
+	  "anycastlab check topologies/world.yaml", cli_check, false },
+	{ "exec", "run a command inside a node's namespace",
+	  "exec NODE [--lab LAB] -- CMD [ARGS...]\n"
+	  "  exits with the command's exit status, like 'ip netns exec'",
+	  "sudo anycastlab exec u-syd -- ip route", cli_exec, false },
+	{ "router", "the BGP speaker of one node (started by up and revive)",
+	  "router --lab LAB --node NODE [--sync FD] [--lab-start]",
+	  "sudo anycastlab router --lab world --node syd", cli_router, true },
+};
+
+#define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
+
+static void cli_help(FILE *f)
+{
+	size_t i;
+
+	fputs("usage: anycastlab VERB [ARGS...]\n\n"
+	      "Build a small Internet of network namespaces where six CDN POPs\n"
+	      "share one anycast address, and watch BGP route every user to the\n"
+	      "nearest one.\n\nverbs:\n", f);
+	for (i = 0; i < NVERBS; i++)
+		if (!verbs[i].hidden)
+			fprintf(f, "  %-10s %s\n", verbs[i].name, verbs[i].summary);
+	fputs("\n'anycastlab VERB --help' shows a verb's options and an example.\n",
+	      f);
+}
+
+void cli_usage(const struct cli_verb *v, FILE *f)
+{
+	fprintf(f, "usage: anycastlab %s\n\n%s.\n\nexample:\n  %s\n", v->usage,
+		v->summary, v->example);
+}
+
+int cli_error(const char *verb, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "anycastlab%s%s: ", verb ? " " : "", verb ? verb : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+int cli_getopt(const struct cli_verb *v, int argc, char **argv,
+	       const char *shortopts, const struct option *longopts, int *rc)
+{
+	const char *names[32];
+	const char *bad, *hint;
+	char spec[64];
+	size_t n = 0;
+	int c, i;
+
+	snprintf(spec, sizeof(spec), ":%s", shortopts);
+	opterr = 0;
+	c = getopt_long(argc, argv, spec, longopts, NULL);
+	if (c != '?' && c != ':') {
+		if (c == 'h') {
+			cli_usage(v, stdout);
+			*rc = 0;
+			return CLI_OPT_EXIT;
+		}
+		return c;
+	}
+	bad = argv[optind - 1];
+	if (c == ':') {
+		cli_error(v->name, "option '%s' needs a value", bad);
+		*rc = 2;
+		return CLI_OPT_EXIT;
+	}
+	for (i = 0; longopts && longopts[i].name && n < 32; i++)
+		names[n++] = longopts[i].name;
+	hint = NULL;
+	if (!strncmp(bad, "--", 2)) {
+		char word[64];
+
+		snprintf(word, sizeof(word), "%s", bad + 2);
+		word[strcspn(word, "=")] = '\0';
+		hint = str_suggest(word, names, n);
+	}
+	if (hint)
+		cli_error(v->name, "unknown option '%s' (did you mean '--%s'?)",
+			  bad, hint);
+	else
+		cli_error(v->name, "unknown option '%s'; see 'anycastlab %s --help'",
+			  bad, v->name);
+	*rc = 2;
+	return CLI_OPT_EXIT;
+}
+
+bool cli_privileged(const char *verb)
+{
+	cap_flag_value_t admin = CAP_CLEAR, net = CAP_CLEAR;
+	cap_t caps = cap_get_proc();
+
+	if (caps) {
+		cap_get_flag(caps, CAP_SYS_ADMIN, CAP_EFFECTIVE, &admin);
+		cap_get_flag(caps, CAP_NET_ADMIN, CAP_EFFECTIVE, &net);
+		cap_free(caps);
+	}
+	if (admin == CAP_SET && net == CAP_SET)
+		return true;
+	cli_error(verb, "needs root (CAP_SYS_ADMIN and CAP_NET_ADMIN, to manage "
+		  "network namespaces); try 'sudo anycastlab %s'", verb);
+	return false;
+}
 
 int cli_main(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("anycastlab: no verbs yet\n", stderr);
-	return 1;
+	const char *names[NVERBS], *hint;
+	size_t i, n = 0;
+
+	if (argc < 2) {
+		cli_help(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		cli_help(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("anycastlab %s\n", ANYCASTLAB_VERSION);
+		return 0;
+	}
+	for (i = 0; i < NVERBS; i++) {
+		if (!strcmp(argv[1], verbs[i].name))
+			return verbs[i].run(&verbs[i], argc - 1, argv + 1);
+		if (!verbs[i].hidden)
+			names[n++] = verbs[i].name;
+	}
+	hint = str_suggest(argv[1], names, n);
+	if (argv[1][0] == '-')
+		cli_error(NULL, "unknown option '%s'; see 'anycastlab --help'",
+			  argv[1]);
+	else if (hint)
+		cli_error(NULL, "unknown verb '%s' (did you mean '%s'?)", argv[1],
+			  hint);
+	else
+		cli_error(NULL, "unknown verb '%s'; see 'anycastlab --help'",
+			  argv[1]);
+	return 2;
 }

@@ -1,9 +1,63 @@
 /*
- * Command-line front end: verb table, argument parsing, help.
+ * Command-line front end: the verb table, argument parsing and help, and
+ * the helpers every verb shares (lab and node lookup, privilege check).
  */
 #ifndef ANYCASTLAB_CLI_CLI_H
 #define ANYCASTLAB_CLI_CLI_H
 
+#include <getopt.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "topo/topo.h"
+
 int cli_main(int argc, char **argv);
+
+struct cli_verb {
+	const char *name;
+	const char *summary;	/* one line for `anycastlab --help` */
+	const char *usage;	/* synopsis and options */
+	const char *example;	/* one example command line */
+	int (*run)(const struct cli_verb *v, int argc, char **argv);
+	bool hidden;		/* internal verbs (router) */
+};
+
+/*
+ * getopt_long over argv for verb v, with "did you mean" for unknown
+ * options and --help handled.  Returns the option, -1 at the end, or
+ * CLI_OPT_EXIT with *rc set (help printed: 0; bad option: 2).
+ */
+#define CLI_OPT_EXIT	(-2)
+int cli_getopt(const struct cli_verb *v, int argc, char **argv,
+	       const char *shortopts, const struct option *longopts, int *rc);
+void cli_usage(const struct cli_verb *v, FILE *f);
+
+/* One clear line and false when we lack CAP_SYS_ADMIN / CAP_NET_ADMIN. */
+bool cli_privileged(const char *verb);
+/* Print "anycastlab VERB: <msg>" to stderr; returns 1 (the exit code). */
+int cli_error(const char *verb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* The lab a verb acts on: lab if given, else the only running one. */
+int cli_pick_lab(const char *verb, const char *lab, char *buf, size_t n);
+/* Load a running lab's saved topology, or explain why not (returns 1). */
+int cli_load_lab(const char *verb, const char *lab, struct topo *t);
+/* Index of node name in t, or -1 after printing an error with the
+ * closest name. */
+long cli_find_node(const char *verb, const struct topo *t, const char *name);
+/* The default topology file (world.yaml next to the binary, or installed). */
+const char *cli_default_topology(void);
+
+/* JSON string with escapes. */
+void cli_json_str(FILE *f, const char *s);
+
+/* Verbs. */
+int cli_check(const struct cli_verb *v, int argc, char **argv);
+int cli_up(const struct cli_verb *v, int argc, char **argv);
+int cli_down(const struct cli_verb *v, int argc, char **argv);
+int cli_status(const struct cli_verb *v, int argc, char **argv);
+int cli_exec(const struct cli_verb *v, int argc, char **argv);
+int cli_router(const struct cli_verb *v, int argc, char **argv);
 
 #endif

@@ -92,14 +92,12 @@ static void link_name_end(struct rtnl_link *l, const struct veth_end *e)
 	rtnl_link_set_ns_fd(l, e->nsfd);
 	if (e->ifindex > 0)
 		rtnl_link_set_ifindex(l, e->ifindex);
-	rtnl_link_set_flags(l, IFF_UP);
 }
 
-int link_veth_add(struct nl_sock *sk, const struct veth_end *a,
-		  const struct veth_end *b)
+int link_veth_add(const struct veth_end *a, const struct veth_end *b)
 {
 	struct rtnl_link *l, *peer;
-	int r;
+	int r, ifindex;
 
 	l = rtnl_link_veth_alloc();
 	if (!l)
@@ -107,10 +105,16 @@ int link_veth_add(struct nl_sock *sk, const struct veth_end *a,
 	peer = rtnl_link_veth_get_peer(l);
 	link_name_end(l, a);
 	link_name_end(peer, b);
-	r = rtsock_errno(rtnl_link_add(sk, l, NLM_F_CREATE | NLM_F_EXCL));
+	rtnl_link_set_flags(l, IFF_UP);
+	r = rtsock_errno(rtnl_link_add(a->sk, l, NLM_F_CREATE | NLM_F_EXCL));
 	rtnl_link_put(peer);
 	rtnl_link_veth_release(l);
-	return r;
+	if (r < 0)
+		return r;
+	ifindex = b->ifindex > 0 ? b->ifindex : link_index(b->sk, b->name);
+	if (ifindex < 0)
+		return ifindex;
+	return link_set_up(b->sk, ifindex, true);
 }
 
 int link_set_up(struct nl_sock *sk, int ifindex, bool up)

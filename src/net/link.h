@@ -21,17 +21,19 @@ int rtsock_errno(int nlerr);
 
 /*
  * One veth pair, each end created directly in its own namespace
- * (IFLA_NET_NS_FD), with the given names and interface indexes, already
- * up.  Nothing is ever created in the caller's namespace.  sk may belong
- * to any namespace.
+ * (IFLA_NET_NS_FD), with the given names and interface indexes, and set
+ * up.  Nothing is ever created in the caller's namespace.  The request
+ * goes over a's socket; b's brings b up (the kernel cannot open the
+ * second end inside the creating request: its partner is not registered
+ * yet, ENOTCONN).
  */
 struct veth_end {
+	struct nl_sock *sk;	/* rtnetlink socket in the end's namespace */
 	int nsfd;
 	const char *name;
 	int ifindex;		/* 0: let the kernel choose */
 };
-int link_veth_add(struct nl_sock *sk, const struct veth_end *a,
-		  const struct veth_end *b);
+int link_veth_add(const struct veth_end *a, const struct veth_end *b);
 int link_set_up(struct nl_sock *sk, int ifindex, bool up);
 /* ifindex of name, or -errno. */
 int link_index(struct nl_sock *sk, const char *name);

@@ -10,13 +10,14 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *log_ident = "anycastlab";
+static char log_ident[32] = "anycastlab";
 static int log_fd = 2;
 static enum log_level log_level = LOG_LVL_INFO;
 
 void log_open(const char *ident, int fd, enum log_level level)
 {
-	log_ident = ident;
+	/* Copied: callers pass names whose storage they free later. */
+	snprintf(log_ident, sizeof(log_ident), "%s", ident);
 	log_fd = fd;
 	log_level = level;
 }

@@ -1,0 +1,106 @@
+/*
+ * A BGP speaker: its peers' sessions over TCP (peer.c), the RIB, export of
+ * best paths to peers and to the kernel (export.c).  It runs on an event
+ * loop and knows nothing of namespaces, labs or the control socket; the
+ * router daemon wires it up.
+ *
+ * Policy (the lab's, explicit, RFC 8212): import every IPv4 unicast route
+ * whose AS_PATH does not hold our AS; export every best path to every
+ * established peer except the one it came from and peers whose AS is
+ * already on its path; originate what bgp_speaker_originate() is given.
+ */
+#ifndef ANYCASTLAB_BGP_SPEAKER_H
+#define ANYCASTLAB_BGP_SPEAKER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bgp/fsm.h"
+#include "bgp/rib.h"
+#include "util/buf.h"
+#include "util/ip.h"
+
+struct ev_loop;
+struct fib;
+struct bgp_speaker;
+
+struct bgp_speaker_config {
+	uint32_t local_as;
+	uint32_t router_id;		/* host order */
+	uint16_t hold_time;		/* seconds, 0 or >= 3 */
+	uint32_t connect_retry_ms;
+	uint32_t idle_hold_ms;
+	/* Log sink: one line, no newline.  NULL: silent. */
+	void (*log)(void *ctx, int level, const char *line);
+	void *log_ctx;
+};
+
+struct bgp_peer_config {
+	char name[16];			/* neighbour; also its interface name */
+	uint32_t local_addr;		/* host order */
+	uint32_t peer_addr;
+	uint32_t peer_as;
+	bool passive;			/* never initiate a connection */
+	/*
+	 * Wait for the peer to connect first, and connect ourselves only
+	 * after connect-retry.  Used on one side of every link when a whole
+	 * lab starts at once, so both sides do not connect at the same time
+	 * and collide (RFC 4271 §6.8 resolves that, at the cost of a retry).
+	 */
+	bool wait_first;
+};
+
+int bgp_speaker_new(struct ev_loop *ev, const struct bgp_speaker_config *c,
+		    struct fib *fib, struct bgp_speaker **out);
+/* Send Cease to every established peer, flush, purge our kernel routes
+ * when purge is set, and free everything. */
+void bgp_speaker_free(struct bgp_speaker *sp, bool purge);
+
+int bgp_speaker_add_peer(struct bgp_speaker *sp, const struct bgp_peer_config *pc);
+/* Listen on addr:179 (0: every address); the fd is the speaker's. */
+int bgp_speaker_listen(struct bgp_speaker *sp, uint32_t addr);
+/* Start every peer's FSM. */
+void bgp_speaker_start(struct bgp_speaker *sp);
+
+/* Originate p with ORIGIN IGP and an empty AS_PATH; announced at once. */
+int bgp_speaker_originate(struct bgp_speaker *sp, const struct prefix4 *p);
+int bgp_speaker_unoriginate(struct bgp_speaker *sp, const struct prefix4 *p);
+bool bgp_speaker_originates(const struct bgp_speaker *sp,
+			    const struct prefix4 *p);
+
+/* The kernel says the interface called ifname went up or down (carrier
+ * included): a peer on it goes down at once, and restarts when it is up. */
+void bgp_speaker_link_event(struct bgp_speaker *sp, const char *ifname,
+			    bool up);
+
+/* Introspection for the control socket. */
+struct bgp_peer_info {
+	const char *name;
+	uint32_t peer_addr, local_addr;
+	uint32_t peer_as;
+	uint32_t peer_id;		/* 0 until an OPEN was received */
+	enum bgp_state state;
+	uint64_t since_ms;		/* in this state since (monotonic) */
+	uint16_t hold_time;		/* negotiated, when Established */
+	bool link_up;
+	bool as4;
+	size_t prefixes_rx;		/* in its Adj-RIB-In */
+	size_t prefixes_rx_ineligible;
+	size_t prefixes_tx;		/* advertised to it now */
+	uint64_t updates_rx, updates_tx;
+	uint32_t established_count;
+	char last_error[128];		/* how the last session ended */
+	unsigned rib_idx;
+};
+
+size_t bgp_speaker_npeers(const struct bgp_speaker *sp);
+void bgp_speaker_peer_info(const struct bgp_speaker *sp, size_t i,
+			   struct bgp_peer_info *out);
+/* Peer name for a RIB peer index ("local" for RIB_PEER_LOCAL). */
+const char *bgp_speaker_peer_name(const struct bgp_speaker *sp, unsigned idx);
+struct rib *bgp_speaker_rib(struct bgp_speaker *sp);
+const struct fib_stats *bgp_speaker_fib_stats(const struct bgp_speaker *sp);
+uint32_t bgp_speaker_local_as(const struct bgp_speaker *sp);
+
+#endif

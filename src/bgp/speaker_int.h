@@ -1,0 +1,110 @@
+/*
+ * Internals shared by speaker.c (listener, origination, introspection),
+ * peer.c (sessions: sockets, FSM, timers, message I/O) and export.c (best
+ * paths out to peers and the kernel).  Not for use outside bgp/.
+ */
+#ifndef ANYCASTLAB_BGP_SPEAKER_INT_H
+#define ANYCASTLAB_BGP_SPEAKER_INT_H
+
+#include "bgp/aspath.h"
+#include "bgp/fsm.h"
+#include "bgp/msg.h"
+#include "bgp/rib.h"
+#include "bgp/speaker.h"
+#include "ev/ev.h"
+#include "util/dbuf.h"
+
+#define BGP_RX_BUF	(32 * 1024)
+#define BGP_MAX_ORIG	16
+
+struct bgp_peer;
+
+/* One TCP connection and the FSM that follows it (RFC 4271 §8). */
+struct bgp_conn {
+	struct bgp_peer *peer;
+	bool in_use;
+	int fd;			/* -1: none */
+	bool connecting;	/* our connect() is in progress */
+	bool connect_failed;	/* feed TcpConnectionFails once applied */
+	uint32_t events;	/* what epoll watches now */
+	struct bgp_fsm fsm;
+	struct ev_timer timer[BGP_TIMER_COUNT];
+	uint8_t *rx;		/* BGP_RX_BUF bytes while connected */
+	size_t rxlen;
+	struct dbuf tx;
+};
+
+/* One announcement queued for a peer by the export pass. */
+struct bgp_out {
+	struct bgp_attrset *set;	/* referenced; NULL: withdraw */
+	struct prefix4 prefix;
+};
+
+struct bgp_peer {
+	struct bgp_speaker *sp;
+	struct bgp_peer_config cfg;
+	unsigned idx;		/* RIB peer index */
+	/*
+	 * conn[0] is the session; conn[1] holds an inbound connection that
+	 * arrived while conn[0] was past Active, until collision resolution
+	 * (§6.8) keeps one of them, which then is conn[0].
+	 */
+	struct bgp_conn *conn[2];
+	bool link_up;
+	bool full_export;	/* send it the whole Loc-RIB next pass */
+	uint64_t since_ms;	/* conn[0] entered its state */
+	enum bgp_state shown_state;
+	uint64_t updates_rx, updates_tx;
+	size_t prefixes_tx;
+	uint32_t established_count;
+	char last_error[128];
+	unsigned quiet_failures;	/* repeated connect failures not logged */
+	struct bgp_out *out;
+	size_t nout, capout;
+};
+
+struct bgp_speaker {
+	struct ev_loop *ev;
+	struct bgp_speaker_config cfg;
+	struct fib *fib;
+	struct rib *rib;
+	struct bgp_peer *peers[RIB_PEER_MAX];
+	size_t npeers;
+	struct bgp_peer *by_idx[RIB_PEER_MAX + 1];
+	int listen_fd;
+	bool started;
+	struct ev_defer export_defer;
+	struct prefix4 orig[BGP_MAX_ORIG];
+	size_t norig;
+	struct bgp_update upd;		/* the UPDATE being processed */
+	uint8_t scratch[BGP_UPDATE_SCRATCH];
+	uint8_t aspath_tmp[ASPATH_MAX + 8];
+};
+
+void bgp_log(const struct bgp_speaker *sp, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+#define BGP_LOG_ERR	0
+#define BGP_LOG_WARN	1
+#define BGP_LOG_INFO	2
+#define BGP_LOG_DEBUG	3
+
+/* peer.c */
+int bgp_peer_new(struct bgp_speaker *sp, const struct bgp_peer_config *pc,
+		 struct bgp_peer **out);
+void bgp_peer_free(struct bgp_peer *p);
+void bgp_peer_start(struct bgp_peer *p);
+void bgp_peer_stop(struct bgp_peer *p);	/* Cease, for shutdown */
+void bgp_peer_accept(struct bgp_peer *p, int fd);
+void bgp_peer_link(struct bgp_peer *p, bool up);
+/* Queue an UPDATE already encoded in b (whole message) and count it. */
+void bgp_peer_send_update(struct bgp_peer *p, const uint8_t *msg, size_t len);
+void bgp_peer_flush(struct bgp_peer *p);
+bool bgp_peer_established(const struct bgp_peer *p);
+bool bgp_peer_as4(const struct bgp_peer *p);
+
+/* export.c */
+void bgp_export_schedule(struct bgp_speaker *sp);
+void bgp_export_run(struct ev_loop *l, struct ev_defer *d, void *ctx);
+void bgp_export_peer_down(struct bgp_peer *p);
+
+#endif

@@ -1,0 +1,142 @@
+/*
+ * Helpers shared by the verbs: which lab, which node, which topology file.
+ */
+#include "cli/cli.h"
+#include "orch/state.h"
+#include "util/str.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int cli_pick_lab(const char *verb, const char *lab, char *buf, size_t n)
+{
+	char **v, list[512] = "";
+	size_t k, i;
+	int r;
+
+	if (lab) {
+		if (!state_exists(lab)) {
+			const char *hint = NULL;
+
+			if (state_labs(&v, &k) == 0) {
+				hint = str_suggest(lab, (const char *const *)v, k);
+				if (hint)
+					cli_error(verb, "no lab '%s' is running (did you "
+						  "mean '%s'?)", lab, hint);
+				state_labs_free(v, k);
+			}
+			if (!hint)
+				cli_error(verb, "no lab '%s' is running", lab);
+			return -ENOENT;
+		}
+		snprintf(buf, n, "%s", lab);
+		return 0;
+	}
+	r = state_labs(&v, &k);
+	if (r < 0)
+		return cli_error(verb, "cannot list labs: %s", strerror(-r)), r;
+	if (k == 1) {
+		snprintf(buf, n, "%s", v[0]);
+		r = 0;
+	} else if (k == 0) {
+		cli_error(verb, "no lab is running (start one with 'sudo anycastlab up')");
+		r = -ENOENT;
+	} else {
+		for (i = 0; i < k; i++) {
+			strncat(list, i ? ", " : "", sizeof(list) - strlen(list) - 1);
+			strncat(list, v[i], sizeof(list) - strlen(list) - 1);
+		}
+		cli_error(verb, "%zu labs are running (%s); say which with --lab", k,
+			  list);
+		r = -EEXIST;
+	}
+	state_labs_free(v, k);
+	return r;
+}
+
+int cli_load_lab(const char *verb, const char *lab, struct topo *t)
+{
+	int r = state_load_topology(lab, t);
+
+	if (r < 0)
+		return cli_error(verb, "lab '%s': cannot load its saved topology "
+				 "(%s/%s/topology.yaml): %s", lab, STATE_ROOT, lab,
+				 strerror(-r));
+	return 0;
+}
+
+long cli_find_node(const char *verb, const struct topo *t, const char *name)
+{
+	const char **names;
+	const char *hint;
+	long i = topo_node_find(t, name);
+	size_t k;
+
+	if (i >= 0)
+		return i;
+	names = calloc(t->nnodes ? t->nnodes : 1, sizeof(*names));
+	if (names) {
+		for (k = 0; k < t->nnodes; k++)
+			names[k] = t->nodes[k].name;
+		hint = str_suggest(name, names, t->nnodes);
+		free(names);
+		if (hint) {
+			cli_error(verb, "lab '%s' has no node '%s' (did you mean '%s'?)",
+				  t->name, name, hint);
+			return -1;
+		}
+	}
+	cli_error(verb, "lab '%s' has no node '%s'", t->name, name);
+	return -1;
+}
+
+const char *cli_default_topology(void)
+{
+	static char path[PATH_MAX];
+	static const char *const rel[] = {
+		"/../topologies/world.yaml",	/* build/anycastlab */
+		"/../../topologies/world.yaml",	/* build/src/anycastlab */
+	};
+	char exe[PATH_MAX];
+	ssize_t n;
+	size_t i;
+	char *slash;
+
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash)
+			*slash = '\0';
+		for (i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+			int w = snprintf(path, sizeof(path), "%s%s", exe, rel[i]);
+
+			if (w > 0 && (size_t)w < sizeof(path) && access(path, R_OK) == 0)
+				return path;
+		}
+	}
+	snprintf(path, sizeof(path), "%s/topologies/world.yaml",
+		 ANYCASTLAB_DATADIR);
+	return path;
+}
+
+void cli_json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", f);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}

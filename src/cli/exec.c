@@ -1,0 +1,92 @@
+/*
+ * `anycastlab exec NODE [--lab LAB] -- CMD ARGS...`: what `ip netns exec`
+ * does — enter the node's network namespace, give the command a private
+ * mount namespace with a fresh /sys so /sys/class/net shows the node's own
+ * interfaces, and exec it, so its exit status is ours.
+ */
+#include "cli/cli.h"
+#include "net/netns.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+static void exec_remount_sys(void)
+{
+	/* Best effort, as in iproute2: without it only /sys is stale. */
+	if (unshare(CLONE_NEWNS) < 0)
+		return;
+	if (mount("", "/", "none", MS_SLAVE | MS_REC, NULL) < 0)
+		return;
+	if (umount2("/sys", MNT_DETACH) < 0)
+		return;
+	mount("sysfs", "/sys", "sysfs", 0, NULL);
+}
+
+int cli_exec(const struct cli_verb *v, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "lab", required_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char labname[TOPO_NAME_MAX + 1];
+	const char *lab = NULL;
+	struct topo t;
+	long node;
+	int c, rc, fd;
+
+	/* '+': stop at the first non-option so the command keeps its own. */
+	while ((c = cli_getopt(v, argc, argv, "+l:h", opts, &rc)) != -1) {
+		if (c == CLI_OPT_EXIT)
+			return rc;
+		if (c == 'l')
+			lab = optarg;
+	}
+	if (optind >= argc)
+		return cli_error(v->name, "needs a NODE and a command: "
+				 "anycastlab exec NODE -- CMD"), 2;
+	/* NODE may come before --lab: parse the rest once more. */
+	{
+		const char *name = argv[optind++];
+
+		while ((c = cli_getopt(v, argc, argv, "+l:h", opts, &rc)) != -1) {
+			if (c == CLI_OPT_EXIT)
+				return rc;
+			if (c == 'l')
+				lab = optarg;
+		}
+		if (optind >= argc)
+			return cli_error(v->name, "needs a command after the node: "
+					 "anycastlab exec %s -- CMD", name), 2;
+		if (!cli_privileged(v->name))
+			return 1;
+		if (cli_pick_lab(v->name, lab, labname, sizeof(labname)) < 0)
+			return 1;
+		if (cli_load_lab(v->name, labname, &t))
+			return 1;
+		node = cli_find_node(v->name, &t, name);
+		if (node < 0) {
+			topo_free(&t);
+			return 1;
+		}
+		fd = netns_open(t.nodes[node].netns);
+		if (fd < 0) {
+			cli_error(v->name, "namespace %s of node %s is gone: %s",
+				  t.nodes[node].netns, name, strerror(-fd));
+			topo_free(&t);
+			return 1;
+		}
+		topo_free(&t);
+	}
+	if (netns_enter(fd) < 0)
+		return cli_error(v->name, "cannot enter the namespace: %s",
+				 strerror(errno));
+	close(fd);
+	exec_remount_sys();
+	execvp(argv[optind], argv + optind);
+	cli_error(v->name, "cannot run '%s': %s", argv[optind], strerror(errno));
+	return errno == ENOENT ? 127 : 126;
+}

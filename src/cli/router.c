@@ -1,0 +1,144 @@
+/*
+ * `anycastlab router --lab LAB --node NODE`: the daemon every ISP and POP
+ * runs, started by `up` and `revive`.  This verb turns the lab's saved
+ * topology into the router's configuration, moves into the node's
+ * namespace with its log as stderr, and hands over to router_run().
+ */
+#include "cli/cli.h"
+#include "net/netns.h"
+#include "orch/state.h"
+#include "router/router.h"
+#include "util/log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+static int router_config_build(const struct topo *t, size_t self, bool lab_start,
+			       struct router_config *rc)
+{
+	const struct topo_node *n = &t->nodes[self];
+	size_t i;
+
+	memset(rc, 0, sizeof(*rc));
+	snprintf(rc->lab, sizeof(rc->lab), "%s", t->name);
+	snprintf(rc->node, sizeof(rc->node), "%s", n->name);
+	snprintf(rc->city, sizeof(rc->city), "%s", n->city ? n->city : "");
+	rc->pop = n->kind == TOPO_KIND_POP;
+	rc->asn = n->asn;
+	rc->router_id = n->router_id;
+	rc->hold_time = t->hold_time;
+	rc->connect_retry_ms = (uint32_t)t->connect_retry * 1000;
+	rc->anycast = t->anycast_prefix;
+	rc->anycast_addr = t->anycast_addr;
+	rc->sync_fd = -1;
+	/* Every router announces its loopback, so each POP can also be
+	 * reached on an address of its own. */
+	rc->originate[rc->norig].addr = n->router_id;
+	rc->originate[rc->norig++].len = 32;
+	for (i = 0; i < t->nlinks; i++) {
+		const struct topo_link *l = &t->links[i];
+		const struct topo_node *o;
+		struct bgp_peer_config *pc;
+
+		if (l->a != self && l->b != self)
+			continue;
+		o = &t->nodes[topo_link_peer(l, self)];
+		if (o->kind == TOPO_KIND_USER) {
+			/* An ISP originates its users' networks. */
+			if (rc->norig < ROUTER_MAX_ORIG)
+				rc->originate[rc->norig++] = l->net;
+			continue;
+		}
+		if (rc->npeers == RIB_PEER_MAX)
+			return -ENOSPC;
+		pc = &rc->peers[rc->npeers++];
+		snprintf(pc->name, sizeof(pc->name), "%s", o->name);
+		pc->local_addr = topo_link_addr(l, self);
+		pc->peer_addr = topo_link_addr(l, topo_link_peer(l, self));
+		pc->peer_as = o->asn;
+		/* When the whole lab starts at once, the end with the higher
+		 * address lets the other connect first: no collisions. */
+		pc->wait_first = lab_start && pc->local_addr > pc->peer_addr;
+	}
+	return 0;
+}
+
+int cli_router(const struct cli_verb *v, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "lab", required_argument, NULL, 'l' },
+		{ "node", required_argument, NULL, 'n' },
+		{ "sync", required_argument, NULL, 's' },
+		{ "lab-start", no_argument, NULL, 'S' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *lab = NULL, *node = NULL;
+	struct router_config rc;
+	char path[STATE_PATH_MAX];
+	bool lab_start = false;
+	int c, rc_exit, sync_fd = -1, logfd, nsfd, r;
+	struct topo t;
+	struct rlimit rl;
+	long self;
+
+	while ((c = cli_getopt(v, argc, argv, "l:n:s:Sh", opts, &rc_exit)) != -1) {
+		switch (c) {
+		case CLI_OPT_EXIT:
+			return rc_exit;
+		case 'l': lab = optarg; break;
+		case 'n': node = optarg; break;
+		case 's': sync_fd = atoi(optarg); break;
+		case 'S': lab_start = true; break;
+		}
+	}
+	if (!lab || !node)
+		return cli_error(v->name, "needs --lab LAB and --node NODE"), 2;
+	if (!cli_privileged(v->name))
+		return 1;
+	if (cli_load_lab(v->name, lab, &t))
+		return 1;
+	self = cli_find_node(v->name, &t, node);
+	if (self < 0)
+		return 1;
+	if (t.nodes[self].kind == TOPO_KIND_USER)
+		return cli_error(v->name, "node '%s' is a user: users run no router",
+				 node);
+	if (router_state_file(lab, node, "log", path, sizeof(path)) < 0)
+		return cli_error(v->name, "state path too long");
+	logfd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (logfd < 0)
+		return cli_error(v->name, "cannot open %s: %s", path, strerror(errno));
+	dup2(logfd, 2);
+	close(logfd);
+	log_open(t.nodes[self].name, 2, LOG_LVL_INFO);
+	r = router_config_build(&t, (size_t)self, lab_start, &rc);
+	if (r < 0) {
+		log_err("too many peers (at most %d)", RIB_PEER_MAX);
+		return 1;
+	}
+	rc.sync_fd = sync_fd;
+	if (router_state_file(lab, node, "pid", rc.pid_path, sizeof(rc.pid_path)) < 0 ||
+	    router_state_file(lab, node, "sock", rc.ctl_path, sizeof(rc.ctl_path)) < 0) {
+		log_err("state path too long");
+		return 1;
+	}
+	nsfd = netns_open(t.nodes[self].netns);
+	if (nsfd < 0 || netns_enter(nsfd) < 0) {
+		log_err("cannot enter namespace %s: %s", t.nodes[self].netns,
+			strerror(nsfd < 0 ? -nsfd : errno));
+		return 1;
+	}
+	close(nsfd);
+	topo_free(&t);
+	/* Many HTTP clients at once want many descriptors. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	return router_run(&rc);
+}

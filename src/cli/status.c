@@ -1,0 +1,362 @@
+/*
+ * `anycastlab status [LAB] [--json]`: every lab from its state directory,
+ * checked against the live kernel — a node whose namespace vanished, a
+ * router that died, a link that lost carrier is reported, not hidden.
+ */
+#include "cli/cli.h"
+#include "net/link.h"
+#include "net/netns.h"
+#include "orch/journal.h"
+#include "orch/proc.h"
+#include "orch/state.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+enum node_state {
+	NODE_OK,		/* user: namespace present */
+	NODE_RUNNING,
+	NODE_FROZEN,		/* SIGSTOPped */
+	NODE_STOPPED,		/* router process not running */
+	NODE_NO_NETNS,
+};
+
+static const char *const node_state_str[] = {
+	"ok", "running", "frozen", "stopped", "namespace missing",
+};
+
+struct node_live {
+	enum node_state state;
+	struct proc_id proc;
+};
+
+struct link_live {
+	bool known;		/* we could look (root) */
+	struct link_state a, b;
+	bool a_ok, b_ok;
+};
+
+struct lab_live {
+	struct topo t;
+	bool complete;		/* `up` finished */
+	long long since;
+	struct node_live *nodes;
+	struct link_live *links;
+};
+
+static bool proc_frozen(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	ssize_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	n = (ssize_t)fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' && (p[2] == 'T' || p[2] == 't');
+}
+
+static void live_nodes(struct lab_live *L, const struct journal_rec *v,
+		       size_t n)
+{
+	size_t i, k;
+
+	for (i = 0; i < L->t.nnodes; i++) {
+		const struct topo_node *node = &L->t.nodes[i];
+		struct node_live *nl = &L->nodes[i];
+
+		if (!netns_exists(node->netns)) {
+			nl->state = NODE_NO_NETNS;
+			continue;
+		}
+		if (node->kind == TOPO_KIND_USER) {
+			nl->state = NODE_OK;
+			continue;
+		}
+		nl->state = NODE_STOPPED;
+		/* The newest record for a node is its current process. */
+		for (k = n; k-- > 0;) {
+			if (v[k].kind != JOURNAL_PROC || strcmp(v[k].name, node->name))
+				continue;
+			if (proc_id_alive(&v[k].proc)) {
+				nl->proc = v[k].proc;
+				nl->state = proc_frozen(v[k].proc.pid) ? NODE_FROZEN :
+					    NODE_RUNNING;
+			}
+			break;
+		}
+	}
+}
+
+static void live_links(struct lab_live *L)
+{
+	struct nl_sock **sk;
+	size_t i;
+
+	if (geteuid() != 0)
+		return;
+	sk = calloc(L->t.nnodes, sizeof(*sk));
+	if (!sk)
+		return;
+	for (i = 0; i < L->t.nnodes; i++) {
+		int fd = netns_open(L->t.nodes[i].netns);
+
+		if (fd < 0)
+			continue;
+		if (rtsock_open(fd, &sk[i]) < 0)
+			sk[i] = NULL;
+		close(fd);
+	}
+	for (i = 0; i < L->t.nlinks; i++) {
+		const struct topo_link *l = &L->t.links[i];
+		struct link_live *ll = &L->links[i];
+
+		ll->known = true;
+		ll->a_ok = sk[l->a] && link_get(sk[l->a], L->t.nodes[l->b].name,
+						 &ll->a) == 0;
+		ll->b_ok = sk[l->b] && link_get(sk[l->b], L->t.nodes[l->a].name,
+						 &ll->b) == 0;
+	}
+	for (i = 0; i < L->t.nnodes; i++)
+		rtsock_close(sk[i]);
+	free(sk);
+}
+
+static int live_load(const char *lab, struct lab_live *L)
+{
+	struct journal_rec *v;
+	size_t n, i;
+	int r;
+
+	memset(L, 0, sizeof(*L));
+	r = state_load_topology(lab, &L->t);
+	if (r < 0)
+		return r;
+	L->nodes = calloc(L->t.nnodes, sizeof(*L->nodes));
+	L->links = calloc(L->t.nlinks + 1, sizeof(*L->links));
+	if (!L->nodes || !L->links)
+		return -ENOMEM;
+	if (journal_load(lab, &v, &n) < 0)
+		n = 0, v = NULL;
+	for (i = 0; i < n; i++) {
+		if (v[i].kind == JOURNAL_UP) {
+			L->complete = true;
+			L->since = v[i].when;
+		}
+	}
+	live_nodes(L, v, n);
+	live_links(L);
+	free(v);
+	return 0;
+}
+
+static void live_free(struct lab_live *L)
+{
+	topo_free(&L->t);
+	free(L->nodes);
+	free(L->links);
+}
+
+static const char *link_side_str(bool known, bool ok, const struct link_state *s)
+{
+	if (!known)
+		return "?";
+	if (!ok)
+		return "missing";
+	if (!s->up)
+		return "down";
+	return s->carrier ? "up" : "no-carrier";
+}
+
+static void print_text(const struct lab_live *L)
+{
+	const struct topo *t = &L->t;
+	char a[IP4_STRLEN], b[IP4_STRLEN], when[32] = "";
+	size_t i, k;
+
+	if (L->complete) {
+		time_t s = (time_t)L->since;
+		struct tm tm;
+
+		gmtime_r(&s, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	}
+	printf("lab %s: %s%s (%zu nodes, %zu links; anycast %s on every POP)\n",
+	       t->name, L->complete ? "up since " : "incomplete (up did not finish)",
+	       when, t->nnodes, t->nlinks, ip4_str(t->anycast_addr, a));
+	printf("  %-15s %-4s %-31s %-10s %-15s %s\n", "NODE", "KIND", "NAMESPACE",
+	       "ASN", "ROUTER-ID", "STATE");
+	for (i = 0; i < t->nnodes; i++) {
+		const struct topo_node *n = &t->nodes[i];
+		const struct node_live *nl = &L->nodes[i];
+		char asn[16] = "-", state[48];
+
+		if (n->asn)
+			snprintf(asn, sizeof(asn), "%u", n->asn);
+		if (nl->state == NODE_RUNNING || nl->state == NODE_FROZEN)
+			snprintf(state, sizeof(state), "%s (pid %d)",
+				 node_state_str[nl->state], (int)nl->proc.pid);
+		else
+			snprintf(state, sizeof(state), "%s", node_state_str[nl->state]);
+		printf("  %-15s %-4s %-31s %-10s %-15s %s\n", n->name,
+		       topo_kind_name(n->kind), n->netns, asn,
+		       n->router_id ? ip4_str(n->router_id, a) : "-", state);
+	}
+	printf("  %-33s %-33s %s\n", "LINK A", "LINK B", "STATE");
+	for (k = 0; k < t->nlinks; k++) {
+		const struct topo_link *l = &t->links[k];
+		const struct link_live *ll = &L->links[k];
+		char sa[48], sb[48];
+
+		snprintf(sa, sizeof(sa), "%s %s/31", t->nodes[l->a].name,
+			 ip4_str(l->addr_a, a));
+		snprintf(sb, sizeof(sb), "%s %s/31", t->nodes[l->b].name,
+			 ip4_str(l->addr_b, b));
+		printf("  %-33s %-33s %s/%s\n", sa, sb,
+		       link_side_str(ll->known, ll->a_ok, &ll->a),
+		       link_side_str(ll->known, ll->b_ok, &ll->b));
+	}
+}
+
+static void print_json(const struct lab_live *L, bool first)
+{
+	const struct topo *t = &L->t;
+	char a[IP4_STRLEN];
+	size_t i;
+
+	printf("%s{\"name\":", first ? "" : ",");
+	cli_json_str(stdout, t->name);
+	printf(",\"complete\":%s,\"since\":%lld,\"anycast\":{\"prefix\":\"%s/%u\","
+	       "\"address\":\"%s\"},\"nodes\":[", L->complete ? "true" : "false",
+	       L->since, ip4_str(t->anycast_prefix.addr, a), t->anycast_prefix.len,
+	       ip4_str(t->anycast_addr, a));
+	for (i = 0; i < t->nnodes; i++) {
+		const struct topo_node *n = &t->nodes[i];
+		const struct node_live *nl = &L->nodes[i];
+		size_t k;
+		bool firstaddr = true;
+
+		printf("%s{\"name\":", i ? "," : "");
+		cli_json_str(stdout, n->name);
+		printf(",\"kind\":\"%s\",\"netns\":", topo_kind_name(n->kind));
+		cli_json_str(stdout, n->netns);
+		printf(",\"asn\":%u,\"router_id\":", n->asn);
+		if (n->router_id)
+			printf("\"%s\"", ip4_str(n->router_id, a));
+		else
+			printf("null");
+		printf(",\"city\":");
+		if (n->city)
+			cli_json_str(stdout, n->city);
+		else
+			printf("null");
+		printf(",\"addresses\":[");
+		if (n->router_id) {
+			printf("\"%s/32\"", ip4_str(n->router_id, a));
+			firstaddr = false;
+		}
+		if (n->kind == TOPO_KIND_POP) {
+			printf("%s\"%s/32\"", firstaddr ? "" : ",",
+			       ip4_str(t->anycast_addr, a));
+			firstaddr = false;
+		}
+		for (k = 0; k < t->nlinks; k++) {
+			const struct topo_link *l = &t->links[k];
+
+			if (l->a != i && l->b != i)
+				continue;
+			printf("%s\"%s/31\"", firstaddr ? "" : ",",
+			       ip4_str(topo_link_addr(l, i), a));
+			firstaddr = false;
+		}
+		printf("],\"state\":\"%s\",\"pid\":", node_state_str[nl->state]);
+		if (nl->state == NODE_RUNNING || nl->state == NODE_FROZEN)
+			printf("%d}", (int)nl->proc.pid);
+		else
+			printf("null}");
+	}
+	printf("],\"links\":[");
+	for (i = 0; i < t->nlinks; i++) {
+		const struct topo_link *l = &t->links[i];
+		const struct link_live *ll = &L->links[i];
+
+		printf("%s{\"a\":", i ? "," : "");
+		cli_json_str(stdout, t->nodes[l->a].name);
+		printf(",\"b\":");
+		cli_json_str(stdout, t->nodes[l->b].name);
+		printf(",\"a_addr\":\"%s/31\"", ip4_str(l->addr_a, a));
+		printf(",\"b_addr\":\"%s/31\"", ip4_str(l->addr_b, a));
+		printf(",\"a_state\":\"%s\",\"b_state\":\"%s\"}",
+		       link_side_str(ll->known, ll->a_ok, &ll->a),
+		       link_side_str(ll->known, ll->b_ok, &ll->b));
+	}
+	printf("]}");
+}
+
+int cli_status(const struct cli_verb *v, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char **labs = NULL, one[TOPO_NAME_MAX + 1];
+	size_t n = 0, i, shown = 0;
+	bool json = false;
+	int c, rc, r, err = 0;
+
+	while ((c = cli_getopt(v, argc, argv, "jh", opts, &rc)) != -1) {
+		if (c == CLI_OPT_EXIT)
+			return rc;
+		if (c == 'j')
+			json = true;
+	}
+	if (argc - optind > 1)
+		return cli_error(v->name, "takes at most one LAB"), 2;
+	if (optind < argc) {
+		if (cli_pick_lab(v->name, argv[optind], one, sizeof(one)) < 0)
+			return 1;
+		labs = calloc(1, sizeof(*labs));
+		if (!labs || !(labs[0] = strdup(one)))
+			return cli_error(v->name, "out of memory");
+		n = 1;
+	} else if ((r = state_labs(&labs, &n)) < 0) {
+		return cli_error(v->name, "cannot list labs: %s", strerror(-r));
+	}
+	if (json)
+		printf("{\"labs\":[");
+	else if (n == 0)
+		printf("no lab is running\n");
+	for (i = 0; i < n; i++) {
+		struct lab_live L;
+
+		r = live_load(labs[i], &L);
+		if (r < 0) {
+			cli_error(v->name, "lab '%s': cannot load its saved topology: %s",
+				  labs[i], strerror(-r));
+			err = 1;
+			live_free(&L);
+			continue;
+		}
+		if (json)
+			print_json(&L, shown == 0);
+		else
+			print_text(&L);
+		shown++;
+		live_free(&L);
+	}
+	if (json)
+		printf("]}\n");
+	state_labs_free(labs, n);
+	return err;
+}

@@ -1,0 +1,122 @@
+/*
+ * `anycastlab up [FILE]` and `anycastlab down [LAB] [--all]`.
+ */
+#include "cli/cli.h"
+#include "orch/orch.h"
+#include "orch/state.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cli_up(const struct cli_verb *v, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ "no-routers", no_argument, NULL, 'n' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct up_opts o = { .timeout_ms = 30000, .out = stdout };
+	struct topo_diags d = { 0 };
+	struct topo t;
+	int c, rc, r;
+	char *end;
+
+	while ((c = cli_getopt(v, argc, argv, "fnt:h", opts, &rc)) != -1) {
+		switch (c) {
+		case CLI_OPT_EXIT:
+			return rc;
+		case 'f':
+			o.force = true;
+			break;
+		case 'n':
+			o.no_routers = true;
+			break;
+		case 't': {
+			double s = strtod(optarg, &end);
+
+			if (*end || s <= 0 || s > 3600)
+				return cli_error(v->name, "--timeout takes seconds "
+						 "(0 < SEC <= 3600), not '%s'", optarg), 2;
+			o.timeout_ms = (unsigned)(s * 1000);
+			break;
+		}
+		}
+	}
+	if (argc - optind > 1)
+		return cli_error(v->name, "takes one FILE, got %d arguments",
+				 argc - optind), 2;
+	o.file = optind < argc ? argv[optind] : cli_default_topology();
+	r = topo_load_file(o.file, &t, &d);
+	if (r == -EINVAL) {
+		topo_diags_print(&d, o.file, stderr);
+		fprintf(stderr, "%s: %zu error%s; nothing was changed\n", o.file,
+			d.n, d.n == 1 ? "" : "s");
+		topo_diags_free(&d);
+		return 1;
+	}
+	topo_diags_free(&d);
+	if (r < 0)
+		return cli_error(v->name, "cannot read %s: %s", o.file, strerror(-r));
+	if (!cli_privileged(v->name)) {
+		topo_free(&t);
+		return 1;
+	}
+	r = orch_up(&t, &o);
+	topo_free(&t);
+	return r < 0 ? 1 : 0;
+}
+
+int cli_down(const struct cli_verb *v, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "all", no_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char lab[TOPO_NAME_MAX + 1];
+	bool all = false, nothing;
+	int c, rc, r;
+
+	while ((c = cli_getopt(v, argc, argv, "ah", opts, &rc)) != -1) {
+		if (c == CLI_OPT_EXIT)
+			return rc;
+		if (c == 'a')
+			all = true;
+	}
+	if (argc - optind > 1 || (all && argc - optind > 0))
+		return cli_error(v->name, "takes one LAB, or --all"), 2;
+	if (!cli_privileged(v->name))
+		return 1;
+	if (all) {
+		r = orch_down_all(stdout, &nothing);
+		if (nothing)
+			printf("no lab is running; nothing to do\n");
+		return r < 0 ? 1 : 0;
+	}
+	if (optind < argc) {
+		if (strlen(argv[optind]) > TOPO_NAME_MAX)
+			return cli_error(v->name, "'%s' is not a lab name (at most "
+					 "%d characters)", argv[optind],
+					 TOPO_NAME_MAX), 2;
+		snprintf(lab, sizeof(lab), "%s", argv[optind]);
+	} else {
+		char **labs;
+		size_t n;
+
+		if (state_labs(&labs, &n) == 0 && n == 0) {
+			printf("no lab is running; nothing to do\n");
+			return 0;
+		}
+		if (n)
+			state_labs_free(labs, n);
+		if (cli_pick_lab(v->name, NULL, lab, sizeof(lab)) < 0)
+			return 1;
+	}
+	r = orch_down(lab, stdout, &nothing);
+	if (nothing)
+		printf("lab '%s' is not running; nothing to do\n", lab);
+	return r < 0 ? 1 : 0;
+}

@@ -1,0 +1,154 @@
+/*
+ * The last two phases of `up`: start one router per ISP and POP, all
+ * listening before any connects, then wait until every BGP session is
+ * Established and every user's traffic for the anycast prefix ends at a
+ * POP, and print the catchment.  On timeout, name what is missing and show
+ * the tail of the logs that explain it; the lab stays up for debugging.
+ */
+#include "orch/lab.h"
+#include "orch/snapshot.h"
+#include "orch/spawn.h"
+#include "orch/state.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define READY_TIMEOUT_MS	10000
+
+int lab_start_routers(struct lab *lab)
+{
+	const struct topo *t = lab->t;
+	struct spawned *v;
+	struct timespec t0;
+	size_t i, n = 0, failed = 0;
+	int r = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	v = calloc(t->nnodes, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (i = 0; i < t->nnodes && r == 0; i++) {
+		if (t->nodes[i].kind == TOPO_KIND_USER)
+			continue;
+		r = spawn_router(&lab->journal, t->name, t->nodes[i].name, true,
+				 &v[n]);
+		if (r < 0)
+			lab_fail(lab, r, "cannot start the router of %s",
+				 t->nodes[i].name);
+		else
+			n++;
+	}
+	if (r == 0) {
+		r = spawn_wait_ready(v, n, READY_TIMEOUT_MS, &failed);
+		if (r < 0) {
+			fprintf(lab->out, "anycastlab: lab '%s': the router of %s %s; "
+				"its log ends:\n", t->name, v[failed].node,
+				r == -ETIMEDOUT ? "did not start in time" :
+				"exited while starting");
+			spawn_log_tail(t->name, v[failed].node, 8, lab->out);
+		}
+	}
+	/* Released even on failure: `down` stops them either way. */
+	for (i = 0; i < n; i++)
+		spawn_release(&v[i]);
+	free(v);
+	if (r == 0)
+		lab_phase(lab, "routers", n, &t0);
+	return r;
+}
+
+static void print_catchment(const struct topo *t, const struct lab_snapshot *s,
+			    FILE *out)
+{
+	char pfx[PREFIX4_STRLEN];
+	size_t i;
+
+	fprintf(out, "\ncatchment of %s (each user's ISP's best path):\n",
+		prefix4_str(&t->anycast_prefix, pfx));
+	fprintf(out, "  %-15s %-14s %-15s %-22s %-5s %s\n", "USER", "CITY", "ISP",
+		"AS PATH", "POP", "POP CITY");
+	for (i = 0; i < t->nnodes; i++) {
+		const struct topo_node *u = &t->nodes[i];
+		const struct snap_user *su = &s->users[i];
+
+		if (u->kind != TOPO_KIND_USER)
+			continue;
+		fprintf(out, "  %-15s %-14s %-15s %-22s %-5s %s\n", u->name,
+			u->city ? u->city : "-", t->nodes[u->isp].name,
+			su->path[0] ? su->path : "-",
+			su->pop >= 0 ? t->nodes[su->pop].name : "none",
+			su->pop >= 0 && t->nodes[su->pop].city ?
+			t->nodes[su->pop].city : "-");
+	}
+}
+
+static void print_stuck(const struct topo *t, const struct lab_snapshot *s,
+			FILE *out)
+{
+	size_t i, k;
+
+	for (i = 0; i < t->nnodes; i++) {
+		const struct snap_router *sr = &s->routers[i];
+		bool bad = false;
+
+		if (t->nodes[i].kind == TOPO_KIND_USER)
+			continue;
+		if (!sr->answered) {
+			fprintf(out, "  %s: its router does not answer (%s)\n",
+				t->nodes[i].name, strerror(-sr->error));
+			bad = true;
+		}
+		for (k = 0; k < sr->nsess; k++) {
+			const struct snap_session *ss = &sr->sess[k];
+
+			if (ss->established || strcmp(t->nodes[i].name, ss->peer) > 0)
+				continue;
+			fprintf(out, "  session %s - %s: %s%s%s\n", t->nodes[i].name,
+				ss->peer, ss->state, ss->last_error[0] ? ", " : "",
+				ss->last_error);
+			bad = true;
+		}
+		if (bad) {
+			fprintf(out, "  log of %s ends:\n", t->nodes[i].name);
+			spawn_log_tail(t->name, t->nodes[i].name, 5, out);
+		}
+	}
+	for (i = 0; i < t->nnodes; i++)
+		if (t->nodes[i].kind == TOPO_KIND_USER && s->users[i].pop < 0)
+			fprintf(out, "  %s: no route to the anycast prefix (via %s)\n",
+				t->nodes[i].name, s->users[i].hops);
+}
+
+int lab_converge(struct lab *lab)
+{
+	const struct topo *t = lab->t;
+	struct lab_snapshot s;
+	struct timespec t0, nap = { 0, 5 * 1000 * 1000 };
+	int r;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		r = snapshot_take(t->name, t, 1000, &s);
+		if (r < 0)
+			return lab_fail(lab, r, "cannot ask the routers");
+		if (s.all_established && s.all_routed)
+			break;
+		if (orch_interrupted || lab_ms_since(&t0) > lab->opts->timeout_ms) {
+			fprintf(lab->out, "anycastlab: lab '%s': BGP did not converge "
+				"in %.1f s; the lab stays up for debugging "
+				"('anycastlab down %s' removes it):\n", t->name,
+				lab_ms_since(&t0) / 1e3, t->name);
+			print_stuck(t, &s, lab->out);
+			snapshot_free(&s);
+			return -ETIMEDOUT;
+		}
+		snapshot_free(&s);
+		nanosleep(&nap, NULL);
+	}
+	lab_phase(lab, "convergence", 0, &t0);
+	print_catchment(t, &s, lab->out);
+	snapshot_free(&s);
+	return 0;
+}

@@ -1,0 +1,223 @@
+/*
+ * Teardown of a lab from its state directory: stop its processes (those in
+ * the journal, and any other process living in one of its namespaces),
+ * delete its namespaces (which takes their veths with them) and remove the
+ * state directory.  Works when the topology file is gone or was edited,
+ * and when `up` was killed half-way; running it twice is harmless.
+ */
+#include "orch/orch.h"
+#include "orch/journal.h"
+#include "orch/proc.h"
+#include "orch/state.h"
+#include "net/netns.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#define DOWN_MAX_NS	4096
+#define DOWN_MAX_PROCS	4096
+
+struct down_set {
+	char (*ns)[TOPO_NETNS_MAX + 1];
+	size_t nns;
+};
+
+static void down_add_ns(struct down_set *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->nns; i++)
+		if (!strcmp(s->ns[i], name))
+			return;
+	if (s->nns < DOWN_MAX_NS && strlen(name) <= TOPO_NETNS_MAX)
+		strcpy(s->ns[s->nns++], name);
+}
+
+/* Is there another lab whose name makes it the owner of netns? ("a-b-c"
+ * belongs to lab "a-b", not to lab "a", when both exist.) */
+static bool down_other_owner(const char *lab, const char *netns,
+			     char **labs, size_t nlabs)
+{
+	size_t i, ll = strlen(lab);
+
+	for (i = 0; i < nlabs; i++) {
+		size_t l = strlen(labs[i]);
+
+		if (l > ll && !strncmp(netns, labs[i], l) && netns[l] == '-')
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Orphans found by name: /run/netns entries "<lab>-<node>" that neither
+ * the journal nor the saved topology mention (a journal cut short, a
+ * topology file that changed between two `up`s).
+ */
+static void down_scan_prefix(const char *lab, struct down_set *s)
+{
+	size_t ll = strlen(lab), nlabs = 0;
+	char **labs = NULL;
+	struct dirent *de;
+	DIR *d;
+
+	d = opendir(NETNS_RUN_DIR);
+	if (!d)
+		return;
+	state_labs(&labs, &nlabs);
+	while ((de = readdir(d))) {
+		const char *rest;
+
+		if (strncmp(de->d_name, lab, ll) || de->d_name[ll] != '-')
+			continue;
+		rest = de->d_name + ll + 1;
+		if (!*rest || strlen(rest) > TOPO_NAME_MAX ||
+		    rest[strspn(rest, "abcdefghijklmnopqrstuvwxyz0123456789-")])
+			continue;
+		if (down_other_owner(lab, de->d_name, labs, nlabs))
+			continue;
+		down_add_ns(s, de->d_name);
+	}
+	closedir(d);
+	state_labs_free(labs, nlabs);
+}
+
+/*
+ * Namespaces of this lab: the journal's, the saved topology's, and any
+ * /run/netns entry named "<lab>-<node>" for a node of that topology (a
+ * namespace created by an older `up` of the same file).
+ */
+static void down_collect_ns(const char *lab, const struct journal_rec *v,
+			    size_t n, struct down_set *s)
+{
+	struct topo t;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i].kind == JOURNAL_NETNS)
+			down_add_ns(s, v[i].name);
+	memset(&t, 0, sizeof(t));
+	if (state_load_topology(lab, &t) == 0) {
+		for (i = 0; i < t.nnodes; i++)
+			if (netns_exists(t.nodes[i].netns))
+				down_add_ns(s, t.nodes[i].netns);
+		topo_free(&t);
+	}
+	down_scan_prefix(lab, s);
+}
+
+static size_t down_stop_procs(const char *lab, const struct journal_rec *v,
+			      size_t n, const struct down_set *s)
+{
+	unsigned long long *inos;
+	struct proc_id *procs;
+	size_t i, k = 0, found, stopped = 0;
+
+	/* Recorded routers first: they get SIGTERM and shut down cleanly. */
+	for (i = n; i-- > 0;) {
+		if (v[i].kind == JOURNAL_PROC && proc_id_alive(&v[i].proc)) {
+			proc_stop(&v[i].proc, 1000);
+			stopped++;
+		}
+	}
+	/* Then anything else still running inside the lab's namespaces. */
+	inos = calloc(s->nns ? s->nns : 1, sizeof(*inos));
+	procs = calloc(DOWN_MAX_PROCS, sizeof(*procs));
+	if (!inos || !procs)
+		goto out;
+	for (i = 0; i < s->nns; i++) {
+		char path[sizeof(NETNS_RUN_DIR) + TOPO_NETNS_MAX + 2];
+		struct stat st;
+
+		snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, s->ns[i]);
+		if (stat(path, &st) == 0)
+			inos[k++] = (unsigned long long)st.st_ino;
+	}
+	found = k ? proc_in_netns(inos, k, procs, DOWN_MAX_PROCS) : 0;
+	for (i = 0; i < found; i++)
+		if (proc_stop(&procs[i], 500) == 0)
+			stopped++;
+out:
+	free(procs);
+	free(inos);
+	(void)lab;
+	return stopped;
+}
+
+int orch_down(const char *lab, FILE *out, bool *nothing)
+{
+	struct down_set s = { 0 };
+	struct journal_rec *v = NULL;
+	struct timespec t0, t1;
+	size_t n = 0, i, deleted = 0, procs;
+	bool had_state;
+	int r, err = 0;
+
+	*nothing = false;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	had_state = state_exists(lab);
+	s.ns = calloc(DOWN_MAX_NS, sizeof(*s.ns));
+	if (!s.ns)
+		return -ENOMEM;
+	r = journal_load(lab, &v, &n);
+	if (r < 0)
+		fprintf(out, "anycastlab: lab '%s': cannot read its journal (%s); "
+			"removing what its name points to\n", lab, strerror(-r));
+	down_collect_ns(lab, v, n, &s);
+	if (!had_state && s.nns == 0) {
+		*nothing = true;
+		goto out;
+	}
+	procs = down_stop_procs(lab, v, n, &s);
+	for (i = 0; i < s.nns; i++) {
+		r = netns_delete(s.ns[i]);
+		if (r == 0)
+			deleted++;
+		else if (r != -ENOENT) {
+			fprintf(out, "anycastlab: lab '%s': cannot delete namespace %s: %s\n",
+				lab, s.ns[i], strerror(-r));
+			err = r;
+		}
+	}
+	r = state_remove(lab);
+	if (r < 0) {
+		fprintf(out, "anycastlab: lab '%s': cannot remove %s/%s: %s\n",
+			lab, STATE_ROOT, lab, strerror(-r));
+		err = r;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	fprintf(out, "lab '%s' removed: %zu namespaces, %zu processes stopped "
+		"in %.0f ms\n", lab, deleted, procs,
+		(double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+		(double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+out:
+	free(v);
+	free(s.ns);
+	return err;
+}
+
+int orch_down_all(FILE *out, bool *nothing)
+{
+	char **labs;
+	size_t n, i;
+	int r, err = 0;
+	bool none;
+
+	*nothing = true;
+	r = state_labs(&labs, &n);
+	if (r < 0)
+		return r;
+	for (i = 0; i < n; i++) {
+		r = orch_down(labs[i], out, &none);
+		if (r < 0)
+			err = r;
+		if (!none)
+			*nothing = false;
+	}
+	state_labs_free(labs, n);
+	return err;
+}

@@ -1,0 +1,50 @@
+/*
+ * The journal of a lab: one line per object, written before the object is
+ * created (a namespace) or before it is let run (a process), so teardown
+ * after a crash at any point removes exactly what exists.
+ *
+ *   netns world-syd
+ *   proc syd 4242 123456
+ *   up 1764094000
+ */
+#ifndef ANYCASTLAB_ORCH_JOURNAL_H
+#define ANYCASTLAB_ORCH_JOURNAL_H
+
+#include <stddef.h>
+
+#include "orch/proc.h"
+#include "topo/topo.h"
+
+enum journal_kind {
+	JOURNAL_NETNS,
+	JOURNAL_PROC,
+	JOURNAL_UP,		/* `up` finished */
+};
+
+struct journal_rec {
+	enum journal_kind kind;
+	char name[TOPO_NETNS_MAX + 1];	/* namespace, or node of a proc */
+	struct proc_id proc;
+	long long when;
+};
+
+/* Parse one line (without its newline); -EINVAL when it is not a record. */
+int journal_parse(const char *line, struct journal_rec *r);
+
+struct journal {
+	int fd;
+};
+
+int journal_open(struct journal *j, const char *lab);
+void journal_close(struct journal *j);
+int journal_netns(struct journal *j, const char *netns);
+int journal_proc(struct journal *j, const char *node, const struct proc_id *p);
+int journal_up(struct journal *j);
+/* Append one record to a lab's journal (open, write, close). */
+int journal_append_proc(const char *lab, const char *node,
+			const struct proc_id *p);
+
+/* Every valid record, in order; 0 records when there is no journal. */
+int journal_load(const char *lab, struct journal_rec **v, size_t *n);
+
+#endif

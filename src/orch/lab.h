@@ -1,0 +1,42 @@
+/*
+ * What `up` holds while it builds a lab: per node a namespace fd and an
+ * rtnetlink socket in that namespace, per link the interface indexes
+ * given to its two ends.  Internal to orch/.
+ */
+#ifndef ANYCASTLAB_ORCH_LAB_H
+#define ANYCASTLAB_ORCH_LAB_H
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "orch/journal.h"
+#include "orch/orch.h"
+#include "topo/topo.h"
+
+struct nl_sock;
+
+struct lab {
+	const struct topo *t;
+	const struct up_opts *opts;
+	FILE *out;
+	struct journal journal;
+	int *nsfd;
+	struct nl_sock **sk;
+	int *next_ifindex;
+	int *ifindex_a, *ifindex_b;
+};
+
+/* Print "anycastlab: lab 'x': <what>: <strerror>" and return err. */
+int lab_fail(struct lab *lab, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void lab_phase(struct lab *lab, const char *what, size_t count,
+	       const struct timespec *t0);
+double lab_ms_since(const struct timespec *t0);
+
+/* Spawn one router per ISP/POP node (spawn.c) and wait for BGP to
+ * converge (converge.c). */
+int lab_start_routers(struct lab *lab);
+int lab_converge(struct lab *lab);
+
+#endif

@@ -1,0 +1,35 @@
+/*
+ * Orchestration: turn a planned topology into namespaces, links, addresses
+ * and routers (orch_up), and remove a lab from its state directory alone
+ * (orch_down).  Progress goes to the FILE * given; errors are returned as
+ * -errno after one line of context has been printed.
+ */
+#ifndef ANYCASTLAB_ORCH_ORCH_H
+#define ANYCASTLAB_ORCH_ORCH_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "topo/topo.h"
+
+struct up_opts {
+	const char *file;		/* the topology file, copied into state */
+	bool force;			/* replace a lab of the same name */
+	bool no_routers;		/* plumbing only: no BGP speakers */
+	enum topo_daemon daemon;	/* DEFAULT: as the file says */
+	unsigned timeout_ms;		/* convergence wait */
+	FILE *out;
+};
+
+int orch_up(const struct topo *t, const struct up_opts *o);
+
+/* Remove a lab.  *nothing is set when there was nothing to remove. */
+int orch_down(const char *lab, FILE *out, bool *nothing);
+/* Remove every lab, including ones whose `up` was killed half-way. */
+int orch_down_all(FILE *out, bool *nothing);
+
+/* Set by SIGINT/SIGTERM/SIGHUP while a long verb runs. */
+extern volatile int orch_interrupted;
+void orch_catch_signals(void);
+
+#endif

@@ -1,0 +1,176 @@
+/*
+ * Process identity, signalling and discovery through /proc (see proc.h).
+ */
+#include "orch/proc.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+int proc_stat_start(const char *stat, unsigned long long *start)
+{
+	/* comm (field 2) may hold spaces and parentheses: count fields
+	 * from the last ')'.  Field 3 follows it; start time is field 22. */
+	const char *p = strrchr(stat, ')');
+	int field = 2;
+	char *end;
+
+	if (!p)
+		return -EINVAL;
+	p++;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		field++;
+		if (field == 22) {
+			errno = 0;
+			*start = strtoull(p, &end, 10);
+			if (errno || end == p)
+				return -EINVAL;
+			return 0;
+		}
+		while (*p && *p != ' ')
+			p++;
+	}
+	return -EINVAL;
+}
+
+int proc_id_get(pid_t pid, struct proc_id *id)
+{
+	char path[64], buf[1024];
+	ssize_t n;
+	int fd, r;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	r = n < 0 ? -errno : 0;
+	close(fd);
+	if (r < 0)
+		return r;
+	buf[n] = '\0';
+	id->pid = pid;
+	return proc_stat_start(buf, &id->start);
+}
+
+bool proc_id_alive(const struct proc_id *id)
+{
+	struct proc_id now;
+
+	if (id->pid <= 0 || proc_id_get(id->pid, &now) < 0)
+		return false;
+	return now.start == id->start;
+}
+
+int proc_kill(const struct proc_id *id, int sig)
+{
+	if (!proc_id_alive(id))
+		return -ESRCH;
+	return kill(id->pid, sig) < 0 ? -errno : 0;
+}
+
+static bool proc_gone(const struct proc_id *id)
+{
+	char path[64], st = 0, buf[512], *p;
+	ssize_t n;
+	int fd;
+
+	/* A zombie (not our child, or not reaped yet) counts as gone. */
+	waitpid(id->pid, NULL, WNOHANG);
+	if (!proc_id_alive(id))
+		return true;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)id->pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return true;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return true;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	if (p && p[1] == ' ')
+		st = p[2];
+	return st == 'Z' || st == 'X';
+}
+
+int proc_stop(const struct proc_id *id, unsigned grace_ms)
+{
+	struct timespec ts = { 0, 2 * 1000 * 1000 };
+	unsigned waited = 0;
+
+	if (proc_kill(id, SIGTERM) < 0)
+		return 0;
+	/* A stopped (frozen) process cannot act on SIGTERM until it runs. */
+	proc_kill(id, SIGCONT);
+	while (waited < grace_ms) {
+		if (proc_gone(id))
+			return 0;
+		nanosleep(&ts, NULL);
+		waited += 2;
+	}
+	if (proc_kill(id, SIGKILL) < 0)
+		return 0;
+	for (waited = 0; waited < 2000; waited += 2) {
+		if (proc_gone(id))
+			return 0;
+		nanosleep(&ts, NULL);
+	}
+	return -ETIMEDOUT;
+}
+
+unsigned long long proc_netns_ino(pid_t pid)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	if (stat(path, &st) < 0)
+		return 0;
+	return (unsigned long long)st.st_ino;
+}
+
+size_t proc_in_netns(const unsigned long long *inos, size_t n,
+		     struct proc_id *out, size_t max)
+{
+	struct dirent *de;
+	size_t found = 0, i;
+	pid_t self = getpid();
+	DIR *d;
+
+	d = opendir("/proc");
+	if (!d)
+		return 0;
+	while ((de = readdir(d)) && found < max) {
+		unsigned long long ino;
+		char *end;
+		long pid = strtol(de->d_name, &end, 10);
+
+		if (*end || pid <= 0 || pid == self)
+			continue;
+		ino = proc_netns_ino((pid_t)pid);
+		if (!ino)
+			continue;
+		for (i = 0; i < n; i++) {
+			if (inos[i] == ino) {
+				if (proc_id_get((pid_t)pid, &out[found]) == 0)
+					found++;
+				break;
+			}
+		}
+	}
+	closedir(d);
+	return found;
+}

@@ -1,0 +1,131 @@
+/*
+ * Lab snapshots from the routers' control sockets (see snapshot.h).
+ */
+#include "orch/snapshot.h"
+#include "orch/state.h"
+#include "router/ctl.h"
+#include "router/ctlmsg.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void copy(char *dst, size_t n, const char *src)
+{
+	snprintf(dst, n, "%s", src ? src : "");
+}
+
+static int snap_rec(void *ctx, const struct ctl_rec *r)
+{
+	struct snap_router *sr = ctx;
+
+	if (!strcmp(r->kind, "router")) {
+		sr->pid = (long)ctl_get_u64(r, "pid", 0);
+		sr->up_ms = ctl_get_u64(r, "up_ms", 0);
+		sr->rss_kb = ctl_get_u64(r, "rss_kb", 0);
+		sr->prefixes = ctl_get_u64(r, "prefixes", 0);
+		copy(sr->anycast, sizeof(sr->anycast), ctl_get(r, "anycast"));
+		copy(sr->via, sizeof(sr->via), ctl_get(r, "anycast_via"));
+		copy(sr->path, sizeof(sr->path), ctl_get(r, "anycast_path"));
+	} else if (!strcmp(r->kind, "session") && sr->nsess < SNAP_MAX_SESS) {
+		struct snap_session *ss = &sr->sess[sr->nsess++];
+
+		copy(ss->peer, sizeof(ss->peer), ctl_get(r, "peer"));
+		copy(ss->state, sizeof(ss->state), ctl_get(r, "state"));
+		ss->established = !strcmp(ss->state, "Established");
+		ss->since_ms = ctl_get_u64(r, "since_ms", 0);
+		ss->rx = ctl_get_u64(r, "rx", 0);
+		ss->tx = ctl_get_u64(r, "tx", 0);
+		copy(ss->last_error, sizeof(ss->last_error), ctl_get(r, "last_error"));
+	}
+	return 0;
+}
+
+/* Follow next hops from the user's ISP until a POP answers locally. */
+static void snap_trace(const struct topo *t, const struct lab_snapshot *s,
+		       size_t user, struct snap_user *su)
+{
+	size_t cur = t->nodes[user].isp, hops = 0, k;
+	int w;
+
+	su->isp = (long)cur;
+	su->pop = -1;
+	copy(su->path, sizeof(su->path), s->routers[cur].path);
+	w = snprintf(su->hops, sizeof(su->hops), "%s", t->nodes[cur].name);
+	while (hops++ <= t->nnodes) {
+		const struct snap_router *sr = &s->routers[cur];
+		uint32_t nh;
+
+		if (!sr->answered)
+			return;
+		if (!strcmp(sr->via, "local")) {
+			su->pop = t->nodes[cur].kind == TOPO_KIND_POP ? (long)cur : -1;
+			return;
+		}
+		if (ip4_parse(sr->via, &nh) < 0)
+			return;
+		for (k = 0; k < t->nlinks; k++) {
+			const struct topo_link *l = &t->links[k];
+
+			if ((l->a == cur && l->addr_b == nh) ||
+			    (l->b == cur && l->addr_a == nh))
+				break;
+		}
+		if (k == t->nlinks)
+			return;
+		cur = topo_link_peer(&t->links[k], cur);
+		if (w > 0 && (size_t)w < sizeof(su->hops))
+			w += snprintf(su->hops + w, sizeof(su->hops) - (size_t)w,
+				      " > %s", t->nodes[cur].name);
+	}
+}
+
+int snapshot_take(const char *lab, const struct topo *t, unsigned timeout_ms,
+		  struct lab_snapshot *s)
+{
+	char path[STATE_PATH_MAX];
+	size_t i, k;
+
+	memset(s, 0, sizeof(*s));
+	s->routers = calloc(t->nnodes, sizeof(*s->routers));
+	s->users = calloc(t->nnodes, sizeof(*s->users));
+	if (!s->routers || !s->users) {
+		snapshot_free(s);
+		return -ENOMEM;
+	}
+	s->all_established = true;
+	s->all_routed = true;
+	for (i = 0; i < t->nnodes; i++) {
+		struct snap_router *sr = &s->routers[i];
+
+		if (t->nodes[i].kind == TOPO_KIND_USER)
+			continue;
+		if (router_state_file(lab, t->nodes[i].name, "sock", path,
+				      sizeof(path)) < 0)
+			continue;
+		sr->error = ctl_request(path, "status", timeout_ms, snap_rec, sr);
+		sr->answered = sr->error == 0 && sr->pid > 0;
+		if (!sr->answered)
+			s->all_established = false;
+		for (k = 0; k < sr->nsess; k++)
+			if (!sr->sess[k].established)
+				s->all_established = false;
+	}
+	for (i = 0; i < t->nnodes; i++) {
+		if (t->nodes[i].kind != TOPO_KIND_USER)
+			continue;
+		snap_trace(t, s, i, &s->users[i]);
+		if (s->users[i].pop < 0)
+			s->all_routed = false;
+	}
+	return 0;
+}
+
+void snapshot_free(struct lab_snapshot *s)
+{
+	free(s->routers);
+	free(s->users);
+	s->routers = NULL;
+	s->users = NULL;
+}

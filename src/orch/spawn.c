@@ -1,0 +1,204 @@
+/*
+ * Router processes: spawn, start handshake, log tails (see spawn.h).
+ */
+#include "orch/spawn.h"
+#include "orch/state.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static void spawn_child(int fd, const char *lab, const char *node,
+			bool lab_start)
+{
+	char c, fdarg[16];
+	const char *argv[12];
+	int devnull, i = 0;
+
+	/* Not a step further until our pid is in the journal. */
+	if (read(fd, &c, 1) != 1 || c != 'J')
+		_exit(1);
+	setsid();
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	devnull = open("/dev/null", O_RDWR);
+	if (devnull >= 0) {
+		dup2(devnull, 0);
+		dup2(devnull, 1);
+		dup2(devnull, 2);
+		if (devnull > 2)
+			close(devnull);
+	}
+	if (dup2(fd, 3) < 0)
+		_exit(1);
+	snprintf(fdarg, sizeof(fdarg), "%d", 3);
+	argv[i++] = "anycastlab";
+	argv[i++] = "router";
+	argv[i++] = "--lab";
+	argv[i++] = lab;
+	argv[i++] = "--node";
+	argv[i++] = node;
+	argv[i++] = "--sync";
+	argv[i++] = fdarg;
+	if (lab_start)
+		argv[i++] = "--lab-start";
+	argv[i] = NULL;
+	execv("/proc/self/exe", (char *const *)argv);
+	_exit(127);
+}
+
+int spawn_router(struct journal *j, const char *lab, const char *node,
+		 bool lab_start, struct spawned *s)
+{
+	int sv[2], r;
+	pid_t pid;
+
+	memset(s, 0, sizeof(*s));
+	s->node = node;
+	s->sync = -1;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return -errno;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		r = -errno;
+		close(sv[0]);
+		close(sv[1]);
+		return r;
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		spawn_child(sv[1], lab, node, lab_start);
+	}
+	close(sv[1]);
+	r = proc_id_get(pid, &s->id);
+	if (r == 0)
+		r = journal_proc(j, node, &s->id);
+	if (r < 0) {
+		/* Closing the socket makes the child exit before it execs. */
+		close(sv[0]);
+		waitpid(pid, NULL, 0);
+		return r;
+	}
+	if (write(sv[0], "J", 1) != 1) {
+		r = -errno;
+		close(sv[0]);
+		return r;
+	}
+	s->sync = sv[0];
+	return 0;
+}
+
+int spawn_wait_ready(struct spawned *v, size_t n, unsigned timeout_ms,
+		     size_t *failed)
+{
+	struct pollfd *pfd;
+	struct timespec t0, now;
+	size_t i, left = 0;
+	int r = 0;
+
+	pfd = calloc(n ? n : 1, sizeof(*pfd));
+	if (!pfd)
+		return -ENOMEM;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < n; i++)
+		if (!v[i].ready && v[i].sync >= 0)
+			left++;
+	while (left) {
+		long ms;
+		int k;
+
+		for (i = 0; i < n; i++) {
+			pfd[i].fd = v[i].ready ? -1 : v[i].sync;
+			pfd[i].events = POLLIN;
+			pfd[i].revents = 0;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		ms = (long)timeout_ms - ((now.tv_sec - t0.tv_sec) * 1000 +
+					 (now.tv_nsec - t0.tv_nsec) / 1000000);
+		if (ms <= 0) {
+			r = -ETIMEDOUT;
+			break;
+		}
+		k = poll(pfd, n, (int)ms);
+		if (k < 0 && errno != EINTR) {
+			r = -errno;
+			break;
+		}
+		for (i = 0; i < n && k > 0; i++) {
+			char c = 0;
+
+			if (!pfd[i].revents)
+				continue;
+			if (read(v[i].sync, &c, 1) == 1 && c == 'R') {
+				v[i].ready = true;
+				left--;
+				continue;
+			}
+			*failed = i;
+			r = -ECHILD;
+			goto out;
+		}
+	}
+	if (r == -ETIMEDOUT)
+		for (i = 0; i < n; i++)
+			if (!v[i].ready)
+				*failed = i;
+out:
+	free(pfd);
+	return r;
+}
+
+void spawn_release(struct spawned *s)
+{
+	if (s->sync < 0)
+		return;
+	if (write(s->sync, "G", 1) != 1) {
+		/* It is gone; `status` will say so. */
+	}
+	close(s->sync);
+	s->sync = -1;
+}
+
+void spawn_log_tail(const char *lab, const char *node, unsigned lines,
+		    FILE *out)
+{
+	char path[STATE_PATH_MAX], **ring;
+	char line[512];
+	unsigned n = 0, i;
+	FILE *f;
+
+	if (router_state_file(lab, node, "log", path, sizeof(path)) < 0)
+		return;
+	f = fopen(path, "re");
+	if (!f) {
+		fprintf(out, "    (no log at %s)\n", path);
+		return;
+	}
+	ring = calloc(lines, sizeof(*ring));
+	if (!ring) {
+		fclose(f);
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		free(ring[n % lines]);
+		ring[n % lines] = strdup(line);
+		n++;
+	}
+	fclose(f);
+	for (i = n > lines ? n - lines : 0; i < n; i++)
+		if (ring[i % lines])
+			fprintf(out, "    %s", ring[i % lines]);
+	for (i = 0; i < lines; i++)
+		free(ring[i]);
+	free(ring);
+}

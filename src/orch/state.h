@@ -1,0 +1,39 @@
+/*
+ * A lab's state on disk: /run/anycastlab/<lab>/ holds a copy of the
+ * topology file it was built from, the journal of everything created, and
+ * per router a pid file, a log and a control socket.  `down` and `status`
+ * work from this directory alone.
+ */
+#ifndef ANYCASTLAB_ORCH_STATE_H
+#define ANYCASTLAB_ORCH_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "topo/topo.h"
+
+#define STATE_ROOT	"/run/anycastlab"
+#define STATE_PATH_MAX	160
+
+/* "/run/anycastlab/<lab>[/<file>]" into buf; -ENAMETOOLONG if it can't fit. */
+int state_path(char *buf, size_t n, const char *lab, const char *file);
+bool state_exists(const char *lab);
+/* Create the lab's directory; -EEXIST if it is there already. */
+int state_create(const char *lab);
+/* Remove the directory and everything in it; 0 if it was not there. */
+int state_remove(const char *lab);
+/* Copy the topology file into the state directory. */
+int state_save_topology(const char *lab, const char *src);
+/* Load the lab's saved topology (as it was when the lab was built). */
+int state_load_topology(const char *lab, struct topo *t);
+
+/* "/run/anycastlab/<lab>/<node>.<ext>": a router's pid, log or socket. */
+int router_state_file(const char *lab, const char *node, const char *ext,
+		      char *buf, size_t n);
+
+/* Names of every lab with a state directory, sorted; free with
+ * state_labs_free. */
+int state_labs(char ***names, size_t *n);
+void state_labs_free(char **names, size_t n);
+
+#endif

@@ -1,0 +1,427 @@
+/*
+ * Bring a lab up: the plan becomes namespaces, veth pairs, addresses,
+ * sysctls and routes, in that order, each object journaled before it is
+ * created.  Any failure, or SIGINT/SIGTERM/SIGHUP, removes everything made
+ * so far (orch_down) before returning.  Nothing is ever created in, or
+ * routed to, the caller's own namespace: veths are born inside their
+ * namespaces (IFLA_NET_NS_FD).
+ */
+#include "orch/orch.h"
+#include "orch/journal.h"
+#include "orch/lab.h"
+#include "orch/state.h"
+#include "net/link.h"
+#include "net/netns.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+volatile int orch_interrupted;
+
+static void orch_on_signal(int sig)
+{
+	orch_interrupted = sig;
+}
+
+void orch_catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = orch_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	/* A router that died must not take us with it when we write to
+	 * its start handshake. */
+	signal(SIGPIPE, SIG_IGN);
+}
+
+double lab_ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 +
+	       (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+void lab_phase(struct lab *lab, const char *what, size_t count,
+	       const struct timespec *t0)
+{
+	fprintf(lab->out, "  %-12s %5zu  %8.1f ms\n", what, count,
+		lab_ms_since(t0));
+	fflush(lab->out);
+}
+
+static int lab_check_interrupt(struct lab *lab)
+{
+	if (!orch_interrupted)
+		return 0;
+	fprintf(lab->out, "anycastlab: interrupted (%s)\n",
+		strsignal(orch_interrupted));
+	return -EINTR;
+}
+
+/* Namespaces want one fd each, plus a netlink socket each. */
+static void lab_raise_fd_limit(size_t nodes)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return;
+	if (rl.rlim_cur < rl.rlim_max && rl.rlim_cur < nodes * 3 + 64) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static int lab_sysctls(const struct topo_node *n)
+{
+	static const char *const common[][2] = {
+		/* Anycast: a POP's replies come from 104.16.0.1 and may leave
+		 * on any link, and an ISP may forward them from a link that is
+		 * not its best path back to that source; strict reverse-path
+		 * filtering would drop them. */
+		{ "net/ipv4/conf/all/rp_filter", "0" },
+		{ "net/ipv4/conf/default/rp_filter", "0" },
+		/* The lab is IPv4 only: no link-local addresses, DAD or
+		 * router solicitations on every veth. */
+		{ "net/ipv6/conf/all/disable_ipv6", "1" },
+		{ "net/ipv6/conf/default/disable_ipv6", "1" },
+	};
+	size_t i;
+	int r;
+
+	for (i = 0; i < sizeof(common) / sizeof(common[0]); i++) {
+		r = sysctl_write(common[i][0], common[i][1]);
+		if (r < 0 && r != -ENOENT)
+			return r;
+	}
+	if (n->kind != TOPO_KIND_USER)
+		return sysctl_write("net/ipv4/ip_forward", "1");
+	return 0;
+}
+
+static int lab_namespaces(struct lab *lab)
+{
+	const struct topo *t = lab->t;
+	struct timespec t0;
+	size_t i;
+	int r;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < t->nnodes; i++) {
+		const struct topo_node *n = &t->nodes[i];
+
+		r = lab_check_interrupt(lab);
+		if (r < 0)
+			return r;
+		r = journal_netns(&lab->journal, n->netns);
+		if (r < 0)
+			return lab_fail(lab, r, "cannot write the journal");
+		r = netns_create(n->netns, &lab->nsfd[i]);
+		if (r == -EEXIST)
+			return lab_fail(lab, r, "namespace %s already exists "
+					"(left by another tool? remove it with "
+					"'ip netns delete %s')", n->netns, n->netns);
+		if (r < 0)
+			return lab_fail(lab, r, "cannot create namespace %s",
+					n->netns);
+		r = netns_enter(lab->nsfd[i]);
+		if (r == 0) {
+			r = lab_sysctls(n);
+			if (netns_leave() < 0)
+				r = -EIO;
+		}
+		if (r < 0)
+			return lab_fail(lab, r, "cannot set sysctls in %s",
+					n->netns);
+		r = rtsock_open(lab->nsfd[i], &lab->sk[i]);
+		if (r < 0)
+			return lab_fail(lab, r, "cannot open netlink in %s",
+					n->netns);
+		r = link_set_up(lab->sk[i], 1, true);
+		if (r < 0)
+			return lab_fail(lab, r, "cannot set lo up in %s",
+					n->netns);
+		lab->next_ifindex[i] = 2;
+	}
+	lab_phase(lab, "namespaces", t->nnodes, &t0);
+	return 0;
+}
+
+static int lab_links(struct lab *lab)
+{
+	const struct topo *t = lab->t;
+	struct timespec t0;
+	size_t i;
+	int r;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < t->nlinks; i++) {
+		const struct topo_link *l = &t->links[i];
+		const struct topo_node *a = &t->nodes[l->a], *b = &t->nodes[l->b];
+		struct veth_end ea = { lab->sk[l->a], lab->nsfd[l->a], b->name,
+				       lab->next_ifindex[l->a] };
+		struct veth_end eb = { lab->sk[l->b], lab->nsfd[l->b], a->name,
+				       lab->next_ifindex[l->b] };
+
+		r = lab_check_interrupt(lab);
+		if (r < 0)
+			return r;
+		r = link_veth_add(&ea, &eb);
+		if (r < 0)
+			return lab_fail(lab, r, "cannot create link %s-%s",
+					a->name, b->name);
+		lab->ifindex_a[i] = lab->next_ifindex[l->a]++;
+		lab->ifindex_b[i] = lab->next_ifindex[l->b]++;
+	}
+	lab_phase(lab, "links", t->nlinks, &t0);
+	return 0;
+}
+
+static int lab_addresses(struct lab *lab)
+{
+	const struct topo *t = lab->t;
+	struct timespec t0;
+	size_t i, count = 0;
+	int r;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < t->nlinks; i++) {
+		const struct topo_link *l = &t->links[i];
+
+		r = addr_add(lab->sk[l->a], lab->ifindex_a[i], l->addr_a, 31);
+		if (r == 0)
+			r = addr_add(lab->sk[l->b], lab->ifindex_b[i], l->addr_b, 31);
+		if (r < 0)
+			return lab_fail(lab, r, "cannot address link %s-%s",
+					t->nodes[l->a].name, t->nodes[l->b].name);
+		count += 2;
+	}
+	for (i = 0; i < t->nnodes; i++) {
+		const struct topo_node *n = &t->nodes[i];
+
+		if (n->router_id) {
+			r = addr_add(lab->sk[i], 1, n->router_id, 32);
+			if (r < 0)
+				return lab_fail(lab, r, "cannot add the loopback of %s",
+						n->name);
+			count++;
+		}
+		if (n->kind == TOPO_KIND_POP) {
+			r = addr_add(lab->sk[i], 1, t->anycast_addr, 32);
+			if (r < 0)
+				return lab_fail(lab, r, "cannot add the anycast "
+						"address to %s", n->name);
+			count++;
+		}
+	}
+	lab_phase(lab, "addresses", count, &t0);
+	return 0;
+}
+
+static int lab_routes(struct lab *lab)
+{
+	static const struct prefix4 any = { 0, 0 };
+	const struct topo *t = lab->t;
+	struct timespec t0;
+	size_t i, count = 0;
+	int r;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < t->nnodes; i++) {
+		const struct topo_node *n = &t->nodes[i];
+
+		if (n->kind != TOPO_KIND_USER)
+			continue;
+		r = route_add(lab->sk[i], &any, n->gateway, 0);
+		if (r < 0)
+			return lab_fail(lab, r, "cannot add the default route of %s",
+					n->name);
+		count++;
+	}
+	lab_phase(lab, "routes", count, &t0);
+	return 0;
+}
+
+/* Link emulation is best effort: a kernel without sch_netem gets a
+ * warning per link, never a failed lab. */
+static void lab_emulation(struct lab *lab)
+{
+	const struct topo *t = lab->t;
+	struct timespec t0;
+	size_t i, count = 0;
+	bool warned = false;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < t->nlinks; i++) {
+		const struct topo_link *l = &t->links[i];
+		const char *an = t->nodes[l->a].name, *bn = t->nodes[l->b].name;
+		bool netem = false;
+		int side;
+
+		if (!l->delay_us && !l->loss_ppm && !l->rate_bps)
+			continue;
+		for (side = 0; side < 2; side++) {
+			struct nl_sock *sk = lab->sk[side ? l->b : l->a];
+			int ifi = side ? lab->ifindex_b[i] : lab->ifindex_a[i];
+			int r = 0;
+
+			if (l->delay_us || l->loss_ppm) {
+				r = tc_netem_add(sk, ifi, l->delay_us, l->loss_ppm);
+				netem = r == 0;
+				if (r < 0 && !warned) {
+					fprintf(lab->out, "anycastlab: warning: link %s-%s: "
+						"delay/loss not applied: %s\n", an, bn,
+						r == -ENOENT || r == -EOPNOTSUPP ?
+						"this kernel has no netem qdisc (sch_netem)" :
+						strerror(-r));
+				}
+			}
+			if (l->rate_bps) {
+				r = tc_rate_add(sk, ifi, netem, l->rate_bps);
+				if (r < 0 && !warned)
+					fprintf(lab->out, "anycastlab: warning: link %s-%s: "
+						"rate not applied: %s\n", an, bn, strerror(-r));
+			}
+			if (r < 0)
+				warned = true;
+		}
+		count++;
+		warned = false;
+	}
+	if (count)
+		lab_phase(lab, "emulation", count, &t0);
+}
+
+int lab_fail(struct lab *lab, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(lab->out, "anycastlab: lab '%s': ", lab->t->name);
+	va_start(ap, fmt);
+	vfprintf(lab->out, fmt, ap);
+	va_end(ap);
+	fprintf(lab->out, ": %s\n", strerror(-err));
+	return err;
+}
+
+static void lab_release(struct lab *lab)
+{
+	size_t i;
+
+	for (i = 0; lab->sk && i < lab->t->nnodes; i++)
+		rtsock_close(lab->sk[i]);
+	for (i = 0; lab->nsfd && i < lab->t->nnodes; i++)
+		if (lab->nsfd[i] >= 0)
+			close(lab->nsfd[i]);
+	free(lab->sk);
+	free(lab->nsfd);
+	free(lab->next_ifindex);
+	free(lab->ifindex_a);
+	free(lab->ifindex_b);
+	journal_close(&lab->journal);
+}
+
+static int lab_alloc(struct lab *lab, const struct topo *t, FILE *out)
+{
+	size_t i;
+
+	memset(lab, 0, sizeof(*lab));
+	lab->t = t;
+	lab->out = out;
+	lab->journal.fd = -1;
+	lab->nsfd = calloc(t->nnodes, sizeof(*lab->nsfd));
+	lab->sk = calloc(t->nnodes, sizeof(*lab->sk));
+	lab->next_ifindex = calloc(t->nnodes, sizeof(*lab->next_ifindex));
+	lab->ifindex_a = calloc(t->nlinks + 1, sizeof(*lab->ifindex_a));
+	lab->ifindex_b = calloc(t->nlinks + 1, sizeof(*lab->ifindex_b));
+	if (!lab->nsfd || !lab->sk || !lab->next_ifindex || !lab->ifindex_a ||
+	    !lab->ifindex_b)
+		return -ENOMEM;
+	for (i = 0; i < t->nnodes; i++)
+		lab->nsfd[i] = -1;
+	return 0;
+}
+
+int orch_up(const struct topo *t, const struct up_opts *o)
+{
+	struct timespec t0;
+	struct lab lab;
+	bool nothing;
+	int r;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	lab_raise_fd_limit(t->nnodes);
+	if (state_exists(t->name)) {
+		if (!o->force) {
+			fprintf(o->out, "anycastlab: lab '%s' already exists; remove it "
+				"with 'anycastlab down %s' or replace it with "
+				"'anycastlab up --force'\n", t->name, t->name);
+			return -EEXIST;
+		}
+		r = orch_down(t->name, o->out, &nothing);
+		if (r < 0)
+			return r;
+	}
+	r = lab_alloc(&lab, t, o->out);
+	if (r < 0)
+		goto out;
+	lab.opts = o;
+	orch_catch_signals();
+	r = state_create(t->name);
+	if (r < 0) {
+		lab_fail(&lab, r, "cannot create %s/%s", STATE_ROOT, t->name);
+		goto out;
+	}
+	r = journal_open(&lab.journal, t->name);
+	if (r == 0)
+		r = state_save_topology(t->name, o->file);
+	if (r < 0) {
+		lab_fail(&lab, r, "cannot write the lab state");
+		goto out_down;
+	}
+	fprintf(o->out, "building lab '%s' from %s: %zu nodes, %zu links\n",
+		t->name, o->file, t->nnodes, t->nlinks);
+	r = lab_namespaces(&lab);
+	if (r == 0)
+		r = lab_links(&lab);
+	if (r == 0)
+		r = lab_addresses(&lab);
+	if (r == 0)
+		r = lab_routes(&lab);
+	if (r == 0)
+		lab_emulation(&lab);
+	if (r == 0)
+		r = lab_check_interrupt(&lab);
+	if (r == 0 && !o->no_routers)
+		r = lab_start_routers(&lab);
+	if (r < 0)
+		goto out_down;
+	journal_up(&lab.journal);
+	if (!o->no_routers)
+		r = lab_converge(&lab);
+	if (r == 0)
+		fprintf(o->out, "\nlab '%s' is up%s in %.2f s\n", t->name,
+			o->no_routers ? " (no routers)" : " and converged",
+			lab_ms_since(&t0) / 1e3);
+	goto out;
+
+out_down:
+	fprintf(o->out, "anycastlab: removing what was built of lab '%s'\n",
+		t->name);
+	lab_release(&lab);
+	orch_down(t->name, o->out, &nothing);
+	return r;
+out:
+	lab_release(&lab);
+	return r;
+}

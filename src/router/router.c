@@ -1,0 +1,602 @@
+/*
+ * The router daemon: wires a BGP speaker, the kernel FIB, a link monitor,
+ * for POPs the HTTP responder, and the control socket onto one event loop.
+ *
+ * Start-up order matters: every socket is bound while we still have the
+ * privileges to bind, then every capability but CAP_NET_ADMIN (kernel
+ * routes), CAP_NET_BIND_SERVICE and CAP_NET_RAW is dropped, then we tell
+ * the orchestrator we are listening and wait for its go before connecting
+ * to anyone.
+ */
+#include "router/router.h"
+#include "router/ctl.h"
+#include "router/ctlmsg.h"
+#include "bgp/aspath.h"
+#include "bgp/decide.h"
+#include "bgp/fib.h"
+#include "ev/ev.h"
+#include "http/server.h"
+#include "util/log.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/rtnetlink.h>
+
+#ifndef IFF_LOWER_UP
+#define IFF_LOWER_UP	0x10000
+#endif
+
+struct router {
+	const struct router_config *rc;
+	struct ev_loop *ev;
+	struct fib *fib;
+	struct bgp_speaker *sp;
+	struct http_server *http;
+	struct ctl_server *ctl;
+	struct mnl_socket *mon;
+	bool announcing;
+	uint64_t start_ms;
+};
+
+static void router_bgp_log(void *ctx, int level, const char *line)
+{
+	static const enum log_level map[] = {
+		LOG_LVL_ERR, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG,
+	};
+
+	(void)ctx;
+	log_msg(map[level < 0 || level > 3 ? 3 : level], "%s", line);
+}
+
+/* ---- link monitor: carrier and admin state of every interface ---- */
+
+static int router_link_msg(const struct nlmsghdr *h, void *data)
+{
+	struct router *r = data;
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(h);
+	const struct nlattr *a;
+	const char *name = NULL;
+	bool up;
+
+	if (h->nlmsg_type != RTM_NEWLINK && h->nlmsg_type != RTM_DELLINK)
+		return MNL_CB_OK;
+	mnl_attr_for_each(a, h, sizeof(*ifi))
+		if (mnl_attr_get_type(a) == IFLA_IFNAME &&
+		    mnl_attr_validate(a, MNL_TYPE_STRING) == 0)
+			name = mnl_attr_get_str(a);
+	if (!name)
+		return MNL_CB_OK;
+	up = h->nlmsg_type == RTM_NEWLINK && (ifi->ifi_flags & IFF_UP) &&
+	     (ifi->ifi_flags & IFF_LOWER_UP);
+	bgp_speaker_link_event(r->sp, name, up);
+	return MNL_CB_OK;
+}
+
+static void router_link_io(struct ev_loop *l, int fd, uint32_t events, void *ctx)
+{
+	struct router *r = ctx;
+	char buf[16384];
+	ssize_t n;
+
+	(void)l;
+	(void)fd;
+	(void)events;
+	while ((n = mnl_socket_recvfrom(r->mon, buf, sizeof(buf))) > 0)
+		mnl_cb_run(buf, (size_t)n, 0, 0, router_link_msg, r);
+	/* ENOBUFS: events were lost; the next dump would resync, and a
+	 * session on a dead link still fails by its hold timer. */
+}
+
+/* Subscribe to link events, then read the current state once. */
+static int router_link_monitor(struct router *r)
+{
+	struct mnl_socket *dump;
+	char buf[16384];
+	struct nlmsghdr *h;
+	struct rtgenmsg *g;
+	unsigned portid;
+	ssize_t n;
+	int ret;
+
+	r->mon = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (!r->mon || mnl_socket_bind(r->mon, RTMGRP_LINK, MNL_SOCKET_AUTOPID) < 0)
+		return -errno;
+	dump = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	if (!dump || mnl_socket_bind(dump, 0, MNL_SOCKET_AUTOPID) < 0) {
+		if (dump)
+			mnl_socket_close(dump);
+		return -errno;
+	}
+	portid = mnl_socket_get_portid(dump);
+	h = mnl_nlmsg_put_header(buf);
+	h->nlmsg_type = RTM_GETLINK;
+	h->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	h->nlmsg_seq = 1;
+	g = mnl_nlmsg_put_extra_header(h, sizeof(*g));
+	g->rtgen_family = AF_PACKET;
+	ret = mnl_socket_sendto(dump, h, h->nlmsg_len) < 0 ? -errno : 0;
+	while (ret == 0) {
+		n = mnl_socket_recvfrom(dump, buf, sizeof(buf));
+		if (n < 0) {
+			ret = -errno;
+			break;
+		}
+		ret = mnl_cb_run(buf, (size_t)n, 1, portid, router_link_msg, r);
+		if (ret <= MNL_CB_STOP) {
+			ret = ret < 0 ? -errno : 0;
+			break;
+		}
+		ret = 0;
+	}
+	mnl_socket_close(dump);
+	if (ret < 0)
+		return ret;
+	return ev_io_add(r->ev, mnl_socket_get_fd(r->mon), EPOLLIN,
+			 router_link_io, r);
+}
+
+/* ---- control socket answers ---- */
+
+static void put_ip(struct buf *b, const char *key, uint32_t a)
+{
+	char s[IP4_STRLEN];
+
+	ctl_put(b, key, ip4_str(a, s));
+}
+
+static void put_prefix(struct buf *b, const char *key, const struct prefix4 *p)
+{
+	char s[PREFIX4_STRLEN];
+
+	ctl_put(b, key, prefix4_str(p, s));
+}
+
+static const char *origin_str(uint8_t o)
+{
+	return o == BGP_ORIGIN_IGP ? "igp" : o == BGP_ORIGIN_EGP ? "egp" :
+	       "incomplete";
+}
+
+static void put_path(struct buf *b, const struct bgp_attrs *a)
+{
+	char path[1024];
+
+	aspath_format(a->aspath, a->aspath_len, path, sizeof(path));
+	ctl_put(b, "aspath", path);
+	ctl_put(b, "origin", origin_str(a->origin));
+	if (a->present & BGP_ATTR_BIT(BGP_ATTR_MED))
+		ctl_putf(b, "med", "%u", a->med);
+	if (a->communities_len)
+		ctl_putf(b, "communities", "%u", a->communities_len / 4);
+}
+
+/* Every reply record goes through one bounded line buffer. */
+#define REC_BEGIN(out, b, mem, kind) \
+	do { buf_init(&(b), (mem), sizeof(mem)); ctl_begin(&(b), (kind)); } while (0)
+
+static void rec_end(struct dbuf *out, struct buf *b)
+{
+	ctl_end(b);
+	if (!b->err)
+		dbuf_append(out, b->p, b->len);
+}
+
+static void answer_status(struct router *r, struct dbuf *out)
+{
+	const struct router_config *rc = r->rc;
+	uint64_t now = ev_now_ms();
+	struct rib_stats st;
+	struct http_stats hs;
+	char mem[CTL_LINE_MAX];
+	struct buf b;
+	size_t i;
+	long rss_kb = 0;
+	FILE *f;
+
+	f = fopen("/proc/self/statm", "re");
+	if (f) {
+		long pages, res;
+
+		if (fscanf(f, "%ld %ld", &pages, &res) == 2)
+			rss_kb = res * (sysconf(_SC_PAGESIZE) / 1024);
+		fclose(f);
+	}
+	rib_stats(bgp_speaker_rib(r->sp), &st);
+	REC_BEGIN(out, b, mem, "router");
+	ctl_put(&b, "node", rc->node);
+	ctl_putf(&b, "asn", "%u", rc->asn);
+	put_ip(&b, "id", rc->router_id);
+	ctl_putf(&b, "pid", "%d", (int)getpid());
+	ctl_putf(&b, "up_ms", "%llu", (unsigned long long)(now - r->start_ms));
+	ctl_putf(&b, "prefixes", "%zu", st.selected);
+	ctl_putf(&b, "paths", "%zu", st.paths);
+	ctl_putf(&b, "attrsets", "%zu", st.attrsets);
+	ctl_putf(&b, "rss_kb", "%ld", rss_kb);
+	if (rc->pop)
+		ctl_put(&b, "anycast", r->announcing ? "announced" : "withdrawn");
+	{
+		/* Where this router sends traffic for the anycast prefix. */
+		struct rib_entry *e = rib_lookup(bgp_speaker_rib(r->sp), &rc->anycast);
+		char path[512];
+
+		if (!e || !e->best) {
+			ctl_put(&b, "anycast_via", "none");
+		} else if (e->best->peer == RIB_PEER_LOCAL) {
+			ctl_put(&b, "anycast_via", "local");
+		} else {
+			const struct bgp_attrs *a = &e->best->attrs->attrs;
+
+			put_ip(&b, "anycast_via", a->nexthop);
+			aspath_format(a->aspath, a->aspath_len, path, sizeof(path));
+			ctl_put(&b, "anycast_path", path);
+		}
+	}
+	if (r->http) {
+		http_server_stats(r->http, &hs);
+		ctl_putf(&b, "http_requests", "%llu",
+			 (unsigned long long)(hs.requests[1] + hs.requests[2] +
+					      hs.requests[3] + hs.requests[4] +
+					      hs.requests[5]));
+		ctl_putf(&b, "http_conns", "%llu", (unsigned long long)hs.conns_now);
+	}
+	rec_end(out, &b);
+	for (i = 0; i < bgp_speaker_npeers(r->sp); i++) {
+		struct bgp_peer_info pi;
+
+		bgp_speaker_peer_info(r->sp, i, &pi);
+		REC_BEGIN(out, b, mem, "session");
+		ctl_put(&b, "peer", pi.name);
+		put_ip(&b, "addr", pi.peer_addr);
+		put_ip(&b, "local", pi.local_addr);
+		ctl_putf(&b, "as", "%u", pi.peer_as);
+		ctl_put(&b, "state", bgp_state_name(pi.state));
+		ctl_putf(&b, "since_ms", "%llu",
+			 (unsigned long long)(now - pi.since_ms));
+		ctl_put(&b, "link", pi.link_up ? "up" : "down");
+		ctl_putf(&b, "hold", "%u", pi.hold_time);
+		ctl_putf(&b, "rx", "%zu", pi.prefixes_rx);
+		ctl_putf(&b, "rx_rejected", "%zu", pi.prefixes_rx_ineligible);
+		ctl_putf(&b, "tx", "%zu", pi.prefixes_tx);
+		ctl_putf(&b, "updates_rx", "%llu", (unsigned long long)pi.updates_rx);
+		ctl_putf(&b, "updates_tx", "%llu", (unsigned long long)pi.updates_tx);
+		ctl_putf(&b, "established", "%u", pi.established_count);
+		if (pi.last_error[0])
+			ctl_put(&b, "last_error", pi.last_error);
+		rec_end(out, &b);
+	}
+}
+
+struct routes_ctx {
+	struct router *r;
+	struct dbuf *out;
+	unsigned peer;		/* adj-in: whose paths */
+};
+
+static int answer_route(void *ctx, struct rib_entry *e)
+{
+	struct routes_ctx *x = ctx;
+	struct rib *rib = bgp_speaker_rib(x->r->sp);
+	struct prefix4 pfx = rib_entry_prefix(e);
+	const struct rib_path *best = e->best;
+	char mem[CTL_LINE_MAX], why[256];
+	struct rib_explain ex;
+	struct buf b, wb;
+	size_t npaths = 0;
+	const struct rib_path *p;
+
+	if (!best)
+		return 0;
+	for (p = e->paths; p; p = p->next)
+		npaths++;
+	rib_entry_explain(rib, e, &ex);
+	buf_init(&wb, why, sizeof(why));
+	bgp_decide_format(&wb, ex.step, &ex.best_cand,
+			  ex.other ? &ex.other_cand : NULL);
+	REC_BEGIN(x->out, b, mem, "route");
+	put_prefix(&b, "prefix", &pfx);
+	ctl_put(&b, "from", bgp_speaker_peer_name(x->r->sp, best->peer));
+	if (best->peer == RIB_PEER_LOCAL)
+		ctl_put(&b, "nexthop", "local");
+	else
+		put_ip(&b, "nexthop", best->attrs->attrs.nexthop);
+	put_path(&b, &best->attrs->attrs);
+	ctl_putf(&b, "paths", "%zu", npaths);
+	ctl_put(&b, "why", buf_cstr(&wb));
+	if (ex.other)
+		ctl_put(&b, "over", bgp_speaker_peer_name(x->r->sp, ex.other->peer));
+	rec_end(x->out, &b);
+	return 0;
+}
+
+static int answer_adj_path(void *ctx, struct rib_entry *e, struct rib_path *p)
+{
+	struct routes_ctx *x = ctx;
+	struct prefix4 pfx = rib_entry_prefix(e);
+	char mem[CTL_LINE_MAX];
+	struct buf b;
+
+	REC_BEGIN(x->out, b, mem, "path");
+	put_prefix(&b, "prefix", &pfx);
+	ctl_put(&b, "from", bgp_speaker_peer_name(x->r->sp, p->peer));
+	put_ip(&b, "nexthop", p->attrs->attrs.nexthop);
+	put_path(&b, &p->attrs->attrs);
+	ctl_put(&b, "best", e->best == p ? "yes" : "no");
+	if (p->ineligible)
+		ctl_put(&b, "rejected", rib_ineligible_str(p->ineligible));
+	rec_end(x->out, &b);
+	return 0;
+}
+
+static void answer_line(struct dbuf *out, const char *kind, const char *msg)
+{
+	char mem[CTL_LINE_MAX];
+	struct buf b;
+
+	REC_BEGIN(out, b, mem, kind);
+	if (msg)
+		ctl_put(&b, "msg", msg);
+	rec_end(out, &b);
+}
+
+static void router_announce(struct router *r, bool on)
+{
+	const struct router_config *rc = r->rc;
+
+	if (on)
+		bgp_speaker_originate(r->sp, &rc->anycast);
+	else
+		bgp_speaker_unoriginate(r->sp, &rc->anycast);
+	r->announcing = on;
+	log_info("anycast prefix %s", on ? "announced" : "withdrawn");
+}
+
+static void router_ctl(void *ctx, const char *req, struct dbuf *out)
+{
+	struct router *r = ctx;
+	struct routes_ctx x = { r, out, 0 };
+
+	if (!strcmp(req, "status")) {
+		answer_status(r, out);
+	} else if (!strcmp(req, "routes")) {
+		rib_walk(bgp_speaker_rib(r->sp), answer_route, &x);
+	} else if (!strncmp(req, "adj-in ", 7)) {
+		size_t i;
+
+		for (i = 0; i < bgp_speaker_npeers(r->sp); i++) {
+			struct bgp_peer_info pi;
+
+			bgp_speaker_peer_info(r->sp, i, &pi);
+			if (!strcmp(pi.name, req + 7)) {
+				x.peer = pi.rib_idx;
+				rib_walk_adj_in(bgp_speaker_rib(r->sp), x.peer,
+						answer_adj_path, &x);
+				return;
+			}
+		}
+		answer_line(out, "error", "no such peer");
+	} else if (!strcmp(req, "withdraw") || !strcmp(req, "announce")) {
+		bool on = req[0] == 'a';
+
+		if (!r->rc->pop) {
+			answer_line(out, "error", "only a POP announces the anycast prefix");
+			return;
+		}
+		if (r->announcing == on) {
+			answer_line(out, "error", on ? "already announced" :
+				    "already withdrawn");
+			return;
+		}
+		router_announce(r, on);
+		answer_line(out, "ok", NULL);
+	} else if (!strcmp(req, "ping")) {
+		answer_line(out, "ok", NULL);
+	} else {
+		answer_line(out, "error", "unknown request");
+	}
+}
+
+/* ---- start-up ---- */
+
+static int router_listen_http(struct router *r)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(80) };
+	struct http_config hc = { .pop = r->rc->node, .city = r->rc->city };
+	int fd, one = 1, ret;
+
+	r->http = http_server_new(r->ev, &hc);
+	if (!r->http)
+		return -errno;
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* Every address of the POP: the anycast one and its own. */
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    listen(fd, 1024) < 0) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	ret = http_server_add_listener(r->http, fd);
+	if (ret < 0)
+		close(fd);
+	return ret;
+}
+
+static int router_drop_privileges(void)
+{
+	static const cap_value_t keep[] = {
+		CAP_NET_ADMIN, CAP_NET_BIND_SERVICE, CAP_NET_RAW,
+	};
+	cap_value_t c;
+	cap_t caps;
+	int ret = 0;
+
+	/* Out of the bounding set first (that needs CAP_SETPCAP). */
+	for (c = 0; c <= CAP_LAST_CAP; c++) {
+		if (c == keep[0] || c == keep[1] || c == keep[2])
+			continue;
+		if (cap_drop_bound(c) < 0 && errno != EINVAL)
+			ret = -errno;
+	}
+	caps = cap_init();
+	if (!caps)
+		return -ENOMEM;
+	if (cap_set_flag(caps, CAP_PERMITTED, 3, keep, CAP_SET) < 0 ||
+	    cap_set_flag(caps, CAP_EFFECTIVE, 3, keep, CAP_SET) < 0 ||
+	    cap_set_proc(caps) < 0)
+		ret = -errno;
+	cap_free(caps);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 && !ret)
+		ret = -errno;
+	return ret;
+}
+
+static void router_on_signal(struct ev_loop *l, int signo, void *ctx)
+{
+	(void)ctx;
+	log_info("%s: shutting down", strsignal(signo));
+	ev_loop_stop(l);
+}
+
+static int router_write_pid(const char *path)
+{
+	char line[32];
+	int fd, n, ret = 0;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	n = snprintf(line, sizeof(line), "%d\n", (int)getpid());
+	if (write(fd, line, (size_t)n) != n)
+		ret = -EIO;
+	close(fd);
+	return ret;
+}
+
+static int router_sync(const struct router_config *rc)
+{
+	char c = 'R';
+	ssize_t n;
+
+	if (rc->sync_fd < 0)
+		return 0;
+	if (write(rc->sync_fd, &c, 1) != 1)
+		return -errno;
+	do
+		n = read(rc->sync_fd, &c, 1);
+	while (n < 0 && errno == EINTR);
+	close(rc->sync_fd);
+	/* EOF: whoever started us is gone before saying go; run anyway so
+	 * `down` finds a router it can stop, not a stuck one. */
+	return 0;
+}
+
+static int router_setup(struct router *r)
+{
+	const struct router_config *rc = r->rc;
+	struct bgp_speaker_config sc = {
+		.local_as = rc->asn,
+		.router_id = rc->router_id,
+		.hold_time = rc->hold_time,
+		.connect_retry_ms = rc->connect_retry_ms,
+		.idle_hold_ms = rc->connect_retry_ms,
+		.log = router_bgp_log,
+	};
+	size_t i;
+	int ret;
+
+	ret = fib_open(&r->fib);
+	if (ret < 0)
+		return log_err("cannot open the kernel routing table: %s",
+			       strerror(-ret)), ret;
+	/* Routes a crashed predecessor installed are stale now. */
+	fib_purge(r->fib);
+	ret = bgp_speaker_new(r->ev, &sc, r->fib, &r->sp);
+	if (ret < 0)
+		return ret;
+	for (i = 0; i < rc->npeers; i++) {
+		ret = bgp_speaker_add_peer(r->sp, &rc->peers[i]);
+		if (ret < 0)
+			return log_err("peer %s: %s", rc->peers[i].name,
+				       strerror(-ret)), ret;
+	}
+	ret = bgp_speaker_listen(r->sp, 0);
+	if (ret < 0)
+		return log_err("cannot listen on port 179: %s", strerror(-ret)), ret;
+	if (rc->pop) {
+		ret = router_listen_http(r);
+		if (ret < 0)
+			return log_err("cannot listen on port 80: %s",
+				       strerror(-ret)), ret;
+	}
+	ret = router_link_monitor(r);
+	if (ret < 0)
+		return log_err("cannot watch links: %s", strerror(-ret)), ret;
+	ret = ctl_server_new(r->ev, rc->ctl_path, router_ctl, r, &r->ctl);
+	if (ret < 0)
+		return log_err("cannot create %s: %s", rc->ctl_path,
+			       strerror(-ret)), ret;
+	for (i = 0; i < rc->norig; i++)
+		bgp_speaker_originate(r->sp, &rc->originate[i]);
+	if (rc->pop)
+		router_announce(r, true);
+	ev_signal_add(r->ev, SIGTERM, router_on_signal, r);
+	ev_signal_add(r->ev, SIGINT, router_on_signal, r);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	return 0;
+}
+
+int router_run(const struct router_config *rc)
+{
+	struct router r = { .rc = rc };
+	char id[IP4_STRLEN];
+	int ret;
+
+	r.ev = ev_loop_new();
+	if (!r.ev)
+		return 1;
+	r.start_ms = ev_now_ms();
+	log_info("starting: AS%u, router id %s, %zu peers%s", rc->asn,
+		 ip4_str(rc->router_id, id), rc->npeers, rc->pop ? ", POP" : "");
+	ret = router_setup(&r);
+	if (ret == 0)
+		ret = router_write_pid(rc->pid_path);
+	if (ret == 0) {
+		ret = router_drop_privileges();
+		if (ret < 0)
+			log_err("cannot drop privileges: %s", strerror(-ret));
+	}
+	if (ret == 0)
+		ret = router_sync(rc);
+	if (ret == 0) {
+		bgp_speaker_start(r.sp);
+		ret = ev_loop_run(r.ev);
+	}
+	bgp_speaker_free(r.sp, true);
+	http_server_free(r.http);
+	ctl_server_free(r.ctl);
+	if (r.mon)
+		mnl_socket_close(r.mon);
+	fib_close(r.fib);
+	ev_loop_free(r.ev);
+	unlink(rc->pid_path);
+	log_info("stopped");
+	return ret < 0 ? 1 : 0;
+}
