@@ -87,27 +87,27 @@ static void down_scan_prefix(const char *lab, struct down_set *s)
 }
 
 /*
- * Namespaces of this lab: the journal's, the saved topology's, and any
- * /run/netns entry named "<lab>-<node>" for a node of that topology (a
- * namespace created by an older `up` of the same file).
+ * Namespaces of this lab: those its journal says it created.  With
+ * orphans, also /run/netns entries named "<lab>-<node>" that the journal
+ * does not mention (`down --all` after a crash).
  */
 static void down_collect_ns(const char *lab, const struct journal_rec *v,
-			    size_t n, struct down_set *s)
+			    size_t n, bool orphans, struct down_set *s)
 {
-	struct topo t;
-	size_t i;
+	size_t i, k;
 
-	for (i = 0; i < n; i++)
-		if (v[i].kind == JOURNAL_NETNS)
+	for (i = 0; i < n; i++) {
+		if (v[i].kind != JOURNAL_NETNS)
+			continue;
+		for (k = i + 1; k < n; k++)
+			if (v[k].kind == JOURNAL_NETNS_CANCEL &&
+			    !strcmp(v[k].name, v[i].name))
+				break;
+		if (k == n)
 			down_add_ns(s, v[i].name);
-	memset(&t, 0, sizeof(t));
-	if (state_load_topology(lab, &t) == 0) {
-		for (i = 0; i < t.nnodes; i++)
-			if (netns_exists(t.nodes[i].netns))
-				down_add_ns(s, t.nodes[i].netns);
-		topo_free(&t);
 	}
-	down_scan_prefix(lab, s);
+	if (orphans)
+		down_scan_prefix(lab, s);
 }
 
 static size_t down_stop_procs(const char *lab, const struct journal_rec *v,
@@ -148,7 +148,7 @@ out:
 	return stopped;
 }
 
-int orch_down(const char *lab, FILE *out, bool *nothing)
+static int down_lab(const char *lab, bool orphans, FILE *out, bool *nothing)
 {
 	struct down_set s = { 0 };
 	struct journal_rec *v = NULL;
@@ -167,7 +167,7 @@ int orch_down(const char *lab, FILE *out, bool *nothing)
 	if (r < 0)
 		fprintf(out, "anycastlab: lab '%s': cannot read its journal (%s); "
 			"removing what its name points to\n", lab, strerror(-r));
-	down_collect_ns(lab, v, n, &s);
+	down_collect_ns(lab, v, n, orphans, &s);
 	if (!had_state && s.nns == 0) {
 		*nothing = true;
 		goto out;
@@ -200,10 +200,75 @@ out:
 	return err;
 }
 
+int orch_down(const char *lab, FILE *out, bool *nothing)
+{
+	return down_lab(lab, false, out, nothing);
+}
+
+/*
+ * Routers whose lab has no state directory any more: found by their
+ * command line, "anycastlab router --lab LAB ...".  Returns how many were
+ * stopped; the lab names go to labs (for the name-prefix scan).
+ */
+static size_t down_stray_routers(char labs[][TOPO_NAME_MAX + 1], size_t *nlabs,
+				 size_t max)
+{
+	struct dirent *de;
+	size_t stopped = 0;
+	DIR *d;
+
+	d = opendir("/proc");
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		char path[64], cmd[512];
+		const char *lab = NULL;
+		struct proc_id id;
+		size_t len, off, k;
+		char *end;
+		long pid = strtol(de->d_name, &end, 10);
+		FILE *f;
+
+		if (*end || pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld/cmdline", pid);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		len = fread(cmd, 1, sizeof(cmd) - 1, f);
+		fclose(f);
+		cmd[len] = '\0';
+		/* argv: anycastlab router --lab LAB ... */
+		if (strcmp(cmd, "anycastlab"))
+			continue;
+		off = strlen(cmd) + 1;
+		if (off >= len || strcmp(cmd + off, "router"))
+			continue;
+		off += strlen(cmd + off) + 1;
+		if (off < len && !strcmp(cmd + off, "--lab")) {
+			off += strlen(cmd + off) + 1;
+			if (off < len)
+				lab = cmd + off;
+		}
+		if (!lab || strlen(lab) > TOPO_NAME_MAX || state_exists(lab))
+			continue;
+		if (proc_id_get((pid_t)pid, &id) == 0 && proc_stop(&id, 1000) == 0)
+			stopped++;
+		for (k = 0; k < *nlabs; k++)
+			if (!strcmp(labs[k], lab))
+				break;
+		if (k == *nlabs && *nlabs < max)
+			strcpy(labs[(*nlabs)++], lab);
+	}
+	closedir(d);
+	return stopped;
+}
+
 int orch_down_all(FILE *out, bool *nothing)
 {
+	char stray[64][TOPO_NAME_MAX + 1];
+	size_t nstray = 0, n, i, procs;
 	char **labs;
-	size_t n, i;
 	int r, err = 0;
 	bool none;
 
@@ -212,12 +277,25 @@ int orch_down_all(FILE *out, bool *nothing)
 	if (r < 0)
 		return r;
 	for (i = 0; i < n; i++) {
-		r = orch_down(labs[i], out, &none);
+		r = down_lab(labs[i], true, out, &none);
 		if (r < 0)
 			err = r;
 		if (!none)
 			*nothing = false;
 	}
 	state_labs_free(labs, n);
+	/* Routers of labs whose state directory is gone, and the namespaces
+	 * named after those labs. */
+	procs = down_stray_routers(stray, &nstray, 64);
+	for (i = 0; i < nstray; i++) {
+		r = down_lab(stray[i], true, out, &none);
+		if (r < 0)
+			err = r;
+	}
+	if (procs || nstray) {
+		fprintf(out, "stopped %zu router processes of %zu labs that had no "
+			"state directory\n", procs, nstray);
+		*nothing = false;
+	}
 	return err;
 }

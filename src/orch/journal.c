@@ -24,11 +24,11 @@ int journal_parse(const char *line, struct journal_rec *r)
 	if (sscanf(line, "%7s%n", kind, &n) != 1)
 		return -EINVAL;
 	line += n;
-	if (!strcmp(kind, "netns")) {
+	if (!strcmp(kind, "netns") || !strcmp(kind, "-netns")) {
 		if (sscanf(line, " %32s %n", name, &n) != 1 || line[n] ||
 		    strlen(name) > TOPO_NETNS_MAX)
 			return -EINVAL;
-		r->kind = JOURNAL_NETNS;
+		r->kind = kind[0] == '-' ? JOURNAL_NETNS_CANCEL : JOURNAL_NETNS;
 		strcpy(r->name, name);
 		return 0;
 	}
@@ -87,6 +87,14 @@ int journal_netns(struct journal *j, const char *netns)
 	char line[64];
 
 	return journal_write(j, line, snprintf(line, sizeof(line), "netns %s\n",
+					       netns));
+}
+
+int journal_netns_cancel(struct journal *j, const char *netns)
+{
+	char line[64];
+
+	return journal_write(j, line, snprintf(line, sizeof(line), "-netns %s\n",
 					       netns));
 }
 

@@ -6,6 +6,9 @@
  *   netns world-syd
  *   proc syd 4242 123456
  *   up 1764094000
+ *
+ * A namespace whose creation failed is cancelled by "-netns <name>", so
+ * teardown never removes a namespace that someone else made.
  */
 #ifndef ANYCASTLAB_ORCH_JOURNAL_H
 #define ANYCASTLAB_ORCH_JOURNAL_H
@@ -19,6 +22,7 @@ enum journal_kind {
 	JOURNAL_NETNS,
 	JOURNAL_PROC,
 	JOURNAL_UP,		/* `up` finished */
+	JOURNAL_NETNS_CANCEL,	/* that namespace was not created by us */
 };
 
 struct journal_rec {
@@ -38,6 +42,7 @@ struct journal {
 int journal_open(struct journal *j, const char *lab);
 void journal_close(struct journal *j);
 int journal_netns(struct journal *j, const char *netns);
+int journal_netns_cancel(struct journal *j, const char *netns);
 int journal_proc(struct journal *j, const char *node, const struct proc_id *p);
 int journal_up(struct journal *j);
 /* Append one record to a lab's journal (open, write, close). */

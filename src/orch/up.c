@@ -123,17 +123,22 @@ static int lab_namespaces(struct lab *lab)
 		r = lab_check_interrupt(lab);
 		if (r < 0)
 			return r;
+		/* Someone else's namespace of that name is not ours to take,
+		 * nor, when we fail, to remove. */
+		if (netns_exists(n->netns))
+			return lab_fail(lab, -EEXIST, "namespace %s already exists "
+					"(made outside this lab? 'ip netns delete %s' "
+					"removes it)", n->netns, n->netns);
 		r = journal_netns(&lab->journal, n->netns);
 		if (r < 0)
 			return lab_fail(lab, r, "cannot write the journal");
 		r = netns_create(n->netns, &lab->nsfd[i]);
-		if (r == -EEXIST)
-			return lab_fail(lab, r, "namespace %s already exists "
-					"(left by another tool? remove it with "
-					"'ip netns delete %s')", n->netns, n->netns);
-		if (r < 0)
+		if (r < 0) {
+			if (r == -EEXIST)
+				journal_netns_cancel(&lab->journal, n->netns);
 			return lab_fail(lab, r, "cannot create namespace %s",
 					n->netns);
+		}
 		r = netns_enter(lab->nsfd[i]);
 		if (r == 0) {
 			r = lab_sysctls(n);
