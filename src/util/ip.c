@@ -51,8 +51,10 @@ int prefix4_parse(const char *s, struct prefix4 *out)
 
 const char *ip4_str(uint32_t a, char buf[IP4_STRLEN])
 {
-	snprintf(buf, IP4_STRLEN, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff,
-		 (a >> 8) & 0xff, a & 0xff);
+	/* Octets as unsigned char, so the compiler can see the text fits. */
+	snprintf(buf, IP4_STRLEN, "%u.%u.%u.%u", (unsigned char)(a >> 24),
+		 (unsigned char)(a >> 16), (unsigned char)(a >> 8),
+		 (unsigned char)a);
 	return buf;
 }
 
@@ -60,6 +62,7 @@ const char *prefix4_str(const struct prefix4 *p, char buf[PREFIX4_STRLEN])
 {
 	char a[IP4_STRLEN];
 
-	snprintf(buf, PREFIX4_STRLEN, "%s/%u", ip4_str(p->addr, a), p->len);
+	snprintf(buf, PREFIX4_STRLEN, "%s/%u", ip4_str(p->addr, a),
+		 (unsigned char)(p->len > 32 ? 32 : p->len));
 	return buf;
 }
