@@ -38,6 +38,45 @@ static const struct cli_verb verbs[] = {
 	  "exec NODE [--lab LAB] -- CMD [ARGS...]\n"
 	  "  exits with the command's exit status, like 'ip netns exec'",
 	  "sudo anycastlab exec u-syd -- ip route", cli_exec, false },
+	{ "routes", "show a router's best paths, and why each won",
+	  "routes NODE [--lab LAB] [--adj-in PEER] [--json]\n"
+	  "  NODE           an ISP or POP\n"
+	  "  --adj-in PEER  the paths PEER sent (Adj-RIB-In), rejected ones too\n"
+	  "  --json         machine-readable output",
+	  "anycastlab routes telstra", cli_routes, false },
+	{ "ping", "ping the anycast address from a user; see which POP answers",
+	  "ping USER [-c COUNT] [-i SECONDS] [--lab LAB]\n"
+	  "  every reply names the POP that answered and the hops the echo\n"
+	  "  took, read from its record-route option",
+	  "sudo anycastlab ping u-syd -c 3", cli_ping, false },
+	{ "watch", "probe continuously and report every change of POP and outage",
+	  "watch USER [--interval MS] [--json] [--lab LAB]\n"
+	  "  --interval MS  time between probes (default 10)\n"
+	  "  --json         one JSON object per event",
+	  "sudo anycastlab watch u-syd --interval 1", cli_watch, false },
+	{ "failover", "measure how long users of a POP are cut off when it fails",
+	  "failover POP [--user USER] [--mode kill|withdraw|cut|freeze] [--runs N]\n"
+	  "         [--interval MS] [--json] [--lab LAB]\n"
+	  "  probes every user of POP (or USER), fails the POP, measures each\n"
+	  "  user's outage until its next POP answers, restores the POP and\n"
+	  "  checks that the users come back",
+	  "sudo anycastlab failover syd --mode kill --runs 5", cli_failover, false },
+	{ "kill", "crash a router (SIGKILL); its peers see the session die",
+	  "kill NODE [--lab LAB]", "sudo anycastlab kill syd", cli_fault1, false },
+	{ "revive", "start a killed router again",
+	  "revive NODE [--lab LAB]", "sudo anycastlab revive syd", cli_fault1, false },
+	{ "withdraw", "have a POP withdraw the anycast prefix (graceful)",
+	  "withdraw POP [--lab LAB]", "sudo anycastlab withdraw syd", cli_fault1, false },
+	{ "announce", "have a POP announce the anycast prefix again",
+	  "announce POP [--lab LAB]", "sudo anycastlab announce syd", cli_fault1, false },
+	{ "cut", "cut the link between two nodes (both ends lose carrier)",
+	  "cut A B [--lab LAB]", "sudo anycastlab cut telstra syd", cli_fault2, false },
+	{ "heal", "bring a cut link back",
+	  "heal A B [--lab LAB]", "sudo anycastlab heal telstra syd", cli_fault2, false },
+	{ "freeze", "stop a router (SIGSTOP) with its links up: only hold timers notice",
+	  "freeze NODE [--lab LAB]", "sudo anycastlab freeze syd", cli_fault1, false },
+	{ "thaw", "let a frozen router run again (SIGCONT)",
+	  "thaw NODE [--lab LAB]", "sudo anycastlab thaw syd", cli_fault1, false },
 	{ "router", "the BGP speaker of one node (started by up and revive)",
 	  "router --lab LAB --node NODE [--sync FD] [--lab-start]",
 	  "sudo anycastlab router --lab world --node syd", cli_router, true },

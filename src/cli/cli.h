@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "topo/topo.h"
@@ -49,6 +50,15 @@ long cli_find_node(const char *verb, const struct topo *t, const char *name);
 /* The default topology file (world.yaml next to the binary, or installed). */
 const char *cli_default_topology(void);
 
+/* Probe helpers (ping.c): the POP behind a link address, the hops of a
+ * recorded route by node name, the namespace of a user. */
+struct probe_reply;
+long cli_pop_of_link_addr(void *ctx, uint32_t addr);
+void cli_hops(const struct topo *t, const struct probe_reply *r, long pop,
+	      char *buf, size_t n);
+int cli_user_netns(const char *verb, const struct topo *t, const char *user,
+		   long *idx);
+
 /* JSON string with escapes. */
 void cli_json_str(FILE *f, const char *s);
 
@@ -59,5 +69,11 @@ int cli_down(const struct cli_verb *v, int argc, char **argv);
 int cli_status(const struct cli_verb *v, int argc, char **argv);
 int cli_exec(const struct cli_verb *v, int argc, char **argv);
 int cli_router(const struct cli_verb *v, int argc, char **argv);
+int cli_routes(const struct cli_verb *v, int argc, char **argv);
+int cli_fault1(const struct cli_verb *v, int argc, char **argv);
+int cli_fault2(const struct cli_verb *v, int argc, char **argv);
+int cli_ping(const struct cli_verb *v, int argc, char **argv);
+int cli_watch(const struct cli_verb *v, int argc, char **argv);
+int cli_failover(const struct cli_verb *v, int argc, char **argv);
 
 #endif

@@ -8,6 +8,7 @@
 #include "net/netns.h"
 #include "orch/journal.h"
 #include "orch/proc.h"
+#include "orch/snapshot.h"
 #include "orch/state.h"
 
 #include <errno.h>
@@ -41,6 +42,8 @@ struct link_live {
 
 struct lab_live {
 	struct topo t;
+	struct lab_snapshot snap;
+	bool have_snap;
 	bool complete;		/* `up` finished */
 	long long since;
 	struct node_live *nodes;
@@ -157,11 +160,14 @@ static int live_load(const char *lab, struct lab_live *L)
 	live_nodes(L, v, n);
 	live_links(L);
 	free(v);
+	L->have_snap = snapshot_take(lab, &L->t, 1000, &L->snap) == 0;
 	return 0;
 }
 
 static void live_free(struct lab_live *L)
 {
+	if (L->have_snap)
+		snapshot_free(&L->snap);
 	topo_free(&L->t);
 	free(L->nodes);
 	free(L->links);
@@ -176,6 +182,118 @@ static const char *link_side_str(bool known, bool ok, const struct link_state *s
 	if (!s->up)
 		return "down";
 	return s->carrier ? "up" : "no-carrier";
+}
+
+/* What router i says about its session with node j, or NULL. */
+static const struct snap_session *live_session(const struct lab_live *L,
+					       size_t i, size_t j)
+{
+	const struct snap_router *sr = &L->snap.routers[i];
+	size_t k;
+
+	if (!L->have_snap || !sr->answered)
+		return NULL;
+	for (k = 0; k < sr->nsess; k++)
+		if (!strcmp(sr->sess[k].peer, L->t.nodes[j].name))
+			return &sr->sess[k];
+	return NULL;
+}
+
+static const char *pop_condition(const struct lab_live *L, size_t i, char *buf,
+				 size_t n)
+{
+	const struct node_live *nl = &L->nodes[i];
+	const struct topo *t = &L->t;
+	size_t k, cut = 0, links = 0;
+
+	if (nl->state != NODE_RUNNING) {
+		snprintf(buf, n, "%s", nl->state == NODE_FROZEN ? "frozen" :
+			 nl->state == NODE_STOPPED ? "down (router not running)" :
+			 node_state_str[nl->state]);
+		return buf;
+	}
+	for (k = 0; k < t->nlinks; k++) {
+		const struct topo_link *l = &t->links[k];
+		const struct link_state *st;
+
+		if (l->a != i && l->b != i)
+			continue;
+		links++;
+		st = l->a == i ? &L->links[k].a : &L->links[k].b;
+		if (L->links[k].known && (!st->up || !st->carrier))
+			cut++;
+	}
+	if (links && cut == links)
+		snprintf(buf, n, "cut off (every link down)");
+	else if (L->have_snap && !strcmp(L->snap.routers[i].anycast, "withdrawn"))
+		snprintf(buf, n, "withdrawn");
+	else if (cut)
+		snprintf(buf, n, "announcing, %zu of %zu links down", cut, links);
+	else
+		snprintf(buf, n, "announcing");
+	return buf;
+}
+
+static void print_sessions_text(const struct lab_live *L)
+{
+	const struct topo *t = &L->t;
+	size_t k;
+
+	if (!L->have_snap)
+		return;
+	printf("  %-32s %-25s %10s %6s %6s  %s\n", "SESSION", "STATE", "FOR", "RX",
+	       "TX", "LAST ERROR");
+	for (k = 0; k < t->nlinks; k++) {
+		const struct topo_link *l = &t->links[k];
+		const struct snap_session *a, *b;
+		char name[40], state[40];
+
+		if (t->nodes[l->a].kind == TOPO_KIND_USER ||
+		    t->nodes[l->b].kind == TOPO_KIND_USER)
+			continue;
+		a = live_session(L, l->a, l->b);
+		b = live_session(L, l->b, l->a);
+		snprintf(name, sizeof(name), "%s - %s", t->nodes[l->a].name,
+			 t->nodes[l->b].name);
+		if (a && b && !strcmp(a->state, b->state))
+			snprintf(state, sizeof(state), "%s", a->state);
+		else
+			snprintf(state, sizeof(state), "%s/%s", a ? a->state : "?",
+				 b ? b->state : "?");
+		printf("  %-32s %-25s %9.1fs %6llu %6llu  %s\n", name, state,
+		       a ? (double)a->since_ms / 1e3 : 0.0,
+		       a ? (unsigned long long)a->rx : 0,
+		       a ? (unsigned long long)a->tx : 0,
+		       a && a->last_error[0] ? a->last_error :
+		       b && b->last_error[0] ? b->last_error : "");
+	}
+}
+
+static void print_catchment_text(const struct lab_live *L)
+{
+	const struct topo *t = &L->t;
+	char cond[64];
+	size_t i;
+
+	if (!L->have_snap)
+		return;
+	printf("  %-15s %-6s %-24s %s\n", "USER", "POP", "AS PATH",
+	       "PATH (control plane)");
+	for (i = 0; i < t->nnodes; i++) {
+		const struct snap_user *su = &L->snap.users[i];
+
+		if (t->nodes[i].kind != TOPO_KIND_USER)
+			continue;
+		printf("  %-15s %-6s %-24s %s\n", t->nodes[i].name,
+		       su->pop >= 0 ? t->nodes[su->pop].name : "none",
+		       su->path[0] ? su->path : "-", su->hops);
+	}
+	printf("  POPs:");
+	for (i = 0; i < t->nnodes; i++)
+		if (t->nodes[i].kind == TOPO_KIND_POP)
+			printf(" %s %s;", t->nodes[i].name,
+			       pop_condition(L, i, cond, sizeof(cond)));
+	printf("\n");
 }
 
 static void print_text(const struct lab_live *L)
@@ -226,6 +344,23 @@ static void print_text(const struct lab_live *L)
 		       link_side_str(ll->known, ll->a_ok, &ll->a),
 		       link_side_str(ll->known, ll->b_ok, &ll->b));
 	}
+	print_sessions_text(L);
+	print_catchment_text(L);
+}
+
+static void print_json_session(const struct snap_session *s)
+{
+	if (!s) {
+		printf("null");
+		return;
+	}
+	printf("{\"state\":");
+	cli_json_str(stdout, s->state);
+	printf(",\"for_ms\":%llu,\"rx\":%llu,\"tx\":%llu,\"last_error\":",
+	       (unsigned long long)s->since_ms, (unsigned long long)s->rx,
+	       (unsigned long long)s->tx);
+	cli_json_str(stdout, s->last_error);
+	printf("}");
 }
 
 static void print_json(const struct lab_live *L, bool first)
@@ -281,9 +416,21 @@ static void print_json(const struct lab_live *L, bool first)
 		}
 		printf("],\"state\":\"%s\",\"pid\":", node_state_str[nl->state]);
 		if (nl->state == NODE_RUNNING || nl->state == NODE_FROZEN)
-			printf("%d}", (int)nl->proc.pid);
+			printf("%d", (int)nl->proc.pid);
 		else
-			printf("null}");
+			printf("null");
+		if (n->kind == TOPO_KIND_POP) {
+			char cond[64];
+
+			printf(",\"anycast\":");
+			cli_json_str(stdout, pop_condition(L, i, cond, sizeof(cond)));
+		}
+		if (n->kind != TOPO_KIND_USER && L->have_snap &&
+		    L->snap.routers[i].answered)
+			printf(",\"rss_kb\":%llu,\"prefixes\":%llu",
+			       (unsigned long long)L->snap.routers[i].rss_kb,
+			       (unsigned long long)L->snap.routers[i].prefixes);
+		printf("}");
 	}
 	printf("],\"links\":[");
 	for (i = 0; i < t->nlinks; i++) {
@@ -296,9 +443,45 @@ static void print_json(const struct lab_live *L, bool first)
 		cli_json_str(stdout, t->nodes[l->b].name);
 		printf(",\"a_addr\":\"%s/31\"", ip4_str(l->addr_a, a));
 		printf(",\"b_addr\":\"%s/31\"", ip4_str(l->addr_b, a));
-		printf(",\"a_state\":\"%s\",\"b_state\":\"%s\"}",
+		printf(",\"a_state\":\"%s\",\"b_state\":\"%s\"",
 		       link_side_str(ll->known, ll->a_ok, &ll->a),
 		       link_side_str(ll->known, ll->b_ok, &ll->b));
+		if (t->nodes[l->a].kind != TOPO_KIND_USER &&
+		    t->nodes[l->b].kind != TOPO_KIND_USER) {
+			const struct snap_session *sa = live_session(L, l->a, l->b);
+			const struct snap_session *sb = live_session(L, l->b, l->a);
+
+			printf(",\"session\":{\"a\":");
+			print_json_session(sa);
+			printf(",\"b\":");
+			print_json_session(sb);
+			printf("}");
+		}
+		printf("}");
+	}
+	printf("],\"catchment\":[");
+	{
+		bool none_yet = true;
+
+		for (i = 0; L->have_snap && i < t->nnodes; i++) {
+			const struct snap_user *su = &L->snap.users[i];
+
+			if (t->nodes[i].kind != TOPO_KIND_USER)
+				continue;
+			printf("%s{\"user\":", none_yet ? "" : ",");
+			cli_json_str(stdout, t->nodes[i].name);
+			printf(",\"pop\":");
+			if (su->pop >= 0)
+				cli_json_str(stdout, t->nodes[su->pop].name);
+			else
+				printf("null");
+			printf(",\"aspath\":");
+			cli_json_str(stdout, su->path);
+			printf(",\"via\":");
+			cli_json_str(stdout, su->hops);
+			printf("}");
+			none_yet = false;
+		}
 	}
 	printf("]}");
 }

@@ -45,9 +45,12 @@ int proc_stat_start(const char *stat, unsigned long long *start)
 	return -EINVAL;
 }
 
-int proc_id_get(pid_t pid, struct proc_id *id)
+/* Read /proc/<pid>/stat: start time, and whether it is a zombie (which
+ * has released everything and only waits for a parent to reap it; a
+ * container's init may never do that). */
+static int proc_stat_read(pid_t pid, struct proc_id *id, bool *zombie)
 {
-	char path[64], buf[1024];
+	char path[64], buf[1024], *p;
 	ssize_t n;
 	int fd, r;
 
@@ -62,16 +65,26 @@ int proc_id_get(pid_t pid, struct proc_id *id)
 		return r;
 	buf[n] = '\0';
 	id->pid = pid;
+	p = strrchr(buf, ')');
+	*zombie = p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X');
 	return proc_stat_start(buf, &id->start);
+}
+
+int proc_id_get(pid_t pid, struct proc_id *id)
+{
+	bool zombie;
+
+	return proc_stat_read(pid, id, &zombie);
 }
 
 bool proc_id_alive(const struct proc_id *id)
 {
 	struct proc_id now;
+	bool zombie;
 
-	if (id->pid <= 0 || proc_id_get(id->pid, &now) < 0)
+	if (id->pid <= 0 || proc_stat_read(id->pid, &now, &zombie) < 0)
 		return false;
-	return now.start == id->start;
+	return now.start == id->start && !zombie;
 }
 
 int proc_kill(const struct proc_id *id, int sig)
@@ -83,27 +96,8 @@ int proc_kill(const struct proc_id *id, int sig)
 
 static bool proc_gone(const struct proc_id *id)
 {
-	char path[64], st = 0, buf[512], *p;
-	ssize_t n;
-	int fd;
-
-	/* A zombie (not our child, or not reaped yet) counts as gone. */
 	waitpid(id->pid, NULL, WNOHANG);
-	if (!proc_id_alive(id))
-		return true;
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)id->pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return true;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return true;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	if (p && p[1] == ' ')
-		st = p[2];
-	return st == 'Z' || st == 'X';
+	return !proc_id_alive(id);
 }
 
 int proc_stop(const struct proc_id *id, unsigned grace_ms)

@@ -1,0 +1,78 @@
+/*
+ * The failure verbs: kill/revive, withdraw/announce, cut/heal,
+ * freeze/thaw.  Each acts on a running lab, prints what it did, and exits
+ * non-zero with one clear line for an unknown node, the wrong kind of
+ * node, or a state that makes the request pointless.
+ */
+#include "cli/cli.h"
+#include "orch/fault.h"
+
+#include <errno.h>
+#include <string.h>
+
+static int fault_verb(const struct cli_verb *v, int argc, char **argv,
+		      int nodes)
+{
+	static const struct option opts[] = {
+		{ "lab", required_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char labname[TOPO_NAME_MAX + 1], msg[256];
+	const char *lab = NULL;
+	const char *name = v->name;
+	long a, b = -1;
+	struct topo t;
+	int c, rc, r;
+
+	while ((c = cli_getopt(v, argc, argv, "l:h", opts, &rc)) != -1) {
+		if (c == CLI_OPT_EXIT)
+			return rc;
+		if (c == 'l')
+			lab = optarg;
+	}
+	if (argc - optind != nodes)
+		return cli_error(name, nodes == 2 ? "needs two nodes: anycastlab %s A B"
+				 : "needs one node: anycastlab %s NODE", name), 2;
+	if (!cli_privileged(name))
+		return 1;
+	if (cli_pick_lab(name, lab, labname, sizeof(labname)) < 0)
+		return 1;
+	if (cli_load_lab(name, labname, &t))
+		return 1;
+	a = cli_find_node(name, &t, argv[optind]);
+	if (a >= 0 && nodes == 2)
+		b = cli_find_node(name, &t, argv[optind + 1]);
+	if (a < 0 || (nodes == 2 && b < 0)) {
+		topo_free(&t);
+		return 1;
+	}
+	if (!strcmp(name, "kill"))
+		r = fault_kill(labname, &t, (size_t)a, msg, sizeof(msg));
+	else if (!strcmp(name, "revive"))
+		r = fault_revive(labname, &t, (size_t)a, msg, sizeof(msg));
+	else if (!strcmp(name, "withdraw") || !strcmp(name, "announce"))
+		r = fault_announce(labname, &t, (size_t)a, name[0] == 'a', msg,
+				   sizeof(msg));
+	else if (!strcmp(name, "cut") || !strcmp(name, "heal"))
+		r = fault_cut(labname, &t, (size_t)a, (size_t)b, name[0] == 'c',
+			      msg, sizeof(msg));
+	else
+		r = fault_freeze(labname, &t, (size_t)a, name[0] == 'f', msg,
+				 sizeof(msg));
+	topo_free(&t);
+	if (r < 0)
+		return cli_error(name, "%s", msg);
+	printf("%s\n", msg);
+	return 0;
+}
+
+int cli_fault1(const struct cli_verb *v, int argc, char **argv)
+{
+	return fault_verb(v, argc, argv, 1);
+}
+
+int cli_fault2(const struct cli_verb *v, int argc, char **argv)
+{
+	return fault_verb(v, argc, argv, 2);
+}

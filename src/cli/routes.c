@@ -1,0 +1,146 @@
+/*
+ * `anycastlab routes NODE [--lab LAB] [--adj-in PEER] [--json]`: a
+ * router's Loc-RIB (best path per prefix, and why it won), or the paths
+ * one peer sent it, as the router itself reports them over its control
+ * socket.
+ */
+#include "cli/cli.h"
+#include "orch/state.h"
+#include "router/ctl.h"
+#include "router/ctlmsg.h"
+
+#include <errno.h>
+#include <string.h>
+
+struct routes_out {
+	bool json;
+	bool adj;
+	size_t n;
+	FILE *f;
+};
+
+static const char *val(const struct ctl_rec *r, const char *key)
+{
+	const char *v = ctl_get(r, key);
+
+	return v ? v : "";
+}
+
+static int routes_rec(void *ctx, const struct ctl_rec *r)
+{
+	struct routes_out *o = ctx;
+	size_t i;
+
+	if (!strcmp(r->kind, "error")) {
+		fprintf(stderr, "anycastlab routes: %s\n", val(r, "msg"));
+		return 1;
+	}
+	if (strcmp(r->kind, o->adj ? "path" : "route"))
+		return 0;
+	if (o->json) {
+		fprintf(o->f, "%s{", o->n ? "," : "");
+		for (i = 0; i < r->n; i++) {
+			fprintf(o->f, "%s\"%s\":", i ? "," : "", r->f[i].key);
+			cli_json_str(o->f, r->f[i].val);
+		}
+		fputc('}', o->f);
+	} else if (o->adj) {
+		char why[64];
+
+		snprintf(why, sizeof(why), "%s%s",
+			 !strcmp(val(r, "best"), "yes") ? "best" : "",
+			 ctl_get(r, "rejected") ? val(r, "rejected") : "");
+		fprintf(o->f, "  %-18s %-15s %-24s %-10s %s\n", val(r, "prefix"),
+			val(r, "nexthop"), val(r, "aspath")[0] ? val(r, "aspath") : "-",
+			val(r, "origin"), why);
+	} else {
+		char why[200];
+
+		snprintf(why, sizeof(why), "%s%s%s", val(r, "why"),
+			 ctl_get(r, "over") ? " over " : "", val(r, "over"));
+		fprintf(o->f, "  %-18s %-15s %-9s %-24s %-6s %s\n", val(r, "prefix"),
+			val(r, "nexthop"), val(r, "from"),
+			val(r, "aspath")[0] ? val(r, "aspath") : "(local)",
+			val(r, "origin"), why);
+	}
+	o->n++;
+	return 0;
+}
+
+int cli_routes(const struct cli_verb *v, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "lab", required_argument, NULL, 'l' },
+		{ "adj-in", required_argument, NULL, 'a' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct routes_out o = { .f = stdout };
+	char labname[TOPO_NAME_MAX + 1], sock[STATE_PATH_MAX], req[64];
+	const char *lab = NULL, *peer = NULL;
+	struct topo t;
+	long node;
+	int c, rc, r;
+
+	while ((c = cli_getopt(v, argc, argv, "l:a:jh", opts, &rc)) != -1) {
+		switch (c) {
+		case CLI_OPT_EXIT:
+			return rc;
+		case 'l': lab = optarg; break;
+		case 'a': peer = optarg; break;
+		case 'j': o.json = true; break;
+		}
+	}
+	if (argc - optind != 1)
+		return cli_error(v->name, "needs one NODE (a router)"), 2;
+	if (cli_pick_lab(v->name, lab, labname, sizeof(labname)) < 0)
+		return 1;
+	if (cli_load_lab(v->name, labname, &t))
+		return 1;
+	node = cli_find_node(v->name, &t, argv[optind]);
+	if (node < 0) {
+		topo_free(&t);
+		return 1;
+	}
+	if (t.nodes[node].kind == TOPO_KIND_USER) {
+		cli_error(v->name, "%s is a user: users have a default route and no "
+			  "BGP; try 'anycastlab routes %s'", argv[optind],
+			  t.nodes[t.nodes[node].isp].name);
+		topo_free(&t);
+		return 1;
+	}
+	if (peer && cli_find_node(v->name, &t, peer) < 0) {
+		topo_free(&t);
+		return 1;
+	}
+	router_state_file(labname, t.nodes[node].name, "sock", sock, sizeof(sock));
+	o.adj = peer != NULL;
+	snprintf(req, sizeof(req), peer ? "adj-in %s" : "routes", peer);
+	if (o.json) {
+		printf("{\"node\":");
+		cli_json_str(stdout, t.nodes[node].name);
+		printf(",\"%s\":[", o.adj ? "adj_in" : "routes");
+	} else if (o.adj) {
+		printf("paths %s received from %s (Adj-RIB-In):\n", t.nodes[node].name,
+		       peer);
+		printf("  %-18s %-15s %-24s %-10s %s\n", "PREFIX", "NEXT HOP",
+		       "AS PATH", "ORIGIN", "");
+	} else {
+		printf("best paths of %s (AS%u, Loc-RIB):\n", t.nodes[node].name,
+		       t.nodes[node].asn);
+		printf("  %-18s %-15s %-9s %-24s %-6s %s\n", "PREFIX", "NEXT HOP",
+		       "FROM", "AS PATH", "ORIGIN", "WHY IT WON");
+	}
+	r = ctl_request(sock, req, 3000, routes_rec, &o);
+	if (o.json)
+		printf("]}\n");
+	topo_free(&t);
+	if (r > 0)
+		return 1;
+	if (r < 0)
+		return cli_error(v->name, "the router of %s does not answer (%s); is "
+				 "it running? see 'anycastlab status'", argv[optind],
+				 strerror(-r));
+	return 0;
+}
