@@ -49,6 +49,10 @@ static const struct cli_verb verbs[] = {
 	  "  every reply names the POP that answered and the hops the echo\n"
 	  "  took, read from its record-route option",
 	  "sudo anycastlab ping u-syd -c 3", cli_ping, false },
+	{ "curl", "fetch http://104.16.0.1/ from a user; see which POP served it",
+	  "curl USER [PATH] [--lab LAB]\n"
+	  "  prints the status, X-Served-By (the POP) and the time taken",
+	  "sudo anycastlab curl u-syd", cli_curl, false },
 	{ "watch", "probe continuously and report every change of POP and outage",
 	  "watch USER [--interval MS] [--json] [--lab LAB]\n"
 	  "  --interval MS  time between probes (default 10)\n"

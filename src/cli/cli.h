@@ -75,5 +75,6 @@ int cli_fault2(const struct cli_verb *v, int argc, char **argv);
 int cli_ping(const struct cli_verb *v, int argc, char **argv);
 int cli_watch(const struct cli_verb *v, int argc, char **argv);
 int cli_failover(const struct cli_verb *v, int argc, char **argv);
+int cli_curl(const struct cli_verb *v, int argc, char **argv);
 
 #endif

@@ -1,0 +1,171 @@
+/*
+ * `anycastlab curl USER [PATH]`: a real HTTP request from the user's
+ * namespace to the anycast address; prints the status, the POP that
+ * served it (X-Served-By) and the time it took.
+ */
+#include "cli/cli.h"
+#include "http/client.h"
+#include "net/netns.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CURL_TIMEOUT_MS	3000
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static int wait_fd(int fd, short ev, uint64_t deadline)
+{
+	struct pollfd p = { .fd = fd, .events = ev };
+	uint64_t now = now_ns();
+	int r;
+
+	if (now >= deadline)
+		return -ETIMEDOUT;
+	r = poll(&p, 1, (int)((deadline - now) / 1000000) + 1);
+	return r < 0 ? -errno : r == 0 ? -ETIMEDOUT : 0;
+}
+
+/* One request, the whole response into buf; returns its length or -errno. */
+static long curl_fetch(int nsfd, uint32_t dst, const char *path, char *buf,
+		       size_t cap, uint64_t *elapsed)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(80) };
+	uint64_t t0 = now_ns(), deadline = t0 + CURL_TIMEOUT_MS * 1000000ull;
+	char req[512];
+	size_t got = 0;
+	int fd, r, one = 1, n;
+
+	fd = netns_socket(nsfd, AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return fd;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	sa.sin_addr.s_addr = htonl(dst);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 && errno != EINPROGRESS) {
+		r = -errno;
+		goto out;
+	}
+	r = wait_fd(fd, POLLOUT, deadline);
+	if (r == 0) {
+		socklen_t len = sizeof(int);
+		int err = 0;
+
+		getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+		r = -err;
+	}
+	if (r < 0)
+		goto out;
+	n = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: %s\r\n"
+		     "User-Agent: anycastlab\r\nConnection: close\r\n\r\n", path,
+		     inet_ntoa(sa.sin_addr));
+	if (n < 0 || (size_t)n >= sizeof(req) || write(fd, req, (size_t)n) != n) {
+		r = -EIO;
+		goto out;
+	}
+	for (;;) {
+		ssize_t k;
+
+		r = wait_fd(fd, POLLIN, deadline);
+		if (r < 0)
+			break;
+		k = read(fd, buf + got, cap - 1 - got);
+		if (k < 0 && errno == EAGAIN)
+			continue;
+		if (k <= 0) {
+			r = k < 0 ? -errno : 0;
+			break;
+		}
+		got += (size_t)k;
+		if (got == cap - 1)
+			break;
+	}
+	if (r == 0 || (r == -ECONNRESET && got)) {
+		*elapsed = now_ns() - t0;
+		buf[got] = '\0';
+		r = (int)got;
+	}
+out:
+	close(fd);
+	return r;
+}
+
+int cli_curl(const struct cli_verb *v, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "lab", required_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char labname[TOPO_NAME_MAX + 1], buf[65536], ip[IP4_STRLEN];
+	struct http_response_head h;
+	const char *lab = NULL, *path = "/";
+	uint64_t elapsed = 0;
+	struct topo t;
+	long user, n, pop;
+	int c, rc, fd;
+
+	while ((c = cli_getopt(v, argc, argv, "l:h", opts, &rc)) != -1) {
+		if (c == CLI_OPT_EXIT)
+			return rc;
+		if (c == 'l')
+			lab = optarg;
+	}
+	if (argc - optind < 1 || argc - optind > 2)
+		return cli_error(v->name, "needs a USER and, optionally, a PATH"), 2;
+	if (argc - optind == 2)
+		path = argv[optind + 1];
+	if (path[0] != '/' || strlen(path) > 256 || strpbrk(path, " \r\n"))
+		return cli_error(v->name, "PATH must start with '/', hold no spaces "
+				 "and be at most 256 characters"), 2;
+	if (!cli_privileged(v->name))
+		return 1;
+	if (cli_pick_lab(v->name, lab, labname, sizeof(labname)) < 0)
+		return 1;
+	if (cli_load_lab(v->name, labname, &t))
+		return 1;
+	fd = cli_user_netns(v->name, &t, argv[optind], &user);
+	if (fd < 0) {
+		topo_free(&t);
+		return 1;
+	}
+	n = curl_fetch(fd, t.anycast_addr, path, buf, sizeof(buf), &elapsed);
+	close(fd);
+	if (n < 0) {
+		cli_error(v->name, "http://%s%s from %s: %s", ip4_str(t.anycast_addr, ip),
+			  path, argv[optind], strerror((int)-n));
+		topo_free(&t);
+		return 1;
+	}
+	if (http_response_head_parse(buf, (size_t)n, &h) < 0) {
+		cli_error(v->name, "http://%s%s from %s: not an HTTP response",
+			  ip4_str(t.anycast_addr, ip), path, argv[optind]);
+		topo_free(&t);
+		return 1;
+	}
+	pop = h.served_by[0] ? topo_node_find(&t, h.served_by) : -1;
+	printf("%s: GET http://%s%s -> %d %s from %s%s%s%s in %.2f ms\n",
+	       t.nodes[user].name, ip4_str(t.anycast_addr, ip), path, h.status,
+	       h.reason, h.served_by[0] ? h.served_by : "(no X-Served-By)",
+	       pop >= 0 && t.nodes[pop].city ? " (" : "",
+	       pop >= 0 && t.nodes[pop].city ? t.nodes[pop].city : "",
+	       pop >= 0 && t.nodes[pop].city ? ")" : "", (double)elapsed / 1e6);
+	if ((size_t)n > h.head_len)
+		printf("%s%s", buf + h.head_len,
+		       buf[n - 1] == '\n' ? "" : "\n");
+	topo_free(&t);
+	return h.status >= 200 && h.status < 400 ? 0 : 1;
+}
