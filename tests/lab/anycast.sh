@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Anycast in action, observed on the data plane: every user's pings and
+# HTTP requests are answered by the nearest POP of the world table; two
+# users pinging at once are each attributed right; for every POP and every
+# failure mode its users move to the table's next POP and come back; bad
+# requests get one clear line and change nothing.
+. "$(dirname "$0")/lib.sh"
+lab_init ta
+
+topo=$(world_copy "$LAB")
+"$AL" up "$topo" >/dev/null 2>&1
+ok "the world lab is up" test $? -eq 0
+
+for u in $(table_users); do
+	want=$(expected_pop "$u")
+	out=$("$AL" ping "$u" -c 2 -i 0.05 --lab "$LAB" 2>&1)
+	like "ping from $u is answered by $want" "$out" "reply from $want .*hops $u > "
+	got=$(ip netns exec "$LAB-$u" curl -s --max-time 3 -D - -o /dev/null \
+		http://104.16.0.1/ | tr -d '\r' | awk -F': ' 'tolower($1) == "x-served-by" {print $2}')
+	is "curl from $u is served by $want (X-Served-By)" "$got" "$want"
+	out=$("$AL" curl "$u" --lab "$LAB" 2>&1)
+	like "anycastlab curl from $u reports $want" "$out" "200 .*from $want"
+done
+
+# Two users at once, towards two different POPs.
+"$AL" ping u-syd -c 200 -i 0.005 --lab "$LAB" > "$TMPD/syd.out" 2>&1 &
+p1=$!
+"$AL" ping u-nyc -c 200 -i 0.005 --lab "$LAB" > "$TMPD/nyc.out" 2>&1 &
+p2=$!
+wait $p1 $p2
+is "concurrent pings: u-syd's 200 replies all from syd" \
+	"$(grep -c 'reply from syd ' "$TMPD/syd.out")/$(grep -c 'reply from' "$TMPD/syd.out")" "200/200"
+is "concurrent pings: u-nyc's 200 replies all from lax" \
+	"$(grep -c 'reply from lax ' "$TMPD/nyc.out")/$(grep -c 'reply from' "$TMPD/nyc.out")" "200/200"
+
+# Every POP, every mode: the users move to the table's next POP and back.
+for pop in $(table_pops); do
+	for mode in kill withdraw cut freeze; do
+		j=$("$AL" failover "$pop" --mode "$mode" --lab "$LAB" --json 2>&1)
+		rc=$?
+		moves=$(jq -r '[.runs[] | "\(.user)>\(.to)"] | join(" ")' <<<"$j" 2>/dev/null)
+		want=""
+		for u in $(table_users); do
+			[ "$(expected_pop "$u")" = "$pop" ] && want="$want $u>$(expected_pop "$u" "$pop")"
+		done
+		is "failover $pop --mode $mode: users move as the table says and return" \
+			"$rc $moves" "0 ${want# }"
+		diag "$(jq -r '[.runs[] | "\(.user) \(.outage_ms)ms"] | join(", ")' <<<"$j" 2>/dev/null)"
+	done
+done
+
+# status shows the catchment and each POP's condition.
+"$AL" withdraw fra --lab "$LAB" >/dev/null
+"$AL" freeze gru --lab "$LAB" >/dev/null
+"$AL" cut comcast lax --lab "$LAB" >/dev/null
+s=$("$AL" status "$LAB" 2>&1)
+like "status says fra is withdrawn" "$s" "fra withdrawn"
+like "status says gru is frozen" "$s" "gru frozen"
+like "status says lax is cut off" "$s" "lax cut off"
+"$AL" announce fra --lab "$LAB" >/dev/null
+"$AL" thaw gru --lab "$LAB" >/dev/null
+"$AL" heal comcast lax --lab "$LAB" >/dev/null
+
+# Bad requests: one line on stderr, non-zero, nothing changed.
+bad() {
+	local desc=$1 pattern=$2
+	shift 2
+	local out rc
+	out=$("$@" 2>&1)
+	rc=$?
+	T_N=$((T_N + 1))
+	if [ "$rc" -ne 0 ] && [ "$(wc -l <<<"$out")" -eq 1 ] && grep -Eq -- "$pattern" <<<"$out"; then
+		echo "ok $T_N - $desc"
+	else
+		echo "not ok $T_N - $desc (exit $rc)"
+		sed 's/^/#   /' <<<"$out"
+		T_FAILED=$((T_FAILED + 1))
+	fi
+}
+bad "kill of an unknown node names the closest" "no node 'sdy' \(did you mean 'syd'\?\)" \
+	"$AL" kill sdy --lab "$LAB"
+bad "kill of a user is refused" "u-syd is a user" "$AL" kill u-syd --lab "$LAB"
+bad "withdraw on an ISP is refused" "only a POP" "$AL" withdraw telstra --lab "$LAB"
+bad "revive of a live router is refused" "running already" "$AL" revive syd --lab "$LAB"
+bad "thaw of a router that is not frozen is refused" "not frozen" "$AL" thaw syd --lab "$LAB"
+bad "announce twice is refused" "already announced" "$AL" announce syd --lab "$LAB"
+bad "cut of a link that does not exist is refused" "no link between syd and sin" \
+	"$AL" cut syd sin --lab "$LAB"
+bad "ping from a POP is refused" "not a user" "$AL" ping syd --lab "$LAB"
+bad "an unknown lab is named" "no lab 'nosuchlab' is running" "$AL" kill syd --lab nosuchlab
+bad "an unknown verb gets a suggestion" "did you mean 'failover'" "$AL" failovr syd
+bad "an unknown option gets a suggestion" "did you mean '--mode'" \
+	"$AL" failover syd --mdoe kill --lab "$LAB"
+is "after all that, u-syd is still answered by syd" "$(rr_pop u-syd)" syd
+
+"$AL" down "$LAB" >/dev/null
+is "down leaves no namespace" "$(ip netns list | grep -c "^$LAB-")" 0
+is "and no router" "$(pgrep -f "anycastlab router --lab $LAB " | wc -l)" 0
+done_testing
