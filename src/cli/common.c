@@ -17,6 +17,9 @@ int cli_pick_lab(const char *verb, const char *lab, char *buf, size_t n)
 	size_t k, i;
 	int r;
 
+	/* --lab, else $ANYCASTLAB_LAB, else the only running lab. */
+	if (!lab && getenv("ANYCASTLAB_LAB") && *getenv("ANYCASTLAB_LAB"))
+		lab = getenv("ANYCASTLAB_LAB");
 	if (lab) {
 		if (!state_exists(lab)) {
 			const char *hint = NULL;
@@ -49,8 +52,8 @@ int cli_pick_lab(const char *verb, const char *lab, char *buf, size_t n)
 			strncat(list, i ? ", " : "", sizeof(list) - strlen(list) - 1);
 			strncat(list, v[i], sizeof(list) - strlen(list) - 1);
 		}
-		cli_error(verb, "%zu labs are running (%s); say which with --lab", k,
-			  list);
+		cli_error(verb, "%zu labs are running (%s); say which with --lab "
+			  "or ANYCASTLAB_LAB", k, list);
 		r = -EEXIST;
 	}
 	state_labs_free(v, k);
