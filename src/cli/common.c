@@ -115,9 +115,12 @@ const char *cli_default_topology(void)
 		if (slash)
 			*slash = '\0';
 		for (i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
-			int w = snprintf(path, sizeof(path), "%s%s", exe, rel[i]);
+			char tmp[PATH_MAX + 64];
+			int w = snprintf(tmp, sizeof(tmp), "%s%s", exe, rel[i]);
 
-			if (w > 0 && (size_t)w < sizeof(path) && access(path, R_OK) == 0)
+			/* Say "/src/anycastlab/topologies/world.yaml", not
+			 * ".../build/../topologies/world.yaml". */
+			if (w > 0 && (size_t)w < sizeof(tmp) && realpath(tmp, path))
 				return path;
 		}
 	}

@@ -9,6 +9,7 @@
 #include "orch/snapshot.h"
 #include "orch/spawn.h"
 #include "orch/state.h"
+#include "util/str.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -75,8 +76,9 @@ static void print_catchment(const struct topo *t, const struct lab_snapshot *s,
 
 		if (u->kind != TOPO_KIND_USER)
 			continue;
-		fprintf(out, "  %-15s %-14s %-15s %-22s %-5s %s\n", u->name,
-			u->city ? u->city : "-", t->nodes[u->isp].name,
+		fprintf(out, "  %-15s ", u->name);
+		str_fpad(out, u->city ? u->city : "-", 14);
+		fprintf(out, " %-15s %-22s %-5s %s\n", t->nodes[u->isp].name,
 			su->path[0] ? su->path : "-",
 			su->pop >= 0 ? t->nodes[su->pop].name : "none",
 			su->pop >= 0 && t->nodes[su->pop].city ?
@@ -121,6 +123,18 @@ static void print_stuck(const struct topo *t, const struct lab_snapshot *s,
 				t->nodes[i].name, s->users[i].hops);
 }
 
+/* BGP sessions in the lab: links between two routers. */
+static size_t lab_sessions(const struct topo *t)
+{
+	size_t k, n = 0;
+
+	for (k = 0; k < t->nlinks; k++)
+		if (t->nodes[t->links[k].a].kind != TOPO_KIND_USER &&
+		    t->nodes[t->links[k].b].kind != TOPO_KIND_USER)
+			n++;
+	return n;
+}
+
 int lab_converge(struct lab *lab)
 {
 	const struct topo *t = lab->t;
@@ -147,7 +161,7 @@ int lab_converge(struct lab *lab)
 		snapshot_free(&s);
 		nanosleep(&nap, NULL);
 	}
-	lab_phase(lab, "convergence", 0, &t0);
+	lab_phase(lab, "convergence", lab_sessions(t), &t0);
 	print_catchment(t, &s, lab->out);
 	snapshot_free(&s);
 	return 0;

@@ -66,3 +66,22 @@ const char *str_suggest(const char *word, const char *const *cands, size_t n)
 		return best;
 	return nprefix == 1 ? prefix : NULL;
 }
+
+size_t str_width(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)	/* not a continuation */
+			n++;
+	return n;
+}
+
+void str_fpad(FILE *f, const char *s, size_t width)
+{
+	size_t w = str_width(s);
+
+	fputs(s, f);
+	while (w++ < width)
+		fputc(' ', f);
+}

@@ -5,6 +5,7 @@
 #define ANYCASTLAB_UTIL_STR_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* Optimal string alignment distance (Levenshtein plus transpositions). */
 size_t str_distance(const char *a, const char *b);
@@ -14,5 +15,10 @@ size_t str_distance(const char *a, const char *b);
  * word is a prefix of exactly one candidate).
  */
 const char *str_suggest(const char *word, const char *const *cands, size_t n);
+
+/* Characters in a UTF-8 string (what a terminal column shows). */
+size_t str_width(const char *s);
+/* Print s left-aligned in a field of width characters, UTF-8 aware. */
+void str_fpad(FILE *f, const char *s, size_t width);
 
 #endif
