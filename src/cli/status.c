@@ -301,6 +301,7 @@ static void print_text(const struct lab_live *L)
 	const struct topo *t = &L->t;
 	char a[IP4_STRLEN], b[IP4_STRLEN], when[32] = "";
 	size_t i, k;
+	int nsw;
 
 	if (L->complete) {
 		time_t s = (time_t)L->since;
@@ -312,8 +313,11 @@ static void print_text(const struct lab_live *L)
 	printf("lab %s: %s%s (%zu nodes, %zu links; anycast %s on every POP)\n",
 	       t->name, L->complete ? "up since " : "incomplete (up did not finish)",
 	       when, t->nnodes, t->nlinks, ip4_str(t->anycast_addr, a));
-	printf("  %-15s %-4s %-31s %-10s %-15s %s\n", "NODE", "KIND", "NAMESPACE",
-	       "ASN", "ROUTER-ID", "STATE");
+	for (i = 0, nsw = 9; i < t->nnodes; i++)
+		if ((int)strlen(t->nodes[i].netns) > nsw)
+			nsw = (int)strlen(t->nodes[i].netns);
+	printf("  %-15s %-4s %-*s %-10s %-15s %s\n", "NODE", "KIND", nsw,
+	       "NAMESPACE", "ASN", "ROUTER-ID", "STATE");
 	for (i = 0; i < t->nnodes; i++) {
 		const struct topo_node *n = &t->nodes[i];
 		const struct node_live *nl = &L->nodes[i];
@@ -326,8 +330,8 @@ static void print_text(const struct lab_live *L)
 				 node_state_str[nl->state], (int)nl->proc.pid);
 		else
 			snprintf(state, sizeof(state), "%s", node_state_str[nl->state]);
-		printf("  %-15s %-4s %-31s %-10s %-15s %s\n", n->name,
-		       topo_kind_name(n->kind), n->netns, asn,
+		printf("  %-15s %-4s %-*s %-10s %-15s %s\n", n->name,
+		       topo_kind_name(n->kind), nsw, n->netns, asn,
 		       n->router_id ? ip4_str(n->router_id, a) : "-", state);
 	}
 	printf("  %-33s %-33s %s\n", "LINK A", "LINK B", "STATE");
