@@ -130,7 +130,12 @@ int cli_getopt(const struct cli_verb *v, int argc, char **argv,
 	size_t n = 0;
 	int c, i;
 
-	snprintf(spec, sizeof(spec), ":%s", shortopts);
+	/* ':' reports a missing value; '+' (stop at the first non-option)
+	 * only works as the very first character. */
+	if (shortopts[0] == '+')
+		snprintf(spec, sizeof(spec), "+:%s", shortopts + 1);
+	else
+		snprintf(spec, sizeof(spec), ":%s", shortopts);
 	opterr = 0;
 	c = getopt_long(argc, argv, spec, longopts, NULL);
 	if (c != '?' && c != ':') {

@@ -258,6 +258,7 @@ struct watch_ctx {
 	uint64_t interval_ns;
 	long pop;			/* last POP that answered, -1: none yet */
 	uint64_t last_sent;		/* send time of that reply */
+	uint16_t last_seq;		/* and its sequence number */
 	unsigned lost_since;		/* probes lost since */
 	bool quiet_said;		/* "no replies" printed for this outage */
 	unsigned sent, answered, lost, changes;
@@ -296,6 +297,23 @@ static void watch_cb(void *ctx, const struct probe_event *ev)
 	stamp(when, sizeof(when));
 	if (!ev->answered) {
 		w->lost++;
+		/* Timeouts are known late: a probe answered after this one
+		 * means this was a loss between two answers. */
+		if (w->pop != -2 && (int16_t)(ev->seq - w->last_seq) < 0) {
+			if (w->interval_ns > w->longest)
+				w->longest = w->interval_ns;
+			if (w->json)
+				printf("{\"time\":\"%s\",\"user\":\"%s\",\"event\":"
+				       "\"outage\",\"from\":\"%s\",\"to\":\"%s\","
+				       "\"outage_ms\":%.3f,\"lost\":1}\n", when,
+				       t->nodes[w->user].name, pop_name(t, w->pop),
+				       pop_name(t, w->pop), ms(w->interval_ns));
+			else
+				printf("%s  outage %.1f ms, 1 probe lost between replies\n",
+				       when, ms(w->interval_ns));
+			fflush(stdout);
+			return;
+		}
 		w->lost_since++;
 		if (!w->quiet_said && w->lost_since * w->interval_ns >= 1000000000ull) {
 			w->quiet_said = true;
@@ -351,6 +369,7 @@ static void watch_cb(void *ctx, const struct probe_event *ev)
 	fflush(stdout);
 	w->pop = pop;
 	w->last_sent = ev->sent_ns;
+	w->last_seq = ev->seq;
 	w->lost_since = 0;
 	w->quiet_said = false;
 }

@@ -66,6 +66,14 @@ gw=$(ip -n "$LAB-u-syd" route show default | awk '{print $3}')
 is "a user's default route goes to its ISP's end of their link" "$gw" \
 	"$(jq -r '.labs[0].links[] | select(.a == "u-syd") | .b_addr | sub("/31"; "")' <<<"$json")"
 
+# exec runs in the node's namespace and passes the exit status through.
+out=$("$AL" exec u-syd --lab "$LAB" -- ip -4 -o addr show dev telstra 2>&1)
+like "exec runs a command in the node's namespace" "$out" " telstra +inet 100\.64\."
+"$AL" exec u-syd --lab "$LAB" -- sh -c 'exit 7'
+is "exec exits with the command's status" "$?" 7
+is "exec gives the node's own /sys" \
+	"$("$AL" exec --lab "$LAB" u-syd -- ls /sys/class/net | tr '\n' ' ')" "lo telstra "
+
 out=$("$AL" up --no-routers "$topo" 2>&1)
 rc=$?
 ok "up refuses a lab that is already running" test "$rc" -ne 0
