@@ -5,11 +5,11 @@
  * actions the FSM returns, and resolves connection collisions (§6.8).
  *
  * A peer has at most two connections.  conn[0] is the session.  An
- * inbound connection that arrives while conn[0] has no TCP connection of
- * its own (Idle, Connect, Active) is taken by conn[0]; one that arrives
- * later goes to conn[1], and when an OPEN is received on either while the
- * other is in OpenConfirm, §6.8 picks the survivor, which ends up as
- * conn[0].  The loser is retired without the automatic restart its FSM
+ * inbound connection that arrives while conn[0] waits for one (Idle,
+ * Active) is taken by conn[0]; one that arrives while conn[0] has a
+ * connection or is making one (Connect onwards) goes to conn[1], and when
+ * OPENs have been received on both, §6.8 picks the survivor, which ends
+ * up as conn[0].  The loser is retired without the automatic restart its FSM
  * would arm: the survivor carries on.
  *
  * Fast failure detection: the session drops at once when the peer closes
@@ -205,6 +205,7 @@ static void conn_connect(struct bgp_conn *c)
 		goto fail_close;
 	c->fd = fd;
 	c->connecting = true;
+
 	c->events = EPOLLOUT;
 	if (ev_io_add(p->sp->ev, fd, EPOLLOUT, conn_io, c) < 0) {
 		c->fd = -1;
@@ -235,12 +236,24 @@ static void conn_timers(struct bgp_conn *c, const struct bgp_fsm_out *o)
 	}
 }
 
+static struct bgp_conn *conn_other(struct bgp_conn *c)
+{
+	struct bgp_peer *p = c->peer;
+
+	return p->conn[0] == c ? p->conn[1] : p->conn[0];
+}
+
 static void peer_session_down(struct bgp_peer *p, struct bgp_conn *c,
 			      const struct bgp_fsm_out *o)
 {
 	struct bgp_speaker *sp = p->sp;
+	struct bgp_conn *other = conn_other(c);
 	size_t n;
 
+	/* The session lives on over the other connection (collision
+	 * resolution closed this one): its routes stay. */
+	if (other->in_use && other->fsm.state == BGP_STATE_ESTABLISHED)
+		return;
 	n = rib_peer_flush(sp->rib, p->idx);
 	bgp_export_peer_down(p);
 	bgp_log(sp, BGP_LOG_INFO, "peer %s: session down (%s), %zu prefixes withdrawn",
@@ -283,8 +296,15 @@ static bool conn_is_loser(const struct bgp_conn *c, enum bgp_collision which)
 	       (which == BGP_COLLISION_CLOSE_INBOUND) == c->fsm.inbound;
 }
 
-/* §6.8: an OPEN was accepted on c; compare with the peer's other
- * connection and dump the one that must go. */
+/*
+ * §6.8: an OPEN was accepted on c; if the peer's other connection has
+ * seen its OPEN too, the one initiated by the speaker with the lower BGP
+ * Identifier goes.  We apply that rule even when the other connection is
+ * Established already (CollisionDetectEstablishedState on): both ends
+ * then make the same choice whatever the timing, where "always close the
+ * new one" lets each end keep a different connection when they connect
+ * at the same moment, and both sessions die.
+ */
 static void peer_collision(struct bgp_peer *p, struct bgp_conn *c)
 {
 	struct bgp_conn *o = p->conn[0] == c ? p->conn[1] : p->conn[0];
@@ -292,41 +312,26 @@ static void peer_collision(struct bgp_peer *p, struct bgp_conn *c)
 	struct bgp_speaker *sp = p->sp;
 	enum bgp_collision which;
 
-	if (!o->in_use || o->fd < 0)
-		return;
-	switch (o->fsm.state) {
-	case BGP_STATE_ESTABLISHED:
-		/* CollisionDetectEstablishedState is off: the new one goes. */
-		bgp_log(sp, BGP_LOG_INFO, "peer %s: connection collision with an "
-			"established session; closing the new connection",
-			peer_name(p));
-		conn_feed(c, &dump);
-		return;
-	case BGP_STATE_OPENCONFIRM:
-		which = bgp_collision_resolve(sp->cfg.router_id, c->fsm.peer_id,
-					      sp->cfg.local_as, c->fsm.peer_as);
-		if (c->fsm.inbound == o->fsm.inbound) {
-			/* Both the same way (a peer that connected twice):
-			 * keep the newer one. */
-			conn_feed(o, &dump);
-			return;
-		}
-		bgp_log(sp, BGP_LOG_INFO, "peer %s: connection collision; keeping "
-			"the connection %s initiated (RFC 4271 6.8)", peer_name(p),
-			which == BGP_COLLISION_CLOSE_OUTBOUND ? "the peer" : "we");
-		if (conn_is_loser(o, which))
-			conn_feed(o, &dump);
-		if (conn_is_loser(c, which))
-			conn_feed(c, &dump);
-		return;
-	case BGP_STATE_CONNECT:
-		/* Our own attempt is still connecting: no longer needed. */
-		conn_retire(o);
-		return;
-	default:
-		/* OpenSent: the other side's OPEN decides when it comes. */
+	if (!o->in_use || o->fd < 0 || (o->fsm.state != BGP_STATE_OPENCONFIRM &&
+					o->fsm.state != BGP_STATE_ESTABLISHED))
+		return;	/* OpenSent or earlier: its own OPEN decides later */
+	if (c->fsm.inbound == o->fsm.inbound) {
+		/* Both the same way: the peer restarted and connected
+		 * again.  The newer connection is the live one. */
+		bgp_log(sp, BGP_LOG_INFO, "peer %s: new connection replaces the "
+			"old one", peer_name(p));
+		conn_feed(o, &dump);
 		return;
 	}
+	which = bgp_collision_resolve(sp->cfg.router_id, c->fsm.peer_id,
+				      sp->cfg.local_as, c->fsm.peer_as);
+	bgp_log(sp, BGP_LOG_INFO, "peer %s: connection collision; keeping the "
+		"connection %s initiated (RFC 4271 6.8)", peer_name(p),
+		which == BGP_COLLISION_CLOSE_OUTBOUND ? "the peer" : "we");
+	if (conn_is_loser(o, which))
+		conn_feed(o, &dump);
+	if (conn_is_loser(c, which))
+		conn_feed(c, &dump);
 }
 
 /* Keep conn[0] the session: promote conn[1] when conn[0] has died, and
@@ -379,6 +384,14 @@ static void conn_apply(struct bgp_conn *c, const struct bgp_fsm_out *o)
 	conn_timers(c, o);
 	if (a & BGP_FSM_OPEN_RECEIVED)
 		peer_collision(p, c);
+	if ((a & BGP_FSM_ESTABLISHED) && c->fsm.state == BGP_STATE_ESTABLISHED &&
+	    conn_other(c)->in_use &&
+	    conn_other(c)->fsm.state == BGP_STATE_ESTABLISHED) {
+		/* Never two sessions with one peer: settle it now. */
+		peer_collision(p, c);
+		conn_flush(c);
+		return;
+	}
 	if ((a & BGP_FSM_ESTABLISHED) && c->fsm.state == BGP_STATE_ESTABLISHED) {
 		p->established_count++;
 		p->last_error[0] = '\0';
@@ -424,6 +437,7 @@ static void conn_feed_type(struct bgp_conn *c, enum bgp_event type)
 
 static void conn_timer(struct ev_loop *l, struct ev_timer *t, void *ctx)
 {
+
 	static const enum bgp_event ev[BGP_TIMER_COUNT] = {
 		[BGP_TIMER_CONNECT_RETRY] = BGP_EV_CONNECT_RETRY_EXPIRED,
 		[BGP_TIMER_HOLD] = BGP_EV_HOLD_EXPIRED,
@@ -786,10 +800,6 @@ void bgp_peer_accept(struct bgp_peer *p, int fd)
 		conn_close_fd(c);
 		conn_feed_type(c, BGP_EV_AUTO_START_PASSIVE);
 		break;
-	case BGP_STATE_CONNECT:
-		/* Our own attempt is superseded by the peer's. */
-		conn_close_fd(c);
-		break;
 	case BGP_STATE_ACTIVE:
 		break;
 	default:
@@ -801,8 +811,7 @@ void bgp_peer_accept(struct bgp_peer *p, int fd)
 		conn_feed_type(c, BGP_EV_AUTO_START_PASSIVE);
 		break;
 	}
-	if (!c->in_use || (c->fsm.state != BGP_STATE_ACTIVE &&
-			   c->fsm.state != BGP_STATE_CONNECT)) {
+	if (!c->in_use || c->fsm.state != BGP_STATE_ACTIVE) {
 		close(fd);
 		return;
 	}
@@ -821,6 +830,7 @@ void bgp_peer_accept(struct bgp_peer *p, int fd)
 void bgp_peer_link(struct bgp_peer *p, bool up)
 {
 	struct bgp_conn *c;
+	bool higher;
 	int k;
 
 	if (p->link_up == up)
@@ -841,6 +851,10 @@ void bgp_peer_link(struct bgp_peer *p, bool up)
 		return;
 	}
 	bgp_log(p->sp, BGP_LOG_INFO, "peer %s: link up", peer_name(p));
+	/* Both ends see the carrier come back at the same moment: the end
+	 * with the higher address lets the other connect first, so they do
+	 * not collide (the same rule as when a lab starts). */
+	higher = p->cfg.local_addr > p->cfg.peer_addr;
 	c = p->conn[0];
 	if (!c->in_use) {
 		bgp_peer_start(p);
@@ -848,11 +862,12 @@ void bgp_peer_link(struct bgp_peer *p, bool up)
 	}
 	if (c->fsm.state == BGP_STATE_IDLE && !c->fsm.admin_down) {
 		ev_timer_stop(p->sp->ev, &c->timer[BGP_TIMER_IDLE_HOLD]);
-		conn_feed_type(c, p->cfg.passive || p->cfg.wait_first ?
+		conn_feed_type(c, p->cfg.passive || higher ?
 			       BGP_EV_AUTO_START_PASSIVE : BGP_EV_AUTO_START);
-	} else if (c->fsm.state == BGP_STATE_ACTIVE &&
-		   !ev_timer_armed(&c->timer[BGP_TIMER_CONNECT_RETRY]) &&
+	} else if (c->fsm.state == BGP_STATE_ACTIVE && !higher &&
 		   !p->cfg.passive) {
+		/* Waiting for the peer; the lower end connects now. */
+		ev_timer_stop(p->sp->ev, &c->timer[BGP_TIMER_CONNECT_RETRY]);
 		conn_feed_type(c, BGP_EV_CONNECT_RETRY_EXPIRED);
 	}
 }
