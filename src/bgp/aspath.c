@@ -133,18 +133,23 @@ uint32_t aspath_first_as(const uint8_t *p, size_t len)
 int aspath_prepend(const uint8_t *in, size_t len, uint32_t asn,
 		   uint8_t *out, size_t cap)
 {
+	/* Both branches move the old path before writing the new head, so
+	 * in and out may be the same buffer. */
 	if (len >= 2 && in[0] == BGP_AS_SEQUENCE && in[1] < 255) {
+		uint8_t count = in[1];
+
 		if (len + 4 > cap)
 			return -ENOSPC;
-		out[0] = BGP_AS_SEQUENCE;
-		out[1] = (uint8_t)(in[1] + 1);
-		put32(out + 2, asn);
 		memmove(out + 6, in + 2, len - 2);
+		out[0] = BGP_AS_SEQUENCE;
+		out[1] = (uint8_t)(count + 1);
+		put32(out + 2, asn);
 		return (int)len + 4;
 	}
 	if (len + 6 > cap)
 		return -ENOSPC;
-	memmove(out + 6, in, len);
+	if (len)
+		memmove(out + 6, in, len);
 	out[0] = BGP_AS_SEQUENCE;
 	out[1] = 1;
 	put32(out + 2, asn);

@@ -43,6 +43,19 @@ struct bgp_attrs {
 	 */
 	const uint8_t *unknown;
 	uint16_t unknown_len;
+	/*
+	 * MP_REACH_NLRI / MP_UNREACH_NLRI (RFC 4760) for IPv4 unicast, the
+	 * only family we negotiate; other families are skipped.  They
+	 * describe the message rather than the path: NULL when absent, the
+	 * NLRI bytes (validated like the NLRI field) otherwise, and the
+	 * encoder never writes them.  bgp_msg_decode_update copies them
+	 * into struct bgp_update.
+	 */
+	const uint8_t *mp_reach;
+	uint16_t mp_reach_len;
+	uint32_t mp_nexthop;		/* host order */
+	const uint8_t *mp_unreach;
+	uint16_t mp_unreach_len;
 };
 
 /* RFC 7606 outcomes, mildest first so the worst of several is the max. */
@@ -67,7 +80,11 @@ struct bgp_error {
 	const char *reason;
 };
 
-/* The outcome of decoding an attribute block. */
+/*
+ * The outcome of decoding an attribute block.  For DISCARD and WITHDRAW,
+ * err still holds the RFC 4271 code/subcode that would have been sent, and
+ * its reason, for the log.
+ */
 struct bgp_attr_result {
 	enum bgp_attr_action action;	/* the worst outcome seen */
 	uint8_t type;			/* attribute that caused it */
@@ -82,16 +99,32 @@ struct bgp_decode_ctx;
  * decode, encode, RFC 7606 outcome on error).  Decode an attribute block
  * into *a; scratch holds what must be rewritten (widened AS_PATH, merged
  * AS4_PATH, re-encoded unknown transitive attributes).  nlri_present says
- * whether a missing mandatory attribute matters (RFC 7606 §3 d).
+ * whether the NLRI field has prefixes: then a missing mandatory attribute
+ * matters (RFC 7606 §3 d), as it does with reachable MP_REACH_NLRI.
  * Returns 0 (see r->action) or -EBADMSG when r->action is RESET.
+ *
+ * Resets beyond the table's own: a treat-as-withdraw with no reachable
+ * NLRI at all (RFC 7606 §5.2, 3/1), a block longer than any UPDATE could
+ * carry (3/1), and scratch too small for the rewrite (Cease/Out of
+ * Resources; BGP_UPDATE_SCRATCH in msg.h is always enough).
  */
 int bgp_attrs_decode(const uint8_t *p, size_t len,
 		     const struct bgp_decode_ctx *ctx, bool nlri_present,
 		     struct bgp_attrs *a, uint8_t *scratch, size_t scratch_len,
 		     struct bgp_attr_result *r);
 
-/* Encode *a as a path attribute block for a peer with or without 4-octet
- * AS support.  Errors latch in b. */
+/*
+ * Encode *a as a path attribute block for a peer with or without 4-octet
+ * AS support, in ascending type order, extended length above 255 octets.
+ * A 2-octet peer gets AS_TRANS, plus AS4_PATH / AS4_AGGREGATOR only when
+ * some AS number needs them (RFC 6793 §4.2.2).  MP_* fields are not
+ * encoded; LOCAL_PREF is written whenever present (leaving it out for an
+ * external peer is the exporter's call).  Errors latch in b: -ENOSPC, or
+ * -EINVAL when a->unknown is not a well-formed block in type order.
+ */
 void bgp_attrs_encode(struct buf *b, const struct bgp_attrs *a, bool as4);
+
+/* "ORIGIN", "AS4_PATH", ...; "unknown" for types without a table row. */
+const char *bgp_attr_name(uint8_t type);
 
 #endif

@@ -54,12 +54,16 @@ struct bgp_open {
 
 /*
  * Encode an OPEN advertising what o says: MP IPv4 unicast, 4-octet AS
- * (with o->as4), route refresh.  my_as is derived from as4.
+ * (with o->as4), route refresh.  my_as is derived from as4, and the
+ * version is always 4.  Other capabilities are never advertised.
  */
 void bgp_msg_encode_open(struct buf *b, const struct bgp_open *o);
 /*
  * Decode and syntax-check an OPEN: optional parameter and capability
- * lengths, AS4 capability length 4.  Semantic checks against our
+ * lengths, AS4 capability length 4; the RFC 9072 extended form is read
+ * too.  A length that does not add up or a malformed capability we use
+ * is OPEN/Unspecific (2/0), a parameter other than Capabilities is 2/4
+ * (the reasoning is in msg.c).  Semantic checks against our
  * configuration (version, peer AS, hold time, BGP id) are the FSM's
  * (bgp_fsm_check_open).  0 or -EBADMSG with *e set.
  */
@@ -78,6 +82,9 @@ struct bgp_notification {
 	/* RFC 9003 Shutdown Communication (Cease 2 and 4), NUL-terminated,
 	 * empty when absent or when its length byte overruns the message. */
 	char text[256];
+	/* A Shutdown Communication was there but unusable (length past the
+	 * message, or not UTF-8): RFC 9003 §4 asks for a log line. */
+	bool text_malformed;
 };
 
 void bgp_msg_encode_notification(struct buf *b, const struct bgp_error *n);
@@ -109,7 +116,20 @@ struct bgp_update {
 	/* OK (possibly after attribute discards) or WITHDRAW, meaning every
 	 * prefix in nlri must be handled as withdrawn (RFC 7606 §2). */
 	struct bgp_attr_result result;
-	bool end_of_rib;		/* an empty UPDATE (RFC 4724 §2) */
+	bool end_of_rib;		/* an empty UPDATE, or one holding only
+					 * an empty IPv4 MP_UNREACH_NLRI
+					 * (RFC 4724 §2) */
+	/*
+	 * IPv4 unicast carried in MP_REACH_NLRI / MP_UNREACH_NLRI (RFC 4760):
+	 * validated NLRI encodings like nlri and withdrawn, NULL when the
+	 * attribute is absent.  Reachable ones use mp_nexthop (host order),
+	 * not the NEXT_HOP attribute.  A result of WITHDRAW covers them too.
+	 */
+	const uint8_t *mp_nlri;
+	uint16_t mp_nlri_len;
+	uint32_t mp_nexthop;
+	const uint8_t *mp_withdrawn;
+	uint16_t mp_withdrawn_len;
 };
 
 /*
@@ -117,8 +137,14 @@ struct bgp_update {
  * widened AS_PATH and re-encoded unknown attributes that u->attrs points
  * to.  Returns 0 when the session survives (u->result.action is OK,
  * DISCARD or WITHDRAW), or -EBADMSG with *e set when it must be reset.
+ *
+ * The worst case for scratch, from a 2-octet peer, is the widened AS_PATH
+ * (twice its wire size), the AS_PATH rebuilt from it and AS4_PATH (RFC 6793
+ * §4.2.3, as large again) and the unknown attributes: five messages' worth.
+ * A smaller scratch that turns out too small resets with Cease/Out of
+ * Resources rather than overflowing.
  */
-#define BGP_UPDATE_SCRATCH	(3 * BGP_MAX_MSG)
+#define BGP_UPDATE_SCRATCH	(5 * BGP_MAX_MSG)
 int bgp_msg_decode_update(const uint8_t *msg, size_t len,
 			  const struct bgp_decode_ctx *ctx,
 			  struct bgp_update *u, uint8_t *scratch,
@@ -128,11 +154,26 @@ int bgp_msg_decode_update(const uint8_t *msg, size_t len,
 bool bgp_nlri_next(const uint8_t **p, const uint8_t *end, struct prefix4 *out);
 
 /*
+ * Syntax check of an IPv4 NLRI encoding (RFC 4271 §4.3, RFC 7606 §5.3):
+ * 0, -EINVAL when a prefix length exceeds 32, or -EMSGSIZE when the last
+ * prefix runs past len.
+ */
+int bgp_nlri_check(const uint8_t *p, size_t len);
+
+/*
  * UPDATE writer for export: withdrawals first, then attributes once, then
  * as many NLRI as fit.  Each add returns 0, or -ENOSPC when that prefix
  * would push the message past 4096 octets (the message so far stays
  * valid: finish it and start another).  bgp_upd_end patches the lengths
  * and returns the message length, or -ENOSPC if the buf overflowed.
+ *
+ * The buf's capacity counts too: an add that would not fit in it is
+ * -ENOSPC as well, and leaves the buf without an error.  bgp_upd_attrs
+ * also needs room for one /32 after the attributes; when the attributes
+ * could not fit even in an UPDATE without withdrawals it returns
+ * -EMSGSIZE (starting another message will not help), and -EINVAL for a
+ * malformed a->unknown.  Calls out of order (a withdrawal after the
+ * attributes, NLRI before them) and prefix lengths over 32 are -EINVAL.
  */
 struct bgp_update_writer {
 	struct buf *b;
