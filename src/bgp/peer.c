@@ -514,6 +514,10 @@ static void conn_handle_msg(struct bgp_conn *c, const uint8_t *msg, size_t len)
 			n.subcode = msg[20];
 			n.text[0] = '\0';
 		}
+		/* The peer's words go into our log: no control characters. */
+		for (size_t i = 0; n.text[i]; i++)
+			if ((unsigned char)n.text[i] < 0x20 || n.text[i] == 0x7f)
+				n.text[i] = '?';
 		peer_set_error(p, "received NOTIFICATION %u/%u (%s, %s)%s%s%s",
 			       n.code, n.subcode, bgp_err_code_name(n.code),
 			       bgp_err_subcode_name(n.code, n.subcode),
@@ -673,17 +677,24 @@ static void process_update(struct bgp_peer *p)
 	nlri_withdraw(p, u->withdrawn, u->withdrawn_len);
 	nlri_withdraw(p, u->mp_withdrawn, u->mp_withdrawn_len);
 	if (u->result.action == BGP_ACT_WITHDRAW) {
-		bgp_log(sp, BGP_LOG_WARN, "peer %s: UPDATE attribute %u: %s: "
-			"treat-as-withdraw (RFC 7606)", peer_name(p), u->result.type,
+		bgp_log(sp, BGP_LOG_WARN, "peer %s: UPDATE attribute %s: %s: "
+			"treat-as-withdraw (RFC 7606)", peer_name(p),
+			bgp_attr_name(u->result.type),
 			u->result.err.reason ? u->result.err.reason : "malformed");
 		nlri_withdraw(p, u->nlri, u->nlri_len);
 		nlri_withdraw(p, u->mp_nlri, u->mp_nlri_len);
 	} else {
-		if (u->result.action == BGP_ACT_DISCARD)
-			bgp_log(sp, BGP_LOG_WARN, "peer %s: UPDATE attribute %u: %s: "
-				"attribute discarded (RFC 7606)", peer_name(p),
-				u->result.type, u->result.err.reason ?
-				u->result.err.reason : "malformed");
+		/* Said once per attribute type: a peer sending LOCAL_PREF
+		 * over eBGP does so in every UPDATE. */
+		if (u->result.action == BGP_ACT_DISCARD && u->result.type < 32 &&
+		    !(p->discards_logged & (1u << u->result.type))) {
+			p->discards_logged |= 1u << u->result.type;
+			bgp_log(sp, BGP_LOG_WARN, "peer %s: UPDATE attribute %s: %s: "
+				"attribute discarded (RFC 7606); not said again",
+				peer_name(p), bgp_attr_name(u->result.type),
+				u->result.err.reason ? u->result.err.reason :
+				"malformed");
+		}
 		nlri_update(p, u->nlri, u->nlri_len, &u->attrs);
 		if (u->mp_nlri_len) {
 			struct bgp_attrs mp = u->attrs;
