@@ -21,6 +21,12 @@
  *     syd: {kind: pop, asn: 13335, city: Sydney, lat: -33.87, lon: 151.21}
  *   links:                         # [a, b] or {endpoints: [a, b], delay: 2ms}
  *     - [telstra, syd]
+ *     - {endpoints: [telstra, optus], delay: 2ms, loss: 0.5%, rate: 10mbit}
+ *
+ * Names (lab and nodes) are [a-z0-9-], start with a letter, at most 15
+ * characters.  kind is pop, isp or user; pops and isps need an asn
+ * (1..4294967294, not 23456 or 65535), users have none.  delay takes us, ms
+ * or s; loss a percentage; rate bit, kbit, mbit or gbit.
  */
 #ifndef ANYCASTLAB_TOPO_TOPO_H
 #define ANYCASTLAB_TOPO_TOPO_H
@@ -36,6 +42,8 @@
 #define TOPO_NAME_MAX	15
 /* Namespace "<lab>-<node>". */
 #define TOPO_NETNS_MAX	(TOPO_NAME_MAX + 1 + TOPO_NAME_MAX)
+/* No node: a link end that named no known node, a router's isp. */
+#define TOPO_NONE	((size_t)-1)
 
 enum topo_kind {
 	TOPO_KIND_POP,
@@ -63,18 +71,25 @@ struct topo_node {
 	char *city;			/* NULL when not given */
 	double lat, lon;
 	bool has_lat, has_lon;
-	enum topo_daemon daemon;	/* resolved by topo_plan */
+	enum topo_daemon daemon;	/* resolved by topo_plan; users keep
+					   TOPO_DAEMON_DEFAULT (they run none) */
 	struct topo_pos pos;		/* the node's key */
+	struct topo_pos asn_pos;	/* the asn value, 0:0 when absent */
+	/* kind was given and known; false only while a broken file is
+	 * being checked, so checks that depend on the kind skip the node */
+	bool has_kind;
 
 	/* plan */
 	char netns[TOPO_NETNS_MAX + 1];
 	uint32_t router_id;		/* loopback /32; 0 for users */
 	uint32_t gateway;		/* users: the ISP's address on the link */
-	size_t isp;			/* users: index of their ISP */
+	size_t isp;			/* users: index of their ISP; TOPO_NONE
+					   for routers */
 };
 
 struct topo_link {
-	size_t a, b;			/* node indices, in file order */
+	size_t a, b;			/* node indices, in file order; TOPO_NONE
+					   only while a broken file is checked */
 	struct topo_pos pos;		/* the list item */
 	uint32_t delay_us;		/* netem, 0 = none */
 	uint32_t loss_ppm;		/* netem loss, parts per million */
@@ -83,6 +98,13 @@ struct topo_link {
 	/* plan */
 	struct prefix4 net;		/* the /31 */
 	uint32_t addr_a, addr_b;	/* a's and b's address on it */
+};
+
+enum topo_bad {
+	TOPO_BAD_ANYCAST_PREFIX = 1 << 0,
+	TOPO_BAD_ANYCAST_ADDR = 1 << 1,
+	TOPO_BAD_LINK_POOL = 1 << 2,
+	TOPO_BAD_LOOPBACK_POOL = 1 << 3,
 };
 
 struct topo {
@@ -100,6 +122,15 @@ struct topo {
 	size_t nnodes;
 	struct topo_link *links;
 	size_t nlinks;
+
+	/* Settings the file gave but the loader rejected (already reported);
+	 * only while a broken file is checked, so checks needing them skip. */
+	unsigned bad;			/* TOPO_BAD_* */
+
+	/* Where the file sets these (0:0 when defaulted), for messages. */
+	struct topo_pos anycast_prefix_pos, anycast_addr_pos;
+	struct topo_pos link_pool_pos, loopback_pool_pos;
+	struct topo_pos nodes_pos, links_pos;
 };
 
 /* One problem found in a file: "file:line:col: message". */
@@ -114,18 +145,37 @@ struct topo_diags {
 };
 
 void topo_diags_free(struct topo_diags *d);
-/* Print every diagnostic as "file:line:col: error: msg", in file order. */
+/* Record a problem at pos; 0 or -ENOMEM.  The message is cut at 255 bytes. */
+int topo_diag_add(struct topo_diags *d, struct topo_pos pos,
+		  const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Order by position; problems at the same place keep the order found. */
+void topo_diags_sort(struct topo_diags *d);
+/* Print every diagnostic as "file:line:col: error: msg", as ordered. */
 void topo_diags_print(const struct topo_diags *d, const char *file, FILE *f);
 
 /*
- * Load, validate and plan.  Returns 0; -EINVAL with every problem found in
- * *d (the topology is then freed); or another -errno when the file cannot
- * be read (nothing in *d).
+ * Load, validate and plan.  Returns 0; -EINVAL with every problem found
+ * appended to *d, sorted by position (the topology is then freed); or
+ * another -errno when the file cannot be read or memory runs out (nothing
+ * added to *d).  A YAML syntax error is the one problem reported alone.
  */
 int topo_load_file(const char *path, struct topo *t, struct topo_diags *d);
 int topo_load_buf(const char *file, const char *data, size_t len,
 		  struct topo *t, struct topo_diags *d);
 void topo_free(struct topo *t);
+
+/*
+ * The checks that span nodes and links (AS numbers, who links to whom,
+ * address pools), on a model the loader filled in.  Adds one diagnostic per
+ * problem; 0, -EINVAL when it found any, or -ENOMEM.
+ */
+int topo_validate(const struct topo *t, struct topo_diags *d);
+/*
+ * Derive namespaces, addresses, router ids, user gateways and daemons.
+ * Needs a topology that passed topo_validate; 0, or -EINVAL when the pools
+ * cannot hold the lab or a link end is unresolved.
+ */
+int topo_plan(struct topo *t);
 
 /* Index of the node called name, or -1. */
 long topo_node_find(const struct topo *t, const char *name);
@@ -139,6 +189,21 @@ size_t topo_link_peer(const struct topo_link *l, size_t i);
 
 const char *topo_kind_name(enum topo_kind k);
 const char *topo_daemon_name(enum topo_daemon d);
+
+/*
+ * Predicted catchment: for every node, the POP its traffic to the anycast
+ * address reaches while POP down_pop (a node index, or -1 for none) is out.
+ * Models BGP path selection by shortest AS path with loop prevention: POPs
+ * originate the prefix and prefer their own route, so paths cross ISPs
+ * only.  user_pop holds t->nnodes entries: a POP's index,
+ * TOPO_CATCH_UNREACHABLE, or TOPO_CATCH_TIE when two different POPs are
+ * equally near anywhere on the shortest paths (BGP then picks by router
+ * id, which the prediction does not model).  0, -EINVAL when down_pop is
+ * not a POP or a link end is unresolved, or -ENOMEM.
+ */
+#define TOPO_CATCH_UNREACHABLE	(-1L)
+#define TOPO_CATCH_TIE		(-2L)
+int topo_catchment(const struct topo *t, long down_pop, long *user_pop);
 
 /* The resolved plan as text (what `anycastlab check` prints). */
 void topo_print_plan(const struct topo *t, FILE *f);

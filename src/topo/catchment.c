@@ -1,0 +1,138 @@
+/*
+ * Catchment prediction: which POP each node's packets to the anycast
+ * address reach, from the topology alone.  It models what the routers do
+ * with RFC 4271 path vectors when the only attribute that differs is the
+ * AS_PATH length (§9.1.2.2 a): every POP originates the prefix and prefers
+ * its own route over anything learnt, so it never carries another POP's
+ * route onward; an ISP d hops from the nearest POP sees a path of d ASes
+ * (the ISPs after it, then the POP's AS).  AS loop prevention never changes
+ * a shortest path here, because ISPs have ASes of their own and a shortest
+ * path never passes an ISP twice.
+ *
+ * So it is a breadth-first search from the POPs over ISP-to-ISP links.
+ * Where BGP would break a tie between equally short paths to different
+ * POPs by router id, this says TOPO_CATCH_TIE: a lab meant to show
+ * catchment should not depend on that.  A tie is inherited: an ISP whose
+ * shortest paths run through a tied neighbour is tied too.
+ */
+#include "topo/topo.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+#define UNSET	(-3L)
+
+/* Two shortest paths meet: the same POP stays, different POPs tie. */
+static long merge(long have, long add)
+{
+	if (have == UNSET)
+		return add;
+	return have == add ? have : TOPO_CATCH_TIE;
+}
+
+static bool is_isp(const struct topo *t, size_t i)
+{
+	return t->nodes[i].kind == TOPO_KIND_ISP;
+}
+
+int topo_catchment(const struct topo *t, long down_pop, long *user_pop)
+{
+	size_t *adj_off, *adj, *queue, *dist, head = 0, tail = 0, i;
+	int err = 0;
+
+	if (down_pop < -1 || (down_pop >= 0 &&
+	    ((size_t)down_pop >= t->nnodes ||
+	     t->nodes[down_pop].kind != TOPO_KIND_POP)))
+		return -EINVAL;
+	for (i = 0; i < t->nlinks; i++)
+		if (t->links[i].a >= t->nnodes || t->links[i].b >= t->nnodes)
+			return -EINVAL;
+	adj_off = calloc(t->nnodes + 1, sizeof(*adj_off));
+	adj = calloc(2 * t->nlinks + 1, sizeof(*adj));
+	queue = calloc(t->nnodes + 1, sizeof(*queue));
+	dist = calloc(t->nnodes + 1, sizeof(*dist));
+	if (!adj_off || !adj || !queue || !dist) {
+		err = -ENOMEM;
+		goto out;
+	}
+
+	/* Neighbours of each node, in link order (adj_off[i]..adj_off[i+1]). */
+	for (i = 0; i < t->nlinks; i++) {
+		adj_off[t->links[i].a + 1]++;
+		adj_off[t->links[i].b + 1]++;
+	}
+	for (i = 0; i < t->nnodes; i++)
+		adj_off[i + 1] += adj_off[i];
+	for (i = 0; i < t->nlinks; i++) {
+		adj[adj_off[t->links[i].a]++] = t->links[i].b;
+		adj[adj_off[t->links[i].b]++] = t->links[i].a;
+	}
+	for (i = t->nnodes; i > 0; i--)
+		adj_off[i] = adj_off[i - 1];
+	adj_off[0] = 0;
+
+	for (i = 0; i < t->nnodes; i++) {
+		user_pop[i] = UNSET;
+		dist[i] = TOPO_NONE;
+	}
+	/* Hop 1: ISPs next to a POP that is up. */
+	for (i = 0; i < t->nnodes; i++) {
+		size_t k;
+
+		if (t->nodes[i].kind != TOPO_KIND_POP || (long)i == down_pop)
+			continue;
+		user_pop[i] = (long)i;
+		for (k = adj_off[i]; k < adj_off[i + 1]; k++) {
+			size_t v = adj[k];
+
+			if (!is_isp(t, v))
+				continue;
+			if (dist[v] == TOPO_NONE) {
+				dist[v] = 1;
+				queue[tail++] = v;
+			}
+			user_pop[v] = merge(user_pop[v], (long)i);
+		}
+	}
+	/* FIFO order finishes every ISP at hop d before any at hop d + 1
+	 * passes its POP on, so ties are complete when they propagate. */
+	while (head < tail) {
+		size_t u = queue[head++], k;
+
+		for (k = adj_off[u]; k < adj_off[u + 1]; k++) {
+			size_t v = adj[k];
+
+			if (!is_isp(t, v))
+				continue;
+			if (dist[v] == TOPO_NONE) {
+				dist[v] = dist[u] + 1;
+				queue[tail++] = v;
+				user_pop[v] = user_pop[u];
+			} else if (dist[v] == dist[u] + 1) {
+				user_pop[v] = merge(user_pop[v], user_pop[u]);
+			}
+		}
+	}
+	/* Users follow their ISP (the first one, should there be more). */
+	for (i = 0; i < t->nnodes; i++) {
+		size_t k;
+
+		if (t->nodes[i].kind != TOPO_KIND_USER)
+			continue;
+		for (k = adj_off[i]; k < adj_off[i + 1]; k++) {
+			if (is_isp(t, adj[k])) {
+				user_pop[i] = user_pop[adj[k]];
+				break;
+			}
+		}
+	}
+	for (i = 0; i < t->nnodes; i++)
+		if (user_pop[i] == UNSET)
+			user_pop[i] = TOPO_CATCH_UNREACHABLE;
+out:
+	free(adj_off);
+	free(adj);
+	free(queue);
+	free(dist);
+	return err;
+}

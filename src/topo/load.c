@@ -1,0 +1,1518 @@
+/*
+ * The YAML loader.  libyaml composes the whole file into a document tree
+ * first; the tree keeps the line and column of every node, and every
+ * duplicate mapping key (libyaml does not reject them), so the walk below
+ * can point at anything it dislikes.  Whatever one section of the file
+ * tells on its own is checked here: unknown and duplicate keys, names,
+ * kinds, AS numbers, prefixes, timers, netem strings, the shape of each
+ * link and the nodes it names.  Every problem is recorded and the walk
+ * goes on; only a YAML syntax error stops it, because libyaml cannot go on
+ * after one.  topo_validate (validate.c) then checks what spans nodes and
+ * links, and topo_plan (plan.c) derives the addresses.
+ */
+#include "topo/topo.h"
+#include "util/str.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#define ASN_MAX		4294967295ull
+#define HOLD_TIME_MAX	65535ull
+#define RETRY_MAX	65535ull
+#define DELAY_MAX_US	60000000ull		/* 60s */
+#define LOSS_MAX_PPM	1000000ull		/* 100% */
+#define RATE_MAX_BPS	1000000000000ull	/* 1000gbit */
+/* A lab file nests 4 deep (links, an item, its endpoints); far more is
+ * not a lab file, and libyaml's scanner slows down with every level. */
+#define DEPTH_MAX	64
+/* Quoted user text in a message is cut here, so messages stay readable. */
+#define QUOTE_MAX	32
+
+struct loader {
+	yaml_document_t *doc;
+	struct topo *t;
+	struct topo_diags *d;
+	int err;			/* -ENOMEM, latched */
+	/* Node names as written, by node index: the model cuts bad ones to
+	 * fit, but links must still find them, or every link to a node with
+	 * a bad name would be a second, misleading error. */
+	const char **names;
+	size_t *byname;			/* node indices sorted by written name */
+	char q[4][QUOTE_MAX + 8];	/* quoted text for the message at hand */
+	unsigned qi;
+};
+
+/* A key a mapping may hold, and where the file gave it. */
+struct field {
+	const char *name;
+	yaml_node_t *key, *val;
+	/* An unknown key was taken for this one ("did you mean"), so saying
+	 * it is missing as well would only repeat the problem. */
+	bool hinted;
+};
+
+static struct topo_pos pos_of(const yaml_node_t *n)
+{
+	struct topo_pos p = { (unsigned)n->start_mark.line + 1,
+			      (unsigned)n->start_mark.column + 1 };
+
+	return p;
+}
+
+static void report(struct loader *L, struct topo_pos pos, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void report(struct loader *L, struct topo_pos pos, const char *fmt, ...)
+{
+	char msg[sizeof(((struct topo_diag *)0)->msg)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (topo_diag_add(L->d, pos, "%s", msg) < 0)
+		L->err = -ENOMEM;
+}
+
+static yaml_node_t *node_at(struct loader *L, int i)
+{
+	return yaml_document_get_node(L->doc, i);
+}
+
+static const char *sval(const yaml_node_t *n)
+{
+	return (const char *)n->data.scalar.value;
+}
+
+static size_t slen(const yaml_node_t *n)
+{
+	return n->data.scalar.length;
+}
+
+static bool is_scalar(const yaml_node_t *n)
+{
+	return n->type == YAML_SCALAR_NODE;
+}
+
+/* "key:" with nothing after it, or an explicit null. */
+static bool is_null(const yaml_node_t *n)
+{
+	static const char *const nulls[] = { "", "~", "null", "Null", "NULL" };
+	size_t i;
+
+	if (!is_scalar(n) || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return false;
+	for (i = 0; i < sizeof(nulls) / sizeof(nulls[0]); i++)
+		if (slen(n) == strlen(nulls[i]) &&
+		    memcmp(sval(n), nulls[i], slen(n)) == 0)
+			return true;
+	return false;
+}
+
+/* A scalar equal to lit over its whole length (keys may hold a NUL). */
+static bool scalar_is(const yaml_node_t *n, const char *lit)
+{
+	return is_scalar(n) && slen(n) == strlen(lit) &&
+	       memcmp(sval(n), lit, slen(n)) == 0;
+}
+
+static const char *what(const yaml_node_t *n)
+{
+	switch (n->type) {
+	case YAML_MAPPING_NODE:
+		return "a mapping";
+	case YAML_SEQUENCE_NODE:
+		return "a list";
+	default:
+		return is_null(n) ? "empty" : "a single value";
+	}
+}
+
+/*
+ * User text for a message: cut on a character boundary, with control
+ * characters shown as '?' so a message always stays one printable line.
+ */
+static const char *quote(struct loader *L, const char *s, size_t len)
+{
+	char *out = L->q[L->qi++ % 4];
+	size_t i = 0, o = 0;
+
+	while (i < len) {
+		unsigned char c = (unsigned char)s[i];
+		size_t w = 1;
+
+		if (c >= 0xc0)
+			for (w = 1; i + w < len && w < 4 &&
+			     ((unsigned char)s[i + w] & 0xc0) == 0x80; w++)
+				;
+		if (o + w > QUOTE_MAX) {
+			memcpy(out + o, "...", 3);
+			o += 3;
+			break;
+		}
+		if (c < 0x20 || c == 0x7f) {
+			out[o++] = '?';
+		} else {
+			memcpy(out + o, s + i, w);
+			o += w;
+		}
+		i += w;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static const char *qn(struct loader *L, const yaml_node_t *n)
+{
+	return quote(L, sval(n), slen(n));
+}
+
+/* Exact match ignoring case first (POP for pop), then a near miss. */
+static const char *suggest(const char *word, const char *const *cands,
+			   size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcasecmp(word, cands[i]) == 0)
+			return cands[i];
+	return str_suggest(word, cands, n);
+}
+
+/* "a, b or c" */
+static void list_words(char *out, size_t cap, const char *const *w, size_t n)
+{
+	size_t i, o = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < n && o < cap; i++) {
+		int k = snprintf(out + o, cap - o, "%s%s",
+				 i == 0 ? "" : i + 1 == n ? " or " : ", ", w[i]);
+
+		if (k < 0)
+			break;
+		o += (size_t)k;
+	}
+}
+
+/* Returns the suggestion made, or NULL. */
+static const char *report_unknown(struct loader *L, struct topo_pos pos,
+				  const char *ctx, const char *thing,
+				  const yaml_node_t *word,
+				  const char *const *cands, size_t n)
+{
+	const char *s = suggest(sval(word), cands, n);
+	char expected[128];
+
+	if (s) {
+		report(L, pos, "%sunknown %s '%s' (did you mean '%s'?)", ctx,
+		       thing, qn(L, word), s);
+		return s;
+	}
+	list_words(expected, sizeof(expected), cands, n);
+	report(L, pos, "%sunknown %s '%s' (expected %s)", ctx, thing,
+	       qn(L, word), expected);
+	return NULL;
+}
+
+/*
+ * Match a mapping's keys against the ones it may hold: report unknown keys
+ * (with a suggestion) and repeated ones; fill in where each known key is.
+ */
+static void fields_get(struct loader *L, yaml_node_t *map, const char *ctx,
+		       struct field *f, size_t n)
+{
+	const char *cands[8];
+	yaml_node_pair_t *p;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		f[i].key = f[i].val = NULL;
+		f[i].hinted = false;
+		cands[i] = f[i].name;
+	}
+	if (map->type != YAML_MAPPING_NODE)
+		return;
+	for (p = map->data.mapping.pairs.start;
+	     p < map->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = node_at(L, p->key), *v = node_at(L, p->value);
+
+		if (!k || !v)
+			continue;
+		if (!is_scalar(k)) {
+			report(L, pos_of(k), "%skeys must be names, not %s",
+			       ctx, what(k));
+			continue;
+		}
+		for (i = 0; i < n && !scalar_is(k, f[i].name); i++)
+			;
+		if (i == n) {
+			const char *s = report_unknown(L, pos_of(k), ctx, "key",
+						       k, cands, n);
+
+			for (i = 0; s && i < n; i++)
+				if (f[i].name == s)
+					f[i].hinted = true;
+			continue;
+		}
+		if (f[i].key) {
+			struct topo_pos first = pos_of(f[i].key);
+
+			report(L, pos_of(k), "%sduplicate key '%s' (first at %u:%u)",
+			       ctx, f[i].name, first.line, first.col);
+			continue;
+		}
+		f[i].key = k;
+		f[i].val = v;
+	}
+}
+
+/*
+ * A field that must hold a single, non-empty value.  Returns the value, or
+ * NULL after saying what is wrong.
+ */
+static yaml_node_t *field_scalar(struct loader *L, const struct field *f,
+				 const char *ctx, const char *hint)
+{
+	if (is_null(f->val)) {
+		report(L, pos_of(f->key), "%s'%s' is empty; %s", ctx, f->name,
+		       hint);
+		return NULL;
+	}
+	if (!is_scalar(f->val)) {
+		report(L, pos_of(f->val), "%s'%s' must be a single value, not %s; %s",
+		       ctx, f->name, what(f->val), hint);
+		return NULL;
+	}
+	return f->val;
+}
+
+/* Digits only, as YAML 1.2 reads an integer; "-" only to say it is too small. */
+static int parse_uint(const char *s, size_t len, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+	bool neg = false;
+	size_t i = 0;
+
+	if (len && s[0] == '-') {
+		neg = true;
+		i = 1;
+	}
+	if (i == len)
+		return -EINVAL;
+	for (; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -EINVAL;
+		if (v > (UINT64_MAX - 9) / 10)
+			v = UINT64_MAX;
+		else
+			v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	if ((neg && v) || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+/*
+ * Decimal degrees: sign, digits, optional fraction; no exponent, no
+ * infinity.  strtod_l in the C locale, so a user's LC_NUMERIC cannot turn
+ * "34.05" into 34.
+ */
+static int parse_degrees(const char *s, size_t len, double *out)
+{
+	char tmp[64];
+	size_t i = 0, digits = 0;
+	locale_t c;
+	char *end;
+
+	if (len >= sizeof(tmp))
+		return -EINVAL;
+	if (i < len && (s[i] == '-' || s[i] == '+'))
+		i++;
+	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+		digits++;
+	if (i < len && s[i] == '.')
+		for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+			digits++;
+	if (i != len || digits == 0)
+		return -EINVAL;
+	memcpy(tmp, s, len);
+	tmp[len] = '\0';
+	c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+	if (!c)
+		return -ENOMEM;
+	*out = strtod_l(tmp, &end, c);
+	freelocale(c);
+	return *end ? -EINVAL : 0;
+}
+
+struct unit {
+	const char *name;
+	uint64_t mult;
+};
+
+static const struct unit delay_units[] = {
+	{ "us", 1 }, { "ms", 1000 }, { "s", 1000000 }, { NULL, 0 },
+};
+static const struct unit loss_units[] = {
+	{ "%", 10000 }, { NULL, 0 },
+};
+static const struct unit rate_units[] = {
+	{ "bit", 1 }, { "kbit", 1000 }, { "mbit", 1000000 },
+	{ "gbit", 1000000000 }, { NULL, 0 },
+};
+
+/*
+ * A number with a unit, as tc writes them ("2ms", "0.5%", "10mbit"), into
+ * whole base units.  -EINVAL when malformed, -ENOENT when the unit is
+ * missing, -EDOM when finer than one base unit, -ERANGE above max.
+ */
+static int parse_quantity(const char *s, size_t len, const struct unit *u,
+			  uint64_t max, uint64_t *out)
+{
+	uint64_t ip = 0, frac = 0, scale = 1, v;
+	size_t i = 0, ndig = 0;
+
+	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++, ndig++)
+		ip = ip > (UINT64_MAX - 9) / 10 ? UINT64_MAX :
+		     ip * 10 + (uint64_t)(s[i] - '0');
+	if (ndig == 0)
+		return -EINVAL;
+	if (i < len && s[i] == '.') {
+		size_t nfrac = 0;
+
+		for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++, nfrac++) {
+			if (nfrac == 9)
+				return -EDOM;
+			frac = frac * 10 + (uint64_t)(s[i] - '0');
+			scale *= 10;
+		}
+		if (nfrac == 0)
+			return -EINVAL;
+	}
+	if (i == len)
+		return -ENOENT;
+	for (; u->name; u++)
+		if (strlen(u->name) == len - i &&
+		    strncasecmp(s + i, u->name, len - i) == 0)
+			break;
+	if (!u->name)
+		return -EINVAL;
+	if (ip > max / u->mult)
+		return -ERANGE;
+	/* frac < 10^9 and mult <= 10^9: the product fits in 64 bits. */
+	if (frac * u->mult % scale)
+		return -EDOM;
+	v = ip * u->mult + frac * u->mult / scale;
+	if (v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+/*
+ * Lab and node names: [a-z0-9-], a letter first, no '-' last, at most 15
+ * bytes (node names become interface names, IFNAMSIZ - 1).  Reports every
+ * rule broken; true when none is.
+ */
+static bool name_check(struct loader *L, const yaml_node_t *n,
+		       const char *what_name, const char *why_short, bool node)
+{
+	const char *s = sval(n);
+	size_t len = slen(n), i;
+	char fixed[TOPO_NAME_MAX + 1];
+	bool chars_ok = true, ok = true;
+
+	if (len == 0) {
+		report(L, pos_of(n), "%s is empty", what_name);
+		return false;
+	}
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			chars_ok = false;
+	if (!chars_ok) {
+		/* Offer the name with case and separators fixed, when that
+		 * alone makes it valid. */
+		bool can_fix = len <= TOPO_NAME_MAX;
+
+		for (i = 0; can_fix && i < len; i++) {
+			char c = s[i];
+
+			if (c >= 'A' && c <= 'Z')
+				c = (char)(c - 'A' + 'a');
+			else if (c == '_' || c == ' ' || c == '.')
+				c = '-';
+			if (!((c >= 'a' && c <= 'z') ||
+			      (c >= '0' && c <= '9') || c == '-'))
+				can_fix = false;
+			fixed[i] = c;
+		}
+		if (can_fix) {
+			fixed[len] = '\0';
+			can_fix = fixed[0] >= 'a' && fixed[0] <= 'z' &&
+				  fixed[len - 1] != '-';
+		}
+		if (can_fix)
+			report(L, pos_of(n), "%s '%s' may only use a-z, 0-9 and '-' (did you mean '%s'?)",
+			       what_name, qn(L, n), fixed);
+		else
+			report(L, pos_of(n), "%s '%s' may only use a-z, 0-9 and '-'",
+			       what_name, qn(L, n));
+		ok = false;
+	}
+	/* An upper-case first letter is the character rule's business. */
+	if ((s[0] >= '0' && s[0] <= '9') || s[0] == '-') {
+		report(L, pos_of(n), "%s '%s' must start with a letter",
+		       what_name, qn(L, n));
+		ok = false;
+	}
+	if (s[len - 1] == '-') {
+		report(L, pos_of(n), "%s '%s' must not end with '-'",
+		       what_name, qn(L, n));
+		ok = false;
+	}
+	if (len > TOPO_NAME_MAX) {
+		report(L, pos_of(n), "%s '%s' is too long: %zu characters, at most %d%s",
+		       what_name, qn(L, n), len, TOPO_NAME_MAX, why_short);
+		ok = false;
+	}
+	if (node && scalar_is(n, "lo")) {
+		report(L, pos_of(n), "node name 'lo' is taken by the loopback interface; pick another");
+		ok = false;
+	}
+	/* An interface named so would collide with the kernel's
+	 * /proc/sys/net/ipv4/conf/{all,default}. */
+	if (node && (scalar_is(n, "all") || scalar_is(n, "default"))) {
+		report(L, pos_of(n), "node name '%s' is reserved by the kernel (net.ipv4.conf.%s); pick another",
+		       sval(n), sval(n));
+		ok = false;
+	}
+	return ok;
+}
+
+static void load_name(struct loader *L, const struct field *f)
+{
+	yaml_node_t *v = field_scalar(L, f, "", "name the lab, e.g. name: world");
+	size_t len;
+
+	if (!v)
+		return;
+	name_check(L, v, "lab name", " (it prefixes every namespace name)",
+		   false);
+	len = slen(v) < TOPO_NAME_MAX ? slen(v) : TOPO_NAME_MAX;
+	memcpy(L->t->name, sval(v), len);
+	L->t->name[len] = '\0';
+}
+
+/* A prefix setting; false after reporting. */
+static bool load_prefix(struct loader *L, const struct field *f,
+			const char *ctx, const char *what_name,
+			const char *example, struct prefix4 *out,
+			struct topo_pos *pos)
+{
+	char hint[64], text[PREFIX4_STRLEN];
+	struct prefix4 p;
+	yaml_node_t *v;
+	int err;
+
+	if (!f->key)
+		return true;
+	snprintf(hint, sizeof(hint), "write a prefix like %s", example);
+	v = field_scalar(L, f, ctx, hint);
+	if (!v)
+		return false;
+	err = slen(v) == strlen(sval(v)) ? prefix4_parse(sval(v), &p) : -EINVAL;
+	if (err == -EDOM) {
+		report(L, pos_of(v), "%s%s %s has host bits set (did you mean %s?)",
+		       ctx, what_name, qn(L, v), prefix4_str(&p, text));
+		return false;
+	}
+	if (err) {
+		report(L, pos_of(v), "%s%s '%s' is not an IPv4 prefix like %s",
+		       ctx, what_name, qn(L, v), example);
+		return false;
+	}
+	*out = p;
+	*pos = pos_of(v);
+	return true;
+}
+
+static void load_anycast(struct loader *L, const struct field *sec)
+{
+	static const char ctx[] = "anycast: ";
+	struct field f[] = { { .name = "prefix" }, { .name = "address" } };
+	struct topo *t = L->t;
+	yaml_node_t *v;
+	uint32_t a;
+
+	if (is_null(sec->val))
+		return;
+	if (sec->val->type != YAML_MAPPING_NODE) {
+		report(L, pos_of(sec->val), "'anycast' must be a mapping with prefix and address, not %s",
+		       what(sec->val));
+		return;
+	}
+	fields_get(L, sec->val, ctx, f, 2);
+	if (!load_prefix(L, &f[0], ctx, "prefix", "104.16.0.0/24",
+			 &t->anycast_prefix, &t->anycast_prefix_pos))
+		t->bad |= TOPO_BAD_ANYCAST_PREFIX;
+	if (!f[1].key)
+		return;
+	v = field_scalar(L, &f[1], ctx, "write an address like 104.16.0.1");
+	if (!v) {
+		t->bad |= TOPO_BAD_ANYCAST_ADDR;
+		return;
+	}
+	if (slen(v) != strlen(sval(v)) || ip4_parse(sval(v), &a) < 0) {
+		report(L, pos_of(v), "%saddress '%s' is not an IPv4 address like 104.16.0.1",
+		       ctx, qn(L, v));
+		t->bad |= TOPO_BAD_ANYCAST_ADDR;
+		return;
+	}
+	t->anycast_addr = a;
+	t->anycast_addr_pos = pos_of(v);
+}
+
+static void load_addressing(struct loader *L, const struct field *sec)
+{
+	static const char ctx[] = "addressing: ";
+	struct field f[] = { { .name = "links" }, { .name = "loopbacks" } };
+	struct topo *t = L->t;
+
+	if (is_null(sec->val))
+		return;
+	if (sec->val->type != YAML_MAPPING_NODE) {
+		report(L, pos_of(sec->val), "'addressing' must be a mapping with links and loopbacks, not %s",
+		       what(sec->val));
+		return;
+	}
+	fields_get(L, sec->val, ctx, f, 2);
+	if (!load_prefix(L, &f[0], ctx, "links pool", "100.64.0.0/16",
+			 &t->link_pool, &t->link_pool_pos))
+		t->bad |= TOPO_BAD_LINK_POOL;
+	if (!load_prefix(L, &f[1], ctx, "loopbacks pool", "100.127.0.0/24",
+			 &t->loopback_pool, &t->loopback_pool_pos))
+		t->bad |= TOPO_BAD_LOOPBACK_POOL;
+}
+
+static const char *const daemon_names[] = { "builtin", "bird", "frr" };
+static const enum topo_daemon daemon_values[] = {
+	TOPO_DAEMON_BUILTIN, TOPO_DAEMON_BIRD, TOPO_DAEMON_FRR,
+};
+
+static bool load_daemon(struct loader *L, const struct field *f,
+			const char *ctx, enum topo_daemon *out)
+{
+	yaml_node_t *v = field_scalar(L, f, ctx, "write builtin, bird or frr");
+	size_t i;
+
+	if (!v)
+		return false;
+	for (i = 0; i < 3; i++) {
+		if (scalar_is(v, daemon_names[i])) {
+			*out = daemon_values[i];
+			return true;
+		}
+	}
+	report_unknown(L, pos_of(v), ctx, "daemon", v, daemon_names, 3);
+	return false;
+}
+
+static void load_defaults(struct loader *L, const struct field *sec)
+{
+	static const char ctx[] = "defaults: ";
+	struct field f[] = {
+		{ .name = "hold-time" },
+		{ .name = "connect-retry" },
+		{ .name = "daemon" },
+	};
+	struct topo *t = L->t;
+	yaml_node_t *v;
+	uint64_t x;
+	int err;
+
+	if (is_null(sec->val))
+		return;
+	if (sec->val->type != YAML_MAPPING_NODE) {
+		report(L, pos_of(sec->val), "'defaults' must be a mapping (hold-time, connect-retry, daemon), not %s",
+		       what(sec->val));
+		return;
+	}
+	fields_get(L, sec->val, ctx, f, 3);
+	if (f[0].key &&
+	    (v = field_scalar(L, &f[0], ctx, "write seconds: 0 or 3..65535"))) {
+		err = parse_uint(sval(v), slen(v), HOLD_TIME_MAX, &x);
+		if (err == -EINVAL)
+			report(L, pos_of(v), "%shold-time '%s' is not a number of seconds; use 0 or 3..65535",
+			       ctx, qn(L, v));
+		else if (err)
+			report(L, pos_of(v), "%shold-time %s is out of range; use 0 or 3..65535 seconds",
+			       ctx, qn(L, v));
+		else if (x == 1 || x == 2)
+			report(L, pos_of(v), "%shold-time %s is too short; use 0 (no keepalives) or at least 3 (RFC 4271 section 4.2)",
+			       ctx, qn(L, v));
+		else
+			t->hold_time = (uint16_t)x;
+	}
+	if (f[1].key &&
+	    (v = field_scalar(L, &f[1], ctx, "write seconds: 1..65535"))) {
+		err = parse_uint(sval(v), slen(v), RETRY_MAX, &x);
+		if (err == -EINVAL)
+			report(L, pos_of(v), "%sconnect-retry '%s' is not a number of seconds; use 1..65535",
+			       ctx, qn(L, v));
+		else if (err || x == 0)
+			report(L, pos_of(v), "%sconnect-retry %s is out of range; use 1..65535 seconds",
+			       ctx, qn(L, v));
+		else
+			t->connect_retry = (uint16_t)x;
+	}
+	if (f[2].key)
+		load_daemon(L, &f[2], ctx, &t->daemon);
+}
+
+static void load_asn(struct loader *L, const struct field *f, const char *ctx,
+		     struct topo_node *nd)
+{
+	yaml_node_t *v = field_scalar(L, f, ctx, "write the AS number, 1..4294967294");
+	const char *s;
+	uint64_t x;
+	int err;
+
+	if (!v)
+		return;
+	s = sval(v);
+	err = parse_uint(s, slen(v), ASN_MAX + 1, &x);
+	if (err == -EINVAL) {
+		/* "AS13335" is how people write it in prose. */
+		if (slen(v) > 2 && strncasecmp(s, "as", 2) == 0 &&
+		    parse_uint(s + 2, slen(v) - 2, ASN_MAX, &x) == 0)
+			report(L, pos_of(v), "%sasn '%s' is not an integer (did you mean %s?)",
+			       ctx, qn(L, v), quote(L, s + 2, slen(v) - 2));
+		else
+			report(L, pos_of(v), "%sasn '%s' is not an integer; write plain digits, 1..4294967294",
+			       ctx, qn(L, v));
+		return;
+	}
+	if (err || x > ASN_MAX) {
+		report(L, pos_of(v), "%sasn %s is out of range; use 1..4294967294",
+		       ctx, qn(L, v));
+		return;
+	}
+	if (x == 0) {
+		report(L, pos_of(v), "%sasn 0 is reserved (RFC 7607); use 1..4294967294",
+		       ctx);
+		return;
+	}
+	if (x == 23456) {
+		report(L, pos_of(v), "%sasn 23456 is AS_TRANS, reserved (RFC 6793); pick another",
+		       ctx);
+		return;
+	}
+	if (x == 65535 || x == ASN_MAX) {
+		report(L, pos_of(v), "%sasn %s is reserved (RFC 7300); pick another",
+		       ctx, qn(L, v));
+		return;
+	}
+	nd->asn = (uint32_t)x;
+	nd->asn_pos = pos_of(v);
+}
+
+/* One line of printable text: it goes back out inside a YAML string. */
+static bool city_ok(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c == 0x7f)
+			return false;
+		/* U+0085, U+2028, U+2029: YAML line breaks, folded on reload. */
+		if (c == 0xc2 && i + 1 < len && (unsigned char)s[i + 1] == 0x85)
+			return false;
+		if (c == 0xe2 && i + 2 < len && (unsigned char)s[i + 1] == 0x80 &&
+		    ((unsigned char)s[i + 2] == 0xa8 ||
+		     (unsigned char)s[i + 2] == 0xa9))
+			return false;
+	}
+	return true;
+}
+
+static void load_degrees(struct loader *L, const struct field *f,
+			 const char *ctx, double lim, double *out, bool *has)
+{
+	char hint[48];
+	yaml_node_t *v;
+	double x;
+	int err;
+
+	snprintf(hint, sizeof(hint), "write degrees in -%g..%g", lim, lim);
+	v = field_scalar(L, f, ctx, hint);
+	if (!v)
+		return;
+	err = parse_degrees(sval(v), slen(v), &x);
+	if (err == -ENOMEM) {
+		L->err = err;
+		return;
+	}
+	if (err) {
+		report(L, pos_of(v), "%s%s '%s' is not a decimal number; write degrees in -%g..%g",
+		       ctx, f->name, qn(L, v), lim, lim);
+		return;
+	}
+	if (x < -lim || x > lim) {
+		report(L, pos_of(v), "%s%s %s is out of range; use -%g..%g",
+		       ctx, f->name, qn(L, v), lim, lim);
+		return;
+	}
+	*out = x;
+	*has = true;
+}
+
+static const char *const kind_names[] = { "pop", "isp", "user" };
+
+static void load_node(struct loader *L, yaml_node_t *key, yaml_node_t *val,
+		      struct topo_node *nd)
+{
+	struct field f[] = {
+		{ .name = "kind" }, { .name = "asn" },
+		{ .name = "city" }, { .name = "lat" },
+		{ .name = "lon" }, { .name = "daemon" },
+	};
+	char ctx[QUOTE_MAX + 16];
+	size_t len = slen(key) < TOPO_NAME_MAX ? slen(key) : TOPO_NAME_MAX;
+	yaml_node_t *v;
+	size_t i;
+
+	memcpy(nd->name, sval(key), len);
+	nd->name[len] = '\0';
+	nd->pos = pos_of(key);
+	nd->isp = TOPO_NONE;
+	snprintf(ctx, sizeof(ctx), "node '%s': ", qn(L, key));
+
+	if (!is_null(val) && val->type != YAML_MAPPING_NODE) {
+		/* "syd: pop" says the kind; show where it goes. */
+		for (i = 0; i < 3 && !scalar_is(val, kind_names[i]); i++)
+			;
+		if (i < 3)
+			report(L, pos_of(val), "%ssettings must be a mapping, not %s (did you mean {kind: %s}?)",
+			       ctx, what(val), kind_names[i]);
+		else
+			report(L, pos_of(val), "%ssettings must be a mapping like {kind: pop, asn: 13335}, not %s",
+			       ctx, what(val));
+		return;
+	}
+	fields_get(L, val, ctx, f, 6);
+
+	if (!f[0].key) {
+		if (!f[0].hinted)
+			report(L, pos_of(key), "%smissing 'kind' (pop, isp or user)",
+			       ctx);
+	} else if ((v = field_scalar(L, &f[0], ctx, "write pop, isp or user"))) {
+		for (i = 0; i < 3 && !scalar_is(v, kind_names[i]); i++)
+			;
+		if (i < 3) {
+			nd->kind = (enum topo_kind)i;
+			nd->has_kind = true;
+		} else {
+			report_unknown(L, pos_of(v), ctx, "kind", v, kind_names, 3);
+		}
+	}
+
+	if (nd->has_kind && nd->kind == TOPO_KIND_USER) {
+		if (f[1].key)
+			report(L, pos_of(f[1].key), "%sa user has no 'asn' (only pop and isp nodes speak BGP); remove it",
+			       ctx);
+		if (f[5].key)
+			report(L, pos_of(f[5].key), "%sa user runs no daemon; remove 'daemon'",
+			       ctx);
+	} else {
+		if (f[1].key)
+			load_asn(L, &f[1], ctx, nd);
+		else if (nd->has_kind && !f[1].hinted)
+			report(L, pos_of(key), "%smissing 'asn': a%s %s speaks BGP and needs an AS number, 1..4294967294",
+			       ctx, nd->kind == TOPO_KIND_ISP ? "n" : "",
+			       kind_names[nd->kind]);
+		if (f[5].key)
+			load_daemon(L, &f[5], ctx, &nd->daemon);
+	}
+
+	if (f[2].key && (v = field_scalar(L, &f[2], ctx,
+					  "leave it out or name the city"))) {
+		if (slen(v) == 0) {
+			report(L, pos_of(v), "%s'city' is empty; leave it out or name the city",
+			       ctx);
+		} else if (!city_ok(sval(v), slen(v))) {
+			report(L, pos_of(v), "%scity '%s' holds a control character or line break; keep it to one line of text",
+			       ctx, qn(L, v));
+		} else {
+			nd->city = strdup(sval(v));
+			if (!nd->city)
+				L->err = -ENOMEM;
+		}
+	}
+	if (f[3].key)
+		load_degrees(L, &f[3], ctx, 90, &nd->lat, &nd->has_lat);
+	if (f[4].key)
+		load_degrees(L, &f[4], ctx, 180, &nd->lon, &nd->has_lon);
+	if (f[3].key && !f[4].key)
+		report(L, pos_of(f[3].key), "%s'lat' without 'lon'; give both or neither",
+		       ctx);
+	if (f[4].key && !f[3].key)
+		report(L, pos_of(f[4].key), "%s'lon' without 'lat'; give both or neither",
+		       ctx);
+}
+
+static int byname_cmp(const void *a, const void *b, void *arg)
+{
+	const char **names = arg;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	int c = strcmp(names[i], names[j]);
+
+	/* Equal names keep file order: the first one is the real node. */
+	return c ? c : (i > j) - (i < j);
+}
+
+static void load_nodes(struct loader *L, const struct field *sec)
+{
+	yaml_node_t *map = sec->val;
+	struct topo *t = L->t;
+	yaml_node_pair_t *p;
+	yaml_node_t **keys, **vals;
+	size_t n = 0, i, j;
+	bool *dup;
+
+	if (is_null(map) || (map->type == YAML_MAPPING_NODE &&
+	    map->data.mapping.pairs.top == map->data.mapping.pairs.start)) {
+		report(L, pos_of(sec->key), "'nodes' is empty; add the lab's nodes, e.g. syd: {kind: pop, asn: 13335}");
+		return;
+	}
+	if (map->type != YAML_MAPPING_NODE) {
+		report(L, pos_of(map), "'nodes' must be a mapping of node name to settings, not %s",
+		       what(map));
+		return;
+	}
+	n = (size_t)(map->data.mapping.pairs.top - map->data.mapping.pairs.start);
+	keys = calloc(n, sizeof(*keys));
+	vals = calloc(n, sizeof(*vals));
+	dup = calloc(n, sizeof(*dup));
+	L->names = calloc(n, sizeof(*L->names));
+	L->byname = calloc(n, sizeof(*L->byname));
+	t->nodes = calloc(n, sizeof(*t->nodes));
+	if (!keys || !vals || !dup || !L->names || !L->byname || !t->nodes) {
+		L->err = -ENOMEM;
+		goto out;
+	}
+
+	/* Collect the names first, so a duplicate is known before any node
+	 * is loaded and links can name nodes in any order. */
+	for (i = 0, p = map->data.mapping.pairs.start;
+	     p < map->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = node_at(L, p->key), *v = node_at(L, p->value);
+
+		if (!k || !v)
+			continue;
+		if (!is_scalar(k)) {
+			report(L, pos_of(k), "node names must be names, not %s",
+			       what(k));
+			continue;
+		}
+		keys[i] = k;
+		vals[i] = v;
+		L->names[i] = sval(k);
+		L->byname[i] = i;
+		i++;
+	}
+	n = i;
+	/* Sorted by name, then file order: each run of one name starts with
+	 * the node written first. */
+	qsort_r(L->byname, n, sizeof(*L->byname), byname_cmp, L->names);
+	for (i = 1, j = 0; i < n; i++) {
+		size_t first = L->byname[j], b = L->byname[i];
+		struct topo_pos at;
+
+		if (strcmp(L->names[first], L->names[b]) != 0) {
+			j = i;
+			continue;
+		}
+		at = pos_of(keys[first]);
+		dup[b] = true;
+		report(L, pos_of(keys[b]), "duplicate node '%s' (first at %u:%u); node names must be unique",
+		       qn(L, keys[b]), at.line, at.col);
+	}
+
+	/* Load the first of each name, in file order, and renumber. */
+	for (i = 0, j = 0; i < n; i++) {
+		if (dup[i])
+			continue;
+		name_check(L, keys[i], "node name", " (it becomes an interface name)",
+			   true);
+		load_node(L, keys[i], vals[i], &t->nodes[j]);
+		L->names[j] = L->names[i];
+		j++;
+	}
+	t->nnodes = j;
+	for (i = 0; i < t->nnodes; i++)
+		L->byname[i] = i;
+	qsort_r(L->byname, t->nnodes, sizeof(*L->byname), byname_cmp, L->names);
+out:
+	free(keys);
+	free(vals);
+	free(dup);
+}
+
+/* A node by the name the file wrote, or TOPO_NONE. */
+static size_t lookup(struct loader *L, const char *name)
+{
+	size_t lo = 0, hi = L->t->nnodes;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(name, L->names[L->byname[mid]]);
+
+		if (c == 0)
+			return L->byname[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return TOPO_NONE;
+}
+
+static size_t load_endpoint(struct loader *L, yaml_node_t *n, const char *ctx)
+{
+	size_t i = L->names ? lookup(L, sval(n)) : TOPO_NONE;
+	const char *s;
+
+	if (i != TOPO_NONE && slen(n) == strlen(sval(n)))
+		return i;
+	s = L->names ? str_suggest(sval(n), L->names, L->t->nnodes) : NULL;
+	if (s)
+		report(L, pos_of(n), "%sunknown node '%s' (did you mean '%s'?)",
+		       ctx, qn(L, n), quote(L, s, strlen(s)));
+	else
+		report(L, pos_of(n), "%sunknown node '%s' (no such node under 'nodes')",
+		       ctx, qn(L, n));
+	return TOPO_NONE;
+}
+
+/* Two names, [a, b]: what both link forms hold. */
+static bool endpoints_ok(struct loader *L, const yaml_node_t *seq)
+{
+	yaml_node_t *a, *b;
+
+	if (seq->type != YAML_SEQUENCE_NODE ||
+	    seq->data.sequence.items.top - seq->data.sequence.items.start != 2)
+		return false;
+	a = node_at(L, seq->data.sequence.items.start[0]);
+	b = node_at(L, seq->data.sequence.items.start[1]);
+	/* Not is_null(): "null" is a fine node name. */
+	return a && b && is_scalar(a) && is_scalar(b) && slen(a) && slen(b);
+}
+
+/* What a malformed link item is, for the message. */
+static const char *describe_item(struct loader *L, const yaml_node_t *n,
+				 char *buf, size_t cap)
+{
+	size_t len, i;
+
+	if (n->type == YAML_SEQUENCE_NODE) {
+		len = (size_t)(n->data.sequence.items.top -
+			       n->data.sequence.items.start);
+		if (len != 2) {
+			snprintf(buf, cap, "a list of %zu", len);
+			return buf;
+		}
+		for (i = 0; i < 2; i++) {
+			yaml_node_t *x = node_at(L, n->data.sequence.items.start[i]);
+
+			if (x && (!is_scalar(x) || slen(x) == 0)) {
+				snprintf(buf, cap, "a list holding %s",
+					 is_scalar(x) ? "an empty name" : what(x));
+				return buf;
+			}
+		}
+	}
+	if (is_null(n))
+		return "empty";
+	if (is_scalar(n)) {
+		snprintf(buf, cap, "'%s'", qn(L, n));
+		return buf;
+	}
+	return what(n);
+}
+
+static void report_link_shape(struct loader *L, const yaml_node_t *n,
+			      size_t idx)
+{
+	char buf[QUOTE_MAX + 32];
+
+	/* "- u-syd, telstra" is a list item missing its brackets. */
+	if (is_scalar(n) && memchr(sval(n), ',', slen(n)))
+		report(L, pos_of(n), "links: item %zu must be [a, b] or {endpoints: [a, b], delay: 2ms}, not %s (did you mean [%s]?)",
+		       idx, describe_item(L, n, buf, sizeof(buf)), qn(L, n));
+	else
+		report(L, pos_of(n), "links: item %zu must be [a, b] or {endpoints: [a, b], delay: 2ms}, not %s",
+		       idx, describe_item(L, n, buf, sizeof(buf)));
+}
+
+static void load_netem(struct loader *L, const struct field *f,
+		       const char *ctx, struct topo_link *l)
+{
+	yaml_node_t *v;
+	uint64_t x;
+	int err;
+
+	if (f[0].key && (v = field_scalar(L, &f[0], ctx, "write a duration like 2ms"))) {
+		err = parse_quantity(sval(v), slen(v), delay_units, DELAY_MAX_US, &x);
+		if (err == -ENOENT)
+			report(L, pos_of(v), "%sdelay %s needs a unit (did you mean %sms?)",
+			       ctx, qn(L, v), qn(L, v));
+		else if (err == -EDOM)
+			report(L, pos_of(v), "%sdelay %s is finer than 1us", ctx, qn(L, v));
+		else if (err == -ERANGE)
+			report(L, pos_of(v), "%sdelay %s is too long; at most 60s", ctx, qn(L, v));
+		else if (err)
+			report(L, pos_of(v), "%sdelay '%s' is not a duration like 2ms, 500us or 1s",
+			       ctx, qn(L, v));
+		else
+			l->delay_us = (uint32_t)x;
+	}
+	if (f[1].key && (v = field_scalar(L, &f[1], ctx, "write a percentage like 0.5%"))) {
+		err = parse_quantity(sval(v), slen(v), loss_units, LOSS_MAX_PPM, &x);
+		if (err == -ENOENT)
+			report(L, pos_of(v), "%sloss %s needs a unit (did you mean %s%%?)",
+			       ctx, qn(L, v), qn(L, v));
+		else if (err == -EDOM)
+			report(L, pos_of(v), "%sloss %s is finer than 0.0001%%", ctx, qn(L, v));
+		else if (err == -ERANGE)
+			report(L, pos_of(v), "%sloss %s is more than 100%%", ctx, qn(L, v));
+		else if (err)
+			report(L, pos_of(v), "%sloss '%s' is not a percentage like 0.5%%",
+			       ctx, qn(L, v));
+		else
+			l->loss_ppm = (uint32_t)x;
+	}
+	if (f[2].key && (v = field_scalar(L, &f[2], ctx, "write a rate like 10mbit"))) {
+		err = parse_quantity(sval(v), slen(v), rate_units, RATE_MAX_BPS, &x);
+		if (err == -ENOENT)
+			report(L, pos_of(v), "%srate %s needs a unit (did you mean %smbit?)",
+			       ctx, qn(L, v), qn(L, v));
+		else if (err == -EDOM)
+			report(L, pos_of(v), "%srate %s is finer than 1bit", ctx, qn(L, v));
+		else if (err == -ERANGE)
+			report(L, pos_of(v), "%srate %s is too high; at most 1000gbit", ctx, qn(L, v));
+		else if (err)
+			report(L, pos_of(v), "%srate '%s' is not a rate like 100kbit, 10mbit or 1gbit",
+			       ctx, qn(L, v));
+		else if (x == 0)
+			report(L, pos_of(v), "%srate %s would stop all traffic; leave it out for no limit",
+			       ctx, qn(L, v));
+		else
+			l->rate_bps = x;
+	}
+}
+
+static void load_link(struct loader *L, yaml_node_t *item, size_t idx)
+{
+	struct field f[] = {
+		{ .name = "delay" }, { .name = "loss" },
+		{ .name = "rate" }, { .name = "endpoints" },
+	};
+	struct topo_link *l = &L->t->links[L->t->nlinks];
+	yaml_node_t *ep = NULL, *a, *b;
+	char ctx[2 * QUOTE_MAX + 32], buf[QUOTE_MAX + 32];
+	yaml_node_pair_t *p;
+
+	if (item->type == YAML_SEQUENCE_NODE) {
+		ep = item;
+	} else if (item->type == YAML_MAPPING_NODE) {
+		/* The endpoints name the link in every other message. */
+		for (p = item->data.mapping.pairs.start;
+		     p < item->data.mapping.pairs.top && !ep; p++) {
+			yaml_node_t *k = node_at(L, p->key);
+
+			if (k && scalar_is(k, "endpoints"))
+				ep = node_at(L, p->value);
+		}
+	}
+	if (ep && endpoints_ok(L, ep)) {
+		a = node_at(L, ep->data.sequence.items.start[0]);
+		b = node_at(L, ep->data.sequence.items.start[1]);
+		snprintf(ctx, sizeof(ctx), "link [%s, %s]: ", qn(L, a), qn(L, b));
+	} else {
+		a = b = NULL;
+		snprintf(ctx, sizeof(ctx), "links: item %zu: ", idx);
+	}
+
+	if (item->type == YAML_MAPPING_NODE) {
+		fields_get(L, item, ctx, f, 4);
+		if (!f[3].key) {
+			if (!f[3].hinted)
+				report(L, pos_of(item), "%smissing 'endpoints', e.g. {endpoints: [a, b], delay: 2ms}",
+				       ctx);
+		} else if (!a) {
+			report(L, pos_of(f[3].val), "%s'endpoints' must be two node names, [a, b], not %s",
+			       ctx, describe_item(L, f[3].val, buf, sizeof(buf)));
+		}
+		load_netem(L, f, ctx, l);
+	} else if (!a) {
+		report_link_shape(L, item, idx);
+	}
+	/* Without two names there is nothing to check the link against. */
+	if (!a)
+		return;
+	l->pos = pos_of(item);
+	l->a = a ? load_endpoint(L, a, ctx) : TOPO_NONE;
+	l->b = b ? load_endpoint(L, b, ctx) : TOPO_NONE;
+	L->t->nlinks++;
+}
+
+static void load_links(struct loader *L, const struct field *sec)
+{
+	yaml_node_t *seq = sec->val;
+	yaml_node_item_t *it;
+	size_t n;
+
+	if (is_null(seq))
+		return;
+	if (seq->type != YAML_SEQUENCE_NODE) {
+		report(L, pos_of(seq), "'links' must be a list of [a, b] items, not %s",
+		       what(seq));
+		return;
+	}
+	n = (size_t)(seq->data.sequence.items.top - seq->data.sequence.items.start);
+	if (n == 0)
+		return;
+	L->t->links = calloc(n, sizeof(*L->t->links));
+	if (!L->t->links) {
+		L->err = -ENOMEM;
+		return;
+	}
+	for (it = seq->data.sequence.items.start;
+	     it < seq->data.sequence.items.top; it++) {
+		yaml_node_t *item = node_at(L, *it);
+
+		if (item)
+			load_link(L, item, (size_t)(it - seq->data.sequence.items.start) + 1);
+	}
+}
+
+static void load_top(struct loader *L, yaml_node_t *root)
+{
+	struct field f[] = {
+		{ .name = "name" }, { .name = "anycast" },
+		{ .name = "addressing" }, { .name = "defaults" },
+		{ .name = "nodes" }, { .name = "links" },
+	};
+
+	if (root->type != YAML_MAPPING_NODE) {
+		report(L, pos_of(root), "the top level must be a mapping (name: ..., nodes: ..., links: ...), not %s",
+		       what(root));
+		return;
+	}
+	fields_get(L, root, "", f, 6);
+	if (f[0].key)
+		load_name(L, &f[0]);
+	else if (!f[0].hinted)
+		report(L, pos_of(root), "missing 'name': name the lab, e.g. name: world");
+	if (f[1].key)
+		load_anycast(L, &f[1]);
+	if (f[2].key)
+		load_addressing(L, &f[2]);
+	if (f[3].key)
+		load_defaults(L, &f[3]);
+	if (f[4].key) {
+		L->t->nodes_pos = pos_of(f[4].key);
+		load_nodes(L, &f[4]);
+	} else if (!f[4].hinted) {
+		report(L, pos_of(root), "missing 'nodes': a lab needs nodes, e.g. nodes: {syd: {kind: pop, asn: 13335}}");
+	}
+	if (f[5].key) {
+		L->t->links_pos = pos_of(f[5].key);
+		load_links(L, &f[5]);
+	}
+}
+
+/* libyaml reports a bad byte by offset only; find its line and column. */
+static struct topo_pos pos_at_offset(const char *data, size_t len, size_t off)
+{
+	struct topo_pos p = { 1, 1 };
+	size_t i;
+
+	for (i = 0; i < off && i < len; i++) {
+		unsigned char c = (unsigned char)data[i];
+
+		if (c == '\n' || (c == '\r' && (i + 1 >= len || data[i + 1] != '\n'))) {
+			p.line++;
+			p.col = 1;
+		} else if ((c & 0xc0) != 0x80 && c != '\r') {
+			p.col++;
+		}
+	}
+	return p;
+}
+
+static int report_syntax(struct loader *L, const yaml_parser_t *ps,
+			 const char *data, size_t len)
+{
+	struct topo_pos pos = { (unsigned)ps->problem_mark.line + 1,
+				(unsigned)ps->problem_mark.column + 1 };
+	const char *problem = ps->problem ? ps->problem : "syntax error";
+	size_t off;
+
+	switch (ps->error) {
+	case YAML_MEMORY_ERROR:
+		return -ENOMEM;
+	case YAML_READER_ERROR:
+		off = ps->problem_offset;
+		if (strstr(problem, "UTF-8") && off < len) {
+			/* libyaml points at the byte that broke the sequence;
+			 * the user wants the character it belongs to. */
+			size_t j = off;
+
+			while (j > 0 && off - j < 3 &&
+			       ((unsigned char)data[j] & 0xc0) != 0xc0 &&
+			       ((unsigned char)data[j - 1] & 0x80))
+				j--;
+			if (((unsigned char)data[j] & 0xc0) == 0xc0)
+				off = j;
+			report(L, pos_at_offset(data, len, off), "not UTF-8 text: byte 0x%02x starts no valid character; save the file as UTF-8",
+			       (unsigned char)data[off]);
+		} else if (ps->problem_value != -1) {
+			report(L, pos_at_offset(data, len, off), "invalid YAML: %s (U+%04X)",
+			       problem, (unsigned)ps->problem_value);
+		} else {
+			report(L, pos_at_offset(data, len, off), "invalid YAML: %s",
+			       problem);
+		}
+		break;
+	default:
+		/* libyaml's words for an anchor defined twice read oddly. */
+		if (ps->error == YAML_COMPOSER_ERROR && ps->context &&
+		    strcmp(problem, "second occurrence") == 0)
+			report(L, pos, "invalid YAML: anchor defined twice (first at %u:%u)",
+			       (unsigned)ps->context_mark.line + 1,
+			       (unsigned)ps->context_mark.column + 1);
+		else if (ps->context)
+			report(L, pos, "invalid YAML: %s (%s at %u:%u)", problem,
+			       ps->context, (unsigned)ps->context_mark.line + 1,
+			       (unsigned)ps->context_mark.column + 1);
+		else
+			report(L, pos, "invalid YAML: %s", problem);
+		break;
+	}
+	return L->err ? L->err : -EINVAL;
+}
+
+/*
+ * libyaml's scanner does work in proportion to the nesting depth for every
+ * token, so a file of 100000 '[' keeps it busy for minutes.  A first pass
+ * over the events refuses anything nested deeper than DEPTH_MAX before the
+ * document is composed; it also meets any syntax error first.
+ */
+static int check_depth(struct loader *L, const char *data, size_t len)
+{
+	yaml_parser_t ps;
+	yaml_event_t ev;
+	unsigned depth = 0;
+	int err = 0;
+
+	if (!yaml_parser_initialize(&ps))
+		return -ENOMEM;
+	yaml_parser_set_input_string(&ps, (const unsigned char *)data, len);
+	yaml_parser_set_encoding(&ps, YAML_UTF8_ENCODING);
+	for (;;) {
+		yaml_event_type_t type;
+
+		if (!yaml_parser_parse(&ps, &ev)) {
+			err = report_syntax(L, &ps, data, len);
+			break;
+		}
+		type = ev.type;
+		if (type == YAML_SEQUENCE_START_EVENT ||
+		    type == YAML_MAPPING_START_EVENT) {
+			if (++depth > DEPTH_MAX) {
+				struct topo_pos pos = {
+					(unsigned)ev.start_mark.line + 1,
+					(unsigned)ev.start_mark.column + 1,
+				};
+
+				report(L, pos, "invalid YAML: nested more than %d levels deep; a lab file needs 4",
+				       DEPTH_MAX);
+				err = L->err ? L->err : -EINVAL;
+				yaml_event_delete(&ev);
+				break;
+			}
+		} else if (type == YAML_SEQUENCE_END_EVENT ||
+			   type == YAML_MAPPING_END_EVENT) {
+			depth--;
+		}
+		yaml_event_delete(&ev);
+		if (type == YAML_STREAM_END_EVENT)
+			break;
+	}
+	yaml_parser_delete(&ps);
+	return err;
+}
+
+/*
+ * File → model.  0 with the problems found in d (none when the file is
+ * fine), -EINVAL after a YAML syntax error (nothing else is reported), or
+ * -ENOMEM.
+ */
+static int topo_parse(const char *data, size_t len, struct topo *t,
+		      struct topo_diags *d)
+{
+	struct loader L = { .t = t, .d = d };
+	yaml_document_t doc, extra;
+	yaml_parser_t ps;
+	yaml_node_t *root;
+	int err;
+
+	err = check_depth(&L, data, len);
+	if (err)
+		return err;
+	if (!yaml_parser_initialize(&ps))
+		return -ENOMEM;
+	yaml_parser_set_input_string(&ps, (const unsigned char *)data, len);
+	/* Positions are counted in UTF-8; a UTF-16 file is an error. */
+	yaml_parser_set_encoding(&ps, YAML_UTF8_ENCODING);
+	if (!yaml_parser_load(&ps, &doc)) {
+		err = report_syntax(&L, &ps, data, len);
+		yaml_parser_delete(&ps);
+		return err;
+	}
+	if (!yaml_parser_load(&ps, &extra)) {
+		err = report_syntax(&L, &ps, data, len);
+		goto out_doc;
+	}
+	root = yaml_document_get_root_node(&extra);
+	if (root)
+		report(&L, pos_of(root), "a second YAML document; a lab file holds one");
+	yaml_document_delete(&extra);
+
+	L.doc = &doc;
+	root = yaml_document_get_root_node(&doc);
+	/* "---" alone, or only comments: nothing to load either way. */
+	if (!root || is_null(root)) {
+		struct topo_pos start = { 1, 1 };
+
+		report(&L, start, "empty file: a lab needs at least 'name' and 'nodes'");
+	} else {
+		load_top(&L, root);
+	}
+	err = L.err;
+	free(L.names);
+	free(L.byname);
+out_doc:
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&ps);
+	return err;
+}
+
+static void topo_defaults(struct topo *t)
+{
+	t->anycast_prefix.addr = 0x68100000;	/* 104.16.0.0/24 */
+	t->anycast_prefix.len = 24;
+	t->anycast_addr = 0x68100001;		/* 104.16.0.1 */
+	t->link_pool.addr = 0x64400000;		/* 100.64.0.0/16 */
+	t->link_pool.len = 16;
+	t->loopback_pool.addr = 0x647f0000;	/* 100.127.0.0/24 */
+	t->loopback_pool.len = 24;
+	t->hold_time = 3;
+	t->connect_retry = 1;
+	t->daemon = TOPO_DAEMON_BUILTIN;
+}
+
+int topo_load_buf(const char *file, const char *data, size_t len,
+		  struct topo *t, struct topo_diags *d)
+{
+	size_t n0 = d->n;
+	int err;
+
+	memset(t, 0, sizeof(*t));
+	if (!data)
+		data = "";
+	/* Some editors start UTF-8 files with a byte order mark; libyaml,
+	 * told the encoding, would take it for text on the first line. */
+	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) {
+		data += 3;
+		len -= 3;
+	}
+	topo_defaults(t);
+	t->file = strdup(file);
+	if (!t->file)
+		return -ENOMEM;
+	err = topo_parse(data, len, t, d);
+	if (err == 0 || err == -EINVAL) {
+		if (err == 0) {
+			err = topo_validate(t, d);
+			if (err == -EINVAL)
+				err = 0;
+		}
+		if (err == 0 && d->n > n0)
+			err = -EINVAL;
+	}
+	if (err == 0)
+		err = topo_plan(t);
+	if (d->n > n0) {
+		struct topo_diags mine = { d->v + n0, d->n - n0, d->n - n0 };
+
+		topo_diags_sort(&mine);
+	}
+	if (err)
+		topo_free(t);
+	/* Out of memory: a partial list of problems would mislead. */
+	if (err && err != -EINVAL)
+		d->n = n0;
+	return err;
+}
+
+int topo_load_file(const char *path, struct topo *t, struct topo_diags *d)
+{
+	size_t len = 0, cap = 0;
+	char *data = NULL;
+	FILE *f;
+	int err;
+
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	for (;;) {
+		size_t n;
+
+		if (len == cap) {
+			size_t ncap = cap ? cap * 2 : 65536;
+			char *p = realloc(data, ncap);
+
+			if (!p) {
+				err = -ENOMEM;
+				goto out;
+			}
+			data = p;
+			cap = ncap;
+		}
+		n = fread(data + len, 1, cap - len, f);
+		len += n;
+		if (n == 0) {
+			if (ferror(f)) {
+				err = errno ? -errno : -EIO;
+				goto out;
+			}
+			break;
+		}
+	}
+	err = topo_load_buf(path, data, len, t, d);
+out:
+	free(data);
+	fclose(f);
+	return err;
+}

@@ -1,0 +1,361 @@
+/*
+ * Printers: the resolved plan as aligned text (what `anycastlab check`
+ * shows: settings, then a node table, then a link table), and the topology
+ * back as YAML that loads to the same plan.  Both are deterministic: column
+ * widths come from the data, nothing from the clock or the environment, and
+ * numbers are printed in the C locale.
+ */
+#include "topo/topo.h"
+
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct unit {
+	const char *name;
+	uint64_t mult;
+};
+
+static const struct unit delay_units[] = {
+	{ "s", 1000000 }, { "ms", 1000 }, { "us", 1 }, { NULL, 0 },
+};
+static const struct unit rate_units[] = {
+	{ "gbit", 1000000000 }, { "mbit", 1000000 }, { "kbit", 1000 },
+	{ "bit", 1 }, { NULL, 0 },
+};
+
+/*
+ * In the largest unit not above the value, with the fraction it needs
+ * ("1.5ms", "2.5mbit"): how tc prints them, and what the loader reads.
+ */
+static const char *fmt_unit(uint64_t v, const struct unit *u, char *buf,
+			    size_t cap)
+{
+	uint64_t frac;
+	int digits = 0;
+
+	while (u[1].name && v < u->mult)
+		u++;
+	frac = v % u->mult;
+	if (!frac) {
+		snprintf(buf, cap, "%llu%s", (unsigned long long)(v / u->mult),
+			 u->name);
+		return buf;
+	}
+	for (uint64_t m = u->mult; m > 1; m /= 10)
+		digits++;
+	while (frac % 10 == 0) {
+		frac /= 10;
+		digits--;
+	}
+	snprintf(buf, cap, "%llu.%0*llu%s", (unsigned long long)(v / u->mult),
+		 digits, (unsigned long long)frac, u->name);
+	return buf;
+}
+
+static const char *fmt_delay(uint32_t us, char *buf, size_t cap)
+{
+	return fmt_unit(us, delay_units, buf, cap);
+}
+
+static const char *fmt_rate(uint64_t bps, char *buf, size_t cap)
+{
+	return fmt_unit(bps, rate_units, buf, cap);
+}
+
+/* Percent with up to four decimals: the loader keeps parts per million. */
+static const char *fmt_loss(uint32_t ppm, char *buf, size_t cap)
+{
+	unsigned frac = ppm % 10000;
+	int digits = 4;
+
+	if (frac == 0) {
+		snprintf(buf, cap, "%u%%", ppm / 10000);
+		return buf;
+	}
+	while (frac % 10 == 0) {
+		frac /= 10;
+		digits--;
+	}
+	snprintf(buf, cap, "%u.%0*u%%", ppm / 10000, digits, frac);
+	return buf;
+}
+
+/* "delay 2ms, loss 0.5%, rate 10mbit", or "" when the link has none. */
+static const char *fmt_netem(const struct topo_link *l, const char *sep,
+			     char *buf, size_t cap)
+{
+	char v[32];
+	size_t o = 0;
+
+	buf[0] = '\0';
+	if (l->delay_us)
+		o += (size_t)snprintf(buf + o, cap - o, "delay%s%s", sep,
+				      fmt_delay(l->delay_us, v, sizeof(v)));
+	if (l->loss_ppm && o < cap)
+		o += (size_t)snprintf(buf + o, cap - o, "%sloss%s%s",
+				      o ? ", " : "", sep,
+				      fmt_loss(l->loss_ppm, v, sizeof(v)));
+	if (l->rate_bps && o < cap)
+		snprintf(buf + o, cap - o, "%srate%s%s", o ? ", " : "", sep,
+			 fmt_rate(l->rate_bps, v, sizeof(v)));
+	return buf;
+}
+
+static size_t max_sz(size_t a, size_t b)
+{
+	return a > b ? a : b;
+}
+
+static const char *fmt_gateway(const struct topo *t, const struct topo_node *n,
+			       char *buf, size_t cap)
+{
+	char a[IP4_STRLEN];
+
+	if (n->kind != TOPO_KIND_USER || n->isp == TOPO_NONE)
+		return "-";
+	snprintf(buf, cap, "%s (%s)", ip4_str(n->gateway, a),
+		 t->nodes[n->isp].name);
+	return buf;
+}
+
+static void print_nodes(const struct topo *t, FILE *f)
+{
+	size_t wname = 4, wkind = 4, wns = 9, wasn = 3, wrid = 9, wgw = 7;
+	size_t wd = 6, i;
+	char buf[64], rid[IP4_STRLEN];
+
+	for (i = 0; i < t->nnodes; i++) {
+		const struct topo_node *n = &t->nodes[i];
+
+		wname = max_sz(wname, strlen(n->name));
+		wns = max_sz(wns, strlen(n->netns));
+		if (n->asn)
+			wasn = max_sz(wasn, (size_t)snprintf(buf, sizeof(buf), "%u", n->asn));
+		if (n->router_id)
+			wrid = max_sz(wrid, strlen(ip4_str(n->router_id, rid)));
+		wgw = max_sz(wgw, strlen(fmt_gateway(t, n, buf, sizeof(buf))));
+		if (n->kind != TOPO_KIND_USER)
+			wd = max_sz(wd, strlen(topo_daemon_name(n->daemon)));
+	}
+	fprintf(f, "nodes (%zu):\n", t->nnodes);
+	fprintf(f, "  %-*s  %-*s  %-*s  %*s  %-*s  %-*s  %-*s  CITY\n",
+		(int)wname, "NAME", (int)wkind, "KIND", (int)wns, "NAMESPACE",
+		(int)wasn, "ASN", (int)wrid, "ROUTER ID", (int)wgw, "GATEWAY",
+		(int)wd, "DAEMON");
+	for (i = 0; i < t->nnodes; i++) {
+		const struct topo_node *n = &t->nodes[i];
+		char asn[16];
+
+		if (n->asn)
+			snprintf(asn, sizeof(asn), "%u", n->asn);
+		else
+			strcpy(asn, "-");
+		fprintf(f, "  %-*s  %-*s  %-*s  %*s  %-*s  %-*s  %-*s  %s\n",
+			(int)wname, n->name, (int)wkind, topo_kind_name(n->kind),
+			(int)wns, n->netns, (int)wasn, asn, (int)wrid,
+			n->router_id ? ip4_str(n->router_id, rid) : "-",
+			(int)wgw, fmt_gateway(t, n, buf, sizeof(buf)), (int)wd,
+			n->kind == TOPO_KIND_USER ? "-" : topo_daemon_name(n->daemon),
+			n->city ? n->city : "-");
+	}
+}
+
+/* "node:iface", the interface being named after the node at the far end. */
+static size_t end_width(const struct topo *t, const struct topo_link *l,
+			size_t i)
+{
+	return strlen(t->nodes[i].name) + 1 +
+	       strlen(t->nodes[topo_link_peer(l, i)].name);
+}
+
+static void print_links(const struct topo *t, FILE *f)
+{
+	size_t wa = 7, waddr = 7, wb = 7, i;
+	bool any_netem = false;
+	char a[PREFIX4_STRLEN + 8], b[PREFIX4_STRLEN + 8], ip[IP4_STRLEN];
+	char netem[96];
+
+	for (i = 0; i < t->nlinks; i++) {
+		const struct topo_link *l = &t->links[i];
+
+		wa = max_sz(wa, end_width(t, l, l->a));
+		wb = max_sz(wb, end_width(t, l, l->b));
+		snprintf(a, sizeof(a), "%s/31", ip4_str(l->addr_a, ip));
+		waddr = max_sz(waddr, strlen(a));
+		snprintf(b, sizeof(b), "%s/31", ip4_str(l->addr_b, ip));
+		waddr = max_sz(waddr, strlen(b));
+		any_netem |= l->delay_us || l->loss_ppm || l->rate_bps;
+	}
+	fprintf(f, "links (%zu):\n", t->nlinks);
+	if (t->nlinks && any_netem)
+		fprintf(f, "  %-*s  %-*s      %-*s  %-*s  NETEM\n",
+			(int)wa, "A:IFACE", (int)waddr, "ADDRESS", (int)wb,
+			"B:IFACE", (int)waddr, "ADDRESS");
+	else if (t->nlinks)
+		fprintf(f, "  %-*s  %-*s      %-*s  ADDRESS\n",
+			(int)wa, "A:IFACE", (int)waddr, "ADDRESS", (int)wb,
+			"B:IFACE");
+	for (i = 0; i < t->nlinks; i++) {
+		const struct topo_link *l = &t->links[i];
+		const struct topo_node *na = &t->nodes[l->a], *nb = &t->nodes[l->b];
+		char ea[2 * TOPO_NAME_MAX + 2], eb[2 * TOPO_NAME_MAX + 2];
+
+		snprintf(ea, sizeof(ea), "%s:%s", na->name, nb->name);
+		snprintf(eb, sizeof(eb), "%s:%s", nb->name, na->name);
+		snprintf(a, sizeof(a), "%s/31", ip4_str(l->addr_a, ip));
+		snprintf(b, sizeof(b), "%s/31", ip4_str(l->addr_b, ip));
+		fmt_netem(l, " ", netem, sizeof(netem));
+		if (netem[0])
+			fprintf(f, "  %-*s  %-*s  <-> %-*s  %-*s  %s\n",
+				(int)wa, ea, (int)waddr, a, (int)wb, eb,
+				(int)waddr, b, netem);
+		else
+			fprintf(f, "  %-*s  %-*s  <-> %-*s  %s\n",
+				(int)wa, ea, (int)waddr, a, (int)wb, eb, b);
+	}
+}
+
+void topo_print_plan(const struct topo *t, FILE *f)
+{
+	char p[PREFIX4_STRLEN], a[IP4_STRLEN];
+	size_t i, routers = 0, pops = 0, isps = 0, users = 0;
+	unsigned long long link_cap, rid_cap;
+
+	for (i = 0; i < t->nnodes; i++) {
+		pops += t->nodes[i].kind == TOPO_KIND_POP;
+		isps += t->nodes[i].kind == TOPO_KIND_ISP;
+		users += t->nodes[i].kind == TOPO_KIND_USER;
+	}
+	routers = pops + isps;
+	link_cap = t->link_pool.len <= 31 ? 1ull << (31 - t->link_pool.len) : 0;
+	rid_cap = (1ull << (32 - t->loopback_pool.len)) - 1;
+
+	fprintf(f, "lab %s: %zu pop%s, %zu isp%s, %zu user%s, %zu link%s\n",
+		t->name, pops, pops == 1 ? "" : "s", isps, isps == 1 ? "" : "s",
+		users, users == 1 ? "" : "s", t->nlinks,
+		t->nlinks == 1 ? "" : "s");
+	fprintf(f, "  anycast         %s in %s, on lo of every pop\n",
+		ip4_str(t->anycast_addr, a), prefix4_str(&t->anycast_prefix, p));
+	fprintf(f, "  links pool      %s, %zu of %llu /31s used\n",
+		prefix4_str(&t->link_pool, p), t->nlinks, link_cap);
+	fprintf(f, "  loopbacks pool  %s, %zu of %llu router ids used\n",
+		prefix4_str(&t->loopback_pool, p), routers, rid_cap);
+	if (t->hold_time)
+		fprintf(f, "  hold-time       %us, keepalive every %us\n",
+			t->hold_time, t->hold_time / 3);
+	else
+		fprintf(f, "  hold-time       0, no keepalives\n");
+	fprintf(f, "  connect-retry   %us\n", t->connect_retry);
+	fprintf(f, "  daemon          %s\n", topo_daemon_name(t->daemon));
+	fputc('\n', f);
+	print_nodes(t, f);
+	fputc('\n', f);
+	print_links(t, f);
+}
+
+/* YAML double-quoted text; the loader let in no control characters. */
+static void put_quoted(const char *s, FILE *f)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+/* Names are [a-z0-9-]; only "null" reads back as something else. */
+static void put_name(const char *s, FILE *f)
+{
+	if (strcmp(s, "null") == 0)
+		put_quoted(s, f);
+	else
+		fputs(s, f);
+}
+
+/* The shortest decimal that reads back as the same double. */
+static void put_degrees(double v, FILE *f)
+{
+	char buf[64];
+	locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+	locale_t old = c ? uselocale(c) : (locale_t)0;
+	int prec;
+
+	for (prec = 0; prec < 17; prec++) {
+		snprintf(buf, sizeof(buf), "%.*f", prec, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	if (prec == 17)
+		snprintf(buf, sizeof(buf), "%.17f", v);
+	if (c) {
+		uselocale(old);
+		freelocale(c);
+	}
+	fputs(buf, f);
+}
+
+void topo_print_yaml(const struct topo *t, FILE *f)
+{
+	char p[PREFIX4_STRLEN], a[IP4_STRLEN], netem[96];
+	size_t i;
+
+	fputs("name: ", f);
+	put_name(t->name, f);
+	fputs("\n\nanycast:\n", f);
+	fprintf(f, "  prefix: %s\n", prefix4_str(&t->anycast_prefix, p));
+	fprintf(f, "  address: %s\n", ip4_str(t->anycast_addr, a));
+	fputs("\naddressing:\n", f);
+	fprintf(f, "  links: %s\n", prefix4_str(&t->link_pool, p));
+	fprintf(f, "  loopbacks: %s\n", prefix4_str(&t->loopback_pool, p));
+	fputs("\ndefaults:\n", f);
+	fprintf(f, "  hold-time: %u\n", t->hold_time);
+	fprintf(f, "  connect-retry: %u\n", t->connect_retry);
+	fprintf(f, "  daemon: %s\n", topo_daemon_name(t->daemon));
+
+	fputs("\nnodes:\n", f);
+	for (i = 0; i < t->nnodes; i++) {
+		const struct topo_node *n = &t->nodes[i];
+
+		fputs("  ", f);
+		put_name(n->name, f);
+		fprintf(f, ": {kind: %s", topo_kind_name(n->kind));
+		if (n->kind != TOPO_KIND_USER)
+			fprintf(f, ", asn: %u", n->asn);
+		if (n->kind != TOPO_KIND_USER && n->daemon != t->daemon &&
+		    n->daemon != TOPO_DAEMON_DEFAULT)
+			fprintf(f, ", daemon: %s", topo_daemon_name(n->daemon));
+		if (n->city) {
+			fputs(", city: ", f);
+			put_quoted(n->city, f);
+		}
+		if (n->has_lat) {
+			fputs(", lat: ", f);
+			put_degrees(n->lat, f);
+		}
+		if (n->has_lon) {
+			fputs(", lon: ", f);
+			put_degrees(n->lon, f);
+		}
+		fputs("}\n", f);
+	}
+
+	if (!t->nlinks)
+		return;
+	fputs("\nlinks:\n", f);
+	for (i = 0; i < t->nlinks; i++) {
+		const struct topo_link *l = &t->links[i];
+
+		fmt_netem(l, ": ", netem, sizeof(netem));
+		fputs(netem[0] ? "  - {endpoints: [" : "  - [", f);
+		put_name(t->nodes[l->a].name, f);
+		fputs(", ", f);
+		put_name(t->nodes[l->b].name, f);
+		if (netem[0])
+			fprintf(f, "], %s}\n", netem);
+		else
+			fputs("]\n", f);
+	}
+}

@@ -1,0 +1,194 @@
+/*
+ * The topology model's small pieces: freeing, lookups, names of kinds and
+ * daemons, and the diagnostics list every stage of loading writes to.
+ */
+#include "topo/topo.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void topo_free(struct topo *t)
+{
+	size_t i;
+
+	if (!t)
+		return;
+	for (i = 0; i < t->nnodes; i++)
+		free(t->nodes[i].city);
+	free(t->nodes);
+	free(t->links);
+	free(t->file);
+	memset(t, 0, sizeof(*t));
+}
+
+long topo_node_find(const struct topo *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->nnodes; i++)
+		if (strcmp(t->nodes[i].name, name) == 0)
+			return (long)i;
+	return -1;
+}
+
+const struct topo_link *topo_link_find(const struct topo *t, size_t i,
+				       size_t j)
+{
+	size_t k;
+
+	for (k = 0; k < t->nlinks; k++) {
+		const struct topo_link *l = &t->links[k];
+
+		if ((l->a == i && l->b == j) || (l->a == j && l->b == i))
+			return l;
+	}
+	return NULL;
+}
+
+uint32_t topo_link_addr(const struct topo_link *l, size_t i)
+{
+	return i == l->a ? l->addr_a : l->addr_b;
+}
+
+size_t topo_link_peer(const struct topo_link *l, size_t i)
+{
+	return i == l->a ? l->b : l->a;
+}
+
+const char *topo_kind_name(enum topo_kind k)
+{
+	switch (k) {
+	case TOPO_KIND_POP:
+		return "pop";
+	case TOPO_KIND_ISP:
+		return "isp";
+	case TOPO_KIND_USER:
+		return "user";
+	}
+	return "?";
+}
+
+const char *topo_daemon_name(enum topo_daemon d)
+{
+	switch (d) {
+	case TOPO_DAEMON_DEFAULT:
+		return "default";
+	case TOPO_DAEMON_BUILTIN:
+		return "builtin";
+	case TOPO_DAEMON_BIRD:
+		return "bird";
+	case TOPO_DAEMON_FRR:
+		return "frr";
+	}
+	return "?";
+}
+
+void topo_diags_free(struct topo_diags *d)
+{
+	if (!d)
+		return;
+	free(d->v);
+	d->v = NULL;
+	d->n = d->cap = 0;
+}
+
+int topo_diag_add(struct topo_diags *d, struct topo_pos pos,
+		  const char *fmt, ...)
+{
+	struct topo_diag *x;
+	va_list ap;
+
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 16;
+		struct topo_diag *v = realloc(d->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		d->v = v;
+		d->cap = cap;
+	}
+	x = &d->v[d->n++];
+	x->pos = pos;
+	va_start(ap, fmt);
+	vsnprintf(x->msg, sizeof(x->msg), fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+static int pos_cmp(struct topo_pos a, struct topo_pos b)
+{
+	if (a.line != b.line)
+		return a.line < b.line ? -1 : 1;
+	if (a.col != b.col)
+		return a.col < b.col ? -1 : 1;
+	return 0;
+}
+
+/*
+ * A merge sort rather than qsort: problems found at the same place must
+ * stay in the order they were found (qsort is not stable), and a file with
+ * thousands of problems must not take quadratic time.
+ */
+void topo_diags_sort(struct topo_diags *d)
+{
+	struct topo_diag *tmp, *src, *dst, *swap;
+	size_t width, i;
+
+	if (d->n < 2)
+		return;
+	tmp = malloc(d->n * sizeof(*tmp));
+	if (!tmp) {
+		/* Insertion sort needs no memory; slow only for huge lists. */
+		for (i = 1; i < d->n; i++) {
+			struct topo_diag x = d->v[i];
+			size_t j = i;
+
+			while (j > 0 && pos_cmp(d->v[j - 1].pos, x.pos) > 0) {
+				d->v[j] = d->v[j - 1];
+				j--;
+			}
+			d->v[j] = x;
+		}
+		return;
+	}
+	src = d->v;
+	dst = tmp;
+	for (width = 1; width < d->n; width *= 2) {
+		for (i = 0; i < d->n; i += 2 * width) {
+			size_t lo = i, mid, hi, l, r, o = i;
+
+			mid = lo + width < d->n ? lo + width : d->n;
+			hi = lo + 2 * width < d->n ? lo + 2 * width : d->n;
+			for (l = lo, r = mid; l < mid || r < hi;) {
+				if (r >= hi || (l < mid &&
+				    pos_cmp(src[l].pos, src[r].pos) <= 0))
+					dst[o++] = src[l++];
+				else
+					dst[o++] = src[r++];
+			}
+		}
+		swap = src;
+		src = dst;
+		dst = swap;
+	}
+	if (src != d->v)
+		memcpy(d->v, src, d->n * sizeof(*tmp));
+	free(tmp);
+}
+
+void topo_diags_print(const struct topo_diags *d, const char *file, FILE *f)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		const struct topo_diag *x = &d->v[i];
+
+		if (x->pos.line)
+			fprintf(f, "%s:%u:%u: error: %s\n", file, x->pos.line,
+				x->pos.col, x->msg);
+		else
+			fprintf(f, "%s: error: %s\n", file, x->msg);
+	}
+}

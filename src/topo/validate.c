@@ -1,0 +1,415 @@
+/*
+ * The checks that span a topology: whether the anycast address and the
+ * address pools fit together and hold the lab, which AS numbers nodes may
+ * share, and who may link to whom.  The lab runs eBGP only (each session
+ * crosses an AS boundary), POPs all originate the anycast prefix, and a
+ * user is a host behind exactly one ISP.
+ *
+ * The loader has already judged each value on its own.  What it rejected
+ * is marked (has_kind false, asn 0, TOPO_NONE link ends, t->bad) and left
+ * alone here, so one mistake is reported once.
+ */
+#include "topo/topo.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct checker {
+	const struct topo *t;
+	struct topo_diags *d;
+	int err;			/* -ENOMEM, latched */
+};
+
+static void report(struct checker *c, struct topo_pos pos, const char *fmt,
+		   ...) __attribute__((format(printf, 3, 4)));
+
+static void report(struct checker *c, struct topo_pos pos, const char *fmt, ...)
+{
+	char msg[sizeof(((struct topo_diag *)0)->msg)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (topo_diag_add(c->d, pos, "%s", msg) < 0)
+		c->err = -ENOMEM;
+}
+
+static bool is_kind(const struct topo_node *n, enum topo_kind k)
+{
+	return n->has_kind && n->kind == k;
+}
+
+static bool is_router(const struct topo_node *n)
+{
+	return n->has_kind && n->kind != TOPO_KIND_USER;
+}
+
+/* Smallest m with 2^m >= n. */
+static unsigned log2_ceil(uint64_t n)
+{
+	unsigned m = 0;
+
+	while (m < 64 && (1ull << m) < n)
+		m++;
+	return m;
+}
+
+static void check_anycast(struct checker *c)
+{
+	const struct topo *t = c->t;
+	char a[IP4_STRLEN], p[PREFIX4_STRLEN], e[IP4_STRLEN];
+	uint32_t example;
+
+	if (t->bad & (TOPO_BAD_ANYCAST_PREFIX | TOPO_BAD_ANYCAST_ADDR))
+		return;
+	if (prefix4_contains(&t->anycast_prefix, t->anycast_addr))
+		return;
+	example = t->anycast_prefix.addr + (t->anycast_prefix.len < 32);
+	ip4_str(t->anycast_addr, a);
+	prefix4_str(&t->anycast_prefix, p);
+	ip4_str(example, e);
+	if (t->anycast_addr_pos.line)
+		report(c, t->anycast_addr_pos, "anycast: address %s is outside prefix %s; use an address in it, e.g. %s",
+		       a, p, e);
+	else
+		report(c, t->anycast_prefix_pos, "anycast: the default address %s is outside prefix %s; set 'address', e.g. %s",
+		       a, p, e);
+}
+
+struct range {
+	const char *ctx, *name;
+	const struct prefix4 *p;
+	struct topo_pos pos;
+	unsigned bad;
+};
+
+static int pos_cmp(struct topo_pos a, struct topo_pos b)
+{
+	if (a.line != b.line)
+		return a.line < b.line ? -1 : 1;
+	return a.col < b.col ? -1 : a.col > b.col;
+}
+
+static void check_overlaps(struct checker *c)
+{
+	const struct topo *t = c->t;
+	const struct range r[3] = {
+		{ "addressing: ", "links pool", &t->link_pool,
+		  t->link_pool_pos, TOPO_BAD_LINK_POOL },
+		{ "addressing: ", "loopbacks pool", &t->loopback_pool,
+		  t->loopback_pool_pos, TOPO_BAD_LOOPBACK_POOL },
+		{ "anycast: ", "prefix", &t->anycast_prefix,
+		  t->anycast_prefix_pos, TOPO_BAD_ANYCAST_PREFIX },
+	};
+	static const char *const other_name[3] = {
+		"the links pool", "the loopbacks pool", "the anycast prefix",
+	};
+	size_t i, j;
+
+	for (i = 0; i < 3; i++) {
+		for (j = i + 1; j < 3; j++) {
+			const struct range *x = &r[i], *y = &r[j], *s;
+			size_t si, oi;
+			char a[PREFIX4_STRLEN], b[PREFIX4_STRLEN];
+
+			if ((t->bad & (x->bad | y->bad)) ||
+			    !prefix4_overlaps(x->p, y->p))
+				continue;
+			/* Blame the one written later: the other was there
+			 * first.  A default is never to blame. */
+			if (!y->pos.line || (x->pos.line &&
+			    pos_cmp(x->pos, y->pos) > 0)) {
+				si = i;
+				oi = j;
+			} else {
+				si = j;
+				oi = i;
+			}
+			s = &r[si];
+			report(c, s->pos, "%s%s %s overlaps %s %s%s; links, loopbacks and anycast must not overlap",
+			       s->ctx, s->name, prefix4_str(s->p, a),
+			       other_name[oi], prefix4_str(r[oi].p, b),
+			       r[oi].pos.line ? "" : " (the default)");
+		}
+	}
+}
+
+static void check_pool_sizes(struct checker *c, size_t routers)
+{
+	const struct topo *t = c->t;
+	uint64_t cap;
+	char p[PREFIX4_STRLEN];
+
+	/* One /31 per link. */
+	cap = t->link_pool.len <= 31 ? 1ull << (31 - t->link_pool.len) : 0;
+	if (!(t->bad & TOPO_BAD_LINK_POOL) && t->nlinks > cap) {
+		unsigned len = 31 - log2_ceil(t->nlinks);
+
+		prefix4_str(&t->link_pool, p);
+		if (t->link_pool_pos.line)
+			report(c, t->link_pool_pos, "addressing: links pool %s holds %llu link%s (a /31 each) but the lab has %zu; use a /%u or larger",
+			       p, (unsigned long long)cap, cap == 1 ? "" : "s",
+			       t->nlinks, len);
+		else
+			report(c, t->links_pos, "the default links pool %s holds %llu links (a /31 each) but the lab has %zu; set addressing: links: to a /%u or larger",
+			       p, (unsigned long long)cap, t->nlinks, len);
+	}
+
+	/* One /32 per router, from pool + 1 on. */
+	cap = (1ull << (32 - t->loopback_pool.len)) - 1;
+	if (!(t->bad & TOPO_BAD_LOOPBACK_POOL) && routers > cap) {
+		unsigned len = 32 - log2_ceil((uint64_t)routers + 1);
+
+		prefix4_str(&t->loopback_pool, p);
+		if (t->loopback_pool_pos.line)
+			report(c, t->loopback_pool_pos, "addressing: loopbacks pool %s holds %llu router id%s (a /32 each, from the second address on) but the lab has %zu routers; use a /%u or larger",
+			       p, (unsigned long long)cap, cap == 1 ? "" : "s",
+			       routers, len);
+		else
+			report(c, t->nodes_pos, "the default loopbacks pool %s holds %llu router ids (a /32 each) but the lab has %zu routers; set addressing: loopbacks: to a /%u or larger",
+			       p, (unsigned long long)cap, routers, len);
+	}
+}
+
+static int asn_cmp(const void *a, const void *b, void *arg)
+{
+	const struct topo_node *nodes = arg;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+
+	if (nodes[i].asn != nodes[j].asn)
+		return nodes[i].asn < nodes[j].asn ? -1 : 1;
+	return (i > j) - (i < j);
+}
+
+/*
+ * POPs may share an AS (the CDN's), ISPs may not share one with anybody:
+ * the lab's ISPs are separate networks, and a path through two routers of
+ * one AS would be dropped by AS loop prevention.
+ */
+static void check_asns(struct checker *c, size_t *idx)
+{
+	const struct topo *t = c->t;
+	size_t n = 0, i, j;
+
+	for (i = 0; i < t->nnodes; i++)
+		if (is_router(&t->nodes[i]) && t->nodes[i].asn)
+			idx[n++] = i;
+	qsort_r(idx, n, sizeof(*idx), asn_cmp, t->nodes);
+	for (i = 0; i < n; i = j) {
+		const struct topo_node *pop = NULL, *isp = NULL;
+		size_t k;
+
+		for (j = i; j < n && t->nodes[idx[j]].asn == t->nodes[idx[i]].asn; j++)
+			if (!pop && is_kind(&t->nodes[idx[j]], TOPO_KIND_POP))
+				pop = &t->nodes[idx[j]];
+		for (k = i; k < j; k++) {
+			const struct topo_node *x = &t->nodes[idx[k]];
+
+			if (!is_kind(x, TOPO_KIND_ISP))
+				continue;
+			if (pop)
+				report(c, x->asn_pos, "node '%s': asn %u is the AS of pop '%s'; an ISP needs an AS of its own",
+				       x->name, x->asn, pop->name);
+			else if (isp)
+				report(c, x->asn_pos, "node '%s': asn %u is taken by ISP '%s' (%u:%u); every ISP needs an AS of its own",
+				       x->name, x->asn, isp->name, isp->pos.line,
+				       isp->pos.col);
+			else
+				isp = x;
+		}
+	}
+}
+
+static int link_cmp(const void *a, const void *b, void *arg)
+{
+	const struct topo_link *links = arg;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	size_t ilo = links[i].a < links[i].b ? links[i].a : links[i].b;
+	size_t ihi = links[i].a ^ links[i].b ^ ilo;
+	size_t jlo = links[j].a < links[j].b ? links[j].a : links[j].b;
+	size_t jhi = links[j].a ^ links[j].b ^ jlo;
+
+	if (ilo != jlo)
+		return ilo < jlo ? -1 : 1;
+	if (ihi != jhi)
+		return ihi < jhi ? -1 : 1;
+	return (i > j) - (i < j);
+}
+
+static bool same_ends(const struct topo_link *x, const struct topo_link *y)
+{
+	return (x->a == y->a && x->b == y->b) || (x->a == y->b && x->b == y->a);
+}
+
+/* For every link that repeats an earlier one (in either order): that one. */
+static void find_dup_links(const struct topo *t, size_t *idx, size_t *first)
+{
+	size_t n = 0, i, run = 0;
+
+	for (i = 0; i < t->nlinks; i++) {
+		const struct topo_link *l = &t->links[i];
+
+		first[i] = TOPO_NONE;
+		if (l->a != TOPO_NONE && l->b != TOPO_NONE && l->a != l->b)
+			idx[n++] = i;
+	}
+	/* Sorted by end pair, then file order: a run of equal pairs starts
+	 * with the link written first. */
+	qsort_r(idx, n, sizeof(*idx), link_cmp, t->links);
+	for (i = 1; i < n; i++) {
+		if (same_ends(&t->links[idx[run]], &t->links[idx[i]]))
+			first[idx[i]] = idx[run];
+		else
+			run = i;
+	}
+}
+
+static void check_user_link(struct checker *c, const struct topo_link *l,
+			    size_t u, size_t o, size_t *user_link)
+{
+	const struct topo *t = c->t;
+	const struct topo_node *un = &t->nodes[u], *on = &t->nodes[o];
+
+	if (!on->has_kind)
+		return;
+	if (on->kind != TOPO_KIND_ISP) {
+		report(c, l->pos, "link [%s, %s]: user '%s' can only link to an ISP, and '%s' is a %s",
+		       t->nodes[l->a].name, t->nodes[l->b].name, un->name,
+		       on->name, topo_kind_name(on->kind));
+		return;
+	}
+	if (user_link[u] != TOPO_NONE) {
+		const struct topo_link *f = &t->links[user_link[u]];
+
+		report(c, l->pos, "link [%s, %s]: user '%s' already links to ISP '%s' (%u:%u); a user has exactly one ISP",
+		       t->nodes[l->a].name, t->nodes[l->b].name, un->name,
+		       t->nodes[topo_link_peer(f, u)].name, f->pos.line,
+		       f->pos.col);
+		return;
+	}
+	user_link[u] = (size_t)(l - t->links);
+}
+
+static void check_links(struct checker *c, size_t *idx, size_t *first,
+			size_t *user_link, bool *linked)
+{
+	const struct topo *t = c->t;
+	size_t i;
+
+	find_dup_links(t, idx, first);
+	for (i = 0; i < t->nnodes; i++) {
+		user_link[i] = TOPO_NONE;
+		linked[i] = false;
+	}
+	for (i = 0; i < t->nlinks; i++) {
+		const struct topo_link *l = &t->links[i];
+		const struct topo_node *a, *b;
+
+		if (l->a != TOPO_NONE)
+			linked[l->a] = true;
+		if (l->b != TOPO_NONE)
+			linked[l->b] = true;
+		if (l->a == TOPO_NONE || l->b == TOPO_NONE)
+			continue;
+		a = &t->nodes[l->a];
+		b = &t->nodes[l->b];
+		if (l->a == l->b) {
+			report(c, l->pos, "link [%s, %s]: a node cannot link to itself",
+			       a->name, b->name);
+			continue;
+		}
+		if (first[i] != TOPO_NONE) {
+			const struct topo_link *f = &t->links[first[i]];
+
+			report(c, l->pos, "link [%s, %s]: duplicate of [%s, %s] (%u:%u); a link has no direction, list it once",
+			       a->name, b->name, t->nodes[f->a].name,
+			       t->nodes[f->b].name, f->pos.line, f->pos.col);
+			continue;
+		}
+		/* An ISP sharing an AS was reported by check_asns. */
+		if (is_kind(a, TOPO_KIND_POP) && is_kind(b, TOPO_KIND_POP) &&
+		    a->asn && a->asn == b->asn)
+			report(c, l->pos, "link [%s, %s]: both ends are in AS %u; the lab runs eBGP only, so linked routers need different AS numbers",
+			       a->name, b->name, a->asn);
+		if (is_kind(a, TOPO_KIND_USER) && is_kind(b, TOPO_KIND_USER))
+			report(c, l->pos, "link [%s, %s]: two users cannot link; a user links to one ISP",
+			       a->name, b->name);
+		else if (is_kind(a, TOPO_KIND_USER))
+			check_user_link(c, l, l->a, l->b, user_link);
+		else if (is_kind(b, TOPO_KIND_USER))
+			check_user_link(c, l, l->b, l->a, user_link);
+	}
+}
+
+/* An ISP in the same city makes a good example; else a placeholder. */
+static const char *example_isp(const struct topo *t, const struct topo_node *n)
+{
+	size_t i;
+
+	if (!n->city)
+		return "<isp>";
+	for (i = 0; i < t->nnodes; i++) {
+		const struct topo_node *x = &t->nodes[i];
+
+		if (is_kind(x, TOPO_KIND_ISP) && x->city &&
+		    strcmp(x->city, n->city) == 0)
+			return x->name;
+	}
+	return "<isp>";
+}
+
+static void check_unlinked(struct checker *c, const bool *linked)
+{
+	const struct topo *t = c->t;
+	size_t i;
+
+	for (i = 0; i < t->nnodes; i++) {
+		const struct topo_node *n = &t->nodes[i];
+
+		if (linked[i])
+			continue;
+		if (is_kind(n, TOPO_KIND_USER))
+			report(c, n->pos, "node '%s': a user needs a link to its ISP, e.g. - [%s, %s]",
+			       n->name, n->name, example_isp(t, n));
+		else if (is_kind(n, TOPO_KIND_POP))
+			report(c, n->pos, "node '%s': a pop needs a link to an ISP, e.g. - [%s, %s]",
+			       n->name, example_isp(t, n), n->name);
+	}
+}
+
+int topo_validate(const struct topo *t, struct topo_diags *d)
+{
+	struct checker c = { .t = t, .d = d };
+	size_t n0 = d->n, routers = 0, i, big;
+	size_t *idx, *first, *user_link;
+	bool *linked;
+
+	for (i = 0; i < t->nnodes; i++)
+		routers += is_router(&t->nodes[i]);
+	big = t->nnodes > t->nlinks ? t->nnodes : t->nlinks;
+	idx = calloc(big + 1, sizeof(*idx));
+	first = calloc(t->nlinks + 1, sizeof(*first));
+	user_link = calloc(t->nnodes + 1, sizeof(*user_link));
+	linked = calloc(t->nnodes + 1, sizeof(*linked));
+	if (!idx || !first || !user_link || !linked) {
+		c.err = -ENOMEM;
+		goto out;
+	}
+	check_anycast(&c);
+	check_overlaps(&c);
+	check_pool_sizes(&c, routers);
+	check_asns(&c, idx);
+	check_links(&c, idx, first, user_link, linked);
+	check_unlinked(&c, linked);
+out:
+	free(idx);
+	free(first);
+	free(user_link);
+	free(linked);
+	if (c.err)
+		return c.err;
+	return d->n > n0 ? -EINVAL : 0;
+}
