@@ -23,10 +23,11 @@ enum node_state {
 	NODE_FROZEN,		/* SIGSTOPped */
 	NODE_STOPPED,		/* router process not running */
 	NODE_NO_NETNS,
+	NODE_EXTERNAL,		/* daemon: none: whatever runs there is yours */
 };
 
 static const char *const node_state_str[] = {
-	"ok", "running", "frozen", "stopped", "namespace missing",
+	"ok", "running", "frozen", "stopped", "namespace missing", "external",
 };
 
 struct node_live {
@@ -84,6 +85,10 @@ static void live_nodes(struct lab_live *L, const struct journal_rec *v,
 		}
 		if (node->kind == TOPO_KIND_USER) {
 			nl->state = NODE_OK;
+			continue;
+		}
+		if (node->daemon == TOPO_DAEMON_NONE) {
+			nl->state = NODE_EXTERNAL;
 			continue;
 		}
 		nl->state = NODE_STOPPED;

@@ -31,7 +31,8 @@ int lab_start_routers(struct lab *lab)
 	if (!v)
 		return -ENOMEM;
 	for (i = 0; i < t->nnodes && r == 0; i++) {
-		if (t->nodes[i].kind == TOPO_KIND_USER)
+		if (t->nodes[i].kind == TOPO_KIND_USER ||
+		    t->nodes[i].daemon == TOPO_DAEMON_NONE)
 			continue;
 		r = spawn_router(&lab->journal, t->name, t->nodes[i].name, true,
 				 &v[n]);
@@ -80,9 +81,11 @@ static void print_catchment(const struct topo *t, const struct lab_snapshot *s,
 		str_fpad(out, u->city ? u->city : "-", 14);
 		fprintf(out, " %-15s %-22s %-5s %s\n", t->nodes[u->isp].name,
 			su->path[0] ? su->path : "-",
-			su->pop >= 0 ? t->nodes[su->pop].name : "none",
+			su->pop >= 0 ? t->nodes[su->pop].name :
+			su->external ? "?" : "none",
 			su->pop >= 0 && t->nodes[su->pop].city ?
-			t->nodes[su->pop].city : "-");
+			t->nodes[su->pop].city : su->external ?
+			"(through a router of your own: daemon none)" : "-");
 	}
 }
 
@@ -95,7 +98,8 @@ static void print_stuck(const struct topo *t, const struct lab_snapshot *s,
 		const struct snap_router *sr = &s->routers[i];
 		bool bad = false;
 
-		if (t->nodes[i].kind == TOPO_KIND_USER)
+		if (t->nodes[i].kind == TOPO_KIND_USER ||
+		    t->nodes[i].daemon == TOPO_DAEMON_NONE)
 			continue;
 		if (!sr->answered) {
 			fprintf(out, "  %s: its router does not answer (%s)\n",
@@ -118,7 +122,8 @@ static void print_stuck(const struct topo *t, const struct lab_snapshot *s,
 		}
 	}
 	for (i = 0; i < t->nnodes; i++)
-		if (t->nodes[i].kind == TOPO_KIND_USER && s->users[i].pop < 0)
+		if (t->nodes[i].kind == TOPO_KIND_USER && s->users[i].pop < 0 &&
+		    !s->users[i].external)
 			fprintf(out, "  %s: no route to the anycast prefix (via %s)\n",
 				t->nodes[i].name, s->users[i].hops);
 }

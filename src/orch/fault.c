@@ -89,6 +89,10 @@ static int need_router(const struct topo *t, size_t node, char *msg, size_t n)
 	if (t->nodes[node].kind == TOPO_KIND_USER)
 		return say(msg, n, -EINVAL, "%s is a user: it runs no router",
 			   t->nodes[node].name);
+	if (t->nodes[node].daemon == TOPO_DAEMON_NONE)
+		return say(msg, n, -EINVAL, "%s runs a daemon of your own "
+			   "(daemon: none): anycastlab does not manage it",
+			   t->nodes[node].name);
 	return 0;
 }
 
@@ -180,6 +184,8 @@ int fault_announce(const char *lab, const struct topo *t, size_t node,
 	char sock[STATE_PATH_MAX];
 	int r;
 
+	if (t->nodes[node].daemon == TOPO_DAEMON_NONE)
+		return need_router(t, node, msg, n);
 	if (t->nodes[node].kind != TOPO_KIND_POP)
 		return say(msg, n, -EINVAL, "%s is %s %s: only a POP announces the "
 			   "anycast prefix", name,

@@ -57,6 +57,10 @@ static void snap_trace(const struct topo *t, const struct lab_snapshot *s,
 		const struct snap_router *sr = &s->routers[cur];
 		uint32_t nh;
 
+		if (sr->external) {
+			su->external = true;
+			return;
+		}
 		if (!sr->answered)
 			return;
 		if (!strcmp(sr->via, "local")) {
@@ -101,6 +105,10 @@ int snapshot_take(const char *lab, const struct topo *t, unsigned timeout_ms,
 
 		if (t->nodes[i].kind == TOPO_KIND_USER)
 			continue;
+		if (t->nodes[i].daemon == TOPO_DAEMON_NONE) {
+			sr->external = true;
+			continue;
+		}
 		if (router_state_file(lab, t->nodes[i].name, "sock", path,
 				      sizeof(path)) < 0)
 			continue;
@@ -108,15 +116,19 @@ int snapshot_take(const char *lab, const struct topo *t, unsigned timeout_ms,
 		sr->answered = sr->error == 0 && sr->pid > 0;
 		if (!sr->answered)
 			s->all_established = false;
-		for (k = 0; k < sr->nsess; k++)
-			if (!sr->sess[k].established)
+		for (k = 0; k < sr->nsess; k++) {
+			long peer = topo_node_find(t, sr->sess[k].peer);
+
+			if (!sr->sess[k].established &&
+			    (peer < 0 || t->nodes[peer].daemon != TOPO_DAEMON_NONE))
 				s->all_established = false;
+		}
 	}
 	for (i = 0; i < t->nnodes; i++) {
 		if (t->nodes[i].kind != TOPO_KIND_USER)
 			continue;
 		snap_trace(t, s, i, &s->users[i]);
-		if (s->users[i].pop < 0)
+		if (s->users[i].pop < 0 && !s->users[i].external)
 			s->all_routed = false;
 	}
 	return 0;

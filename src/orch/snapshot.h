@@ -26,6 +26,7 @@ struct snap_session {
 };
 
 struct snap_router {
+	bool external;		/* daemon: none, nothing to ask */
 	bool answered;		/* its control socket replied */
 	int error;		/* -errno when it did not */
 	long pid;
@@ -44,13 +45,15 @@ struct snap_user {
 	long pop;		/* -1: no route, or a loop */
 	char path[160];		/* the ISP's AS path */
 	char hops[256];		/* "comcast > lax" */
+	bool external;		/* the path reaches a router we cannot ask */
 };
 
 struct lab_snapshot {
 	struct snap_router *routers;	/* indexed like t->nodes */
 	struct snap_user *users;	/* indexed like t->nodes */
-	bool all_established;
-	bool all_routed;	/* every user's ISP has an anycast route */
+	bool all_established;	/* sessions towards external routers aside */
+	bool all_routed;	/* every user reaches a POP (unless its path
+				 * goes through an external router) */
 };
 
 int snapshot_take(const char *lab, const struct topo *t, unsigned timeout_ms,

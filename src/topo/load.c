@@ -601,26 +601,26 @@ static void load_addressing(struct loader *L, const struct field *sec)
 		t->bad |= TOPO_BAD_LOOPBACK_POOL;
 }
 
-static const char *const daemon_names[] = { "builtin", "bird", "frr" };
+static const char *const daemon_names[] = { "builtin", "bird", "frr", "none" };
 static const enum topo_daemon daemon_values[] = {
-	TOPO_DAEMON_BUILTIN, TOPO_DAEMON_BIRD, TOPO_DAEMON_FRR,
+	TOPO_DAEMON_BUILTIN, TOPO_DAEMON_BIRD, TOPO_DAEMON_FRR, TOPO_DAEMON_NONE,
 };
 
 static bool load_daemon(struct loader *L, const struct field *f,
 			const char *ctx, enum topo_daemon *out)
 {
-	yaml_node_t *v = field_scalar(L, f, ctx, "write builtin, bird or frr");
+	yaml_node_t *v = field_scalar(L, f, ctx, "write builtin, bird, frr or none");
 	size_t i;
 
 	if (!v)
 		return false;
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		if (scalar_is(v, daemon_names[i])) {
 			*out = daemon_values[i];
 			return true;
 		}
 	}
-	report_unknown(L, pos_of(v), ctx, "daemon", v, daemon_names, 3);
+	report_unknown(L, pos_of(v), ctx, "daemon", v, daemon_names, 4);
 	return false;
 }
 

@@ -81,6 +81,8 @@ const char *topo_daemon_name(enum topo_daemon d)
 		return "bird";
 	case TOPO_DAEMON_FRR:
 		return "frr";
+	case TOPO_DAEMON_NONE:
+		return "none";
 	}
 	return "?";
 }

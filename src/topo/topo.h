@@ -16,7 +16,7 @@
  *   defaults:
  *     hold-time: 3                 # BGP hold time, seconds (0 or 3..65535)
  *     connect-retry: 1             # seconds between connection attempts
- *     daemon: builtin              # builtin | bird | frr
+ *     daemon: builtin              # builtin | bird | frr | none
  *   nodes:                         # required
  *     syd: {kind: pop, asn: 13335, city: Sydney, lat: -33.87, lon: 151.21}
  *   links:                         # [a, b] or {endpoints: [a, b], delay: 2ms}
@@ -56,6 +56,9 @@ enum topo_daemon {
 	TOPO_DAEMON_BUILTIN,
 	TOPO_DAEMON_BIRD,
 	TOPO_DAEMON_FRR,
+	/* anycastlab builds the node's namespace and links and runs no
+	 * daemon there: bring your own (anycastlab exec NODE -- ...). */
+	TOPO_DAEMON_NONE,
 };
 
 /* 1-based line and column in the file, 0 when unknown. */

@@ -214,7 +214,7 @@ static const struct row rows[] = {
 	{ "rate zero", HEAD PI "links:\n  - {endpoints: [i, p], rate: 0kbit}\n",
 	  "lab.yaml:6:31: error: link [i, p]: rate 0kbit would stop all traffic; leave it out for no limit\n" },
 	{ "unknown daemon", HEAD "  p: {kind: pop, asn: 64500, daemon: frrouting}\n  i: {kind: isp, asn: 64501}\n" LINK_IP,
-	  "lab.yaml:3:38: error: node 'p': unknown daemon 'frrouting' (expected builtin, bird or frr)\n" },
+	  "lab.yaml:3:38: error: node 'p': unknown daemon 'frrouting' (expected builtin, bird, frr or none)\n" },
 	{ "unknown default daemon", "name: lab\ndefaults: {daemon: bird2}\nnodes:\n" PI LINK_IP,
 	  "lab.yaml:2:20: error: defaults: unknown daemon 'bird2' (did you mean 'bird'?)\n" },
 	{ "daemon on a user", HEAD PI "  u: {kind: user, daemon: builtin}\nlinks:\n  - [i, p]\n  - [u, i]\n",
