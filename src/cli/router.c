@@ -60,6 +60,7 @@ static int router_config_build(const struct topo *t, size_t self, bool lab_start
 		pc->local_addr = topo_link_addr(l, self);
 		pc->peer_addr = topo_link_addr(l, topo_link_peer(l, self));
 		pc->peer_as = o->asn;
+		pc->passive = n->passive;
 		/* When the whole lab starts at once, the end with the higher
 		 * address lets the other connect first: no collisions. */
 		pc->wait_first = lab_start && pc->local_addr > pc->peer_addr;

@@ -784,6 +784,7 @@ static void load_node(struct loader *L, yaml_node_t *key, yaml_node_t *val,
 		{ .name = "kind" }, { .name = "asn" },
 		{ .name = "city" }, { .name = "lat" },
 		{ .name = "lon" }, { .name = "daemon" },
+		{ .name = "passive" },
 	};
 	char ctx[QUOTE_MAX + 16];
 	size_t len = slen(key) < TOPO_NAME_MAX ? slen(key) : TOPO_NAME_MAX;
@@ -808,7 +809,7 @@ static void load_node(struct loader *L, yaml_node_t *key, yaml_node_t *val,
 			       ctx, what(val));
 		return;
 	}
-	fields_get(L, val, ctx, f, 6);
+	fields_get(L, val, ctx, f, 7);
 
 	if (!f[0].key) {
 		if (!f[0].hinted)
@@ -832,6 +833,9 @@ static void load_node(struct loader *L, yaml_node_t *key, yaml_node_t *val,
 		if (f[5].key)
 			report(L, pos_of(f[5].key), "%sa user runs no daemon; remove 'daemon'",
 			       ctx);
+		if (f[6].key)
+			report(L, pos_of(f[6].key), "%sa user speaks no BGP; remove 'passive'",
+			       ctx);
 	} else {
 		if (f[1].key)
 			load_asn(L, &f[1], ctx, nd);
@@ -841,6 +845,13 @@ static void load_node(struct loader *L, yaml_node_t *key, yaml_node_t *val,
 			       kind_names[nd->kind]);
 		if (f[5].key)
 			load_daemon(L, &f[5], ctx, &nd->daemon);
+		if (f[6].key && (v = field_scalar(L, &f[6], ctx, "write true or false"))) {
+			if (scalar_is(v, "true"))
+				nd->passive = true;
+			else if (!scalar_is(v, "false"))
+				report(L, pos_of(v), "%s'passive' is true or false, not '%s'",
+				       ctx, qn(L, v));
+		}
 	}
 
 	if (f[2].key && (v = field_scalar(L, &f[2], ctx,

@@ -136,7 +136,8 @@ static void print_nodes(const struct topo *t, FILE *f)
 			wrid = max_sz(wrid, strlen(ip4_str(n->router_id, rid)));
 		wgw = max_sz(wgw, strlen(fmt_gateway(t, n, buf, sizeof(buf))));
 		if (n->kind != TOPO_KIND_USER)
-			wd = max_sz(wd, strlen(topo_daemon_name(n->daemon)));
+			wd = max_sz(wd, strlen(topo_daemon_name(n->daemon)) +
+					(n->passive ? 9 : 0));
 	}
 	fprintf(f, "nodes (%zu):\n", t->nnodes);
 	fprintf(f, "  %-*s  %-*s  %-*s  %*s  %-*s  %-*s  %-*s  CITY\n",
@@ -147,17 +148,21 @@ static void print_nodes(const struct topo *t, FILE *f)
 		const struct topo_node *n = &t->nodes[i];
 		char asn[16];
 
+		char daemon[32];
+
 		if (n->asn)
 			snprintf(asn, sizeof(asn), "%u", n->asn);
 		else
 			strcpy(asn, "-");
+		snprintf(daemon, sizeof(daemon), "%s%s",
+			 n->kind == TOPO_KIND_USER ? "-" : topo_daemon_name(n->daemon),
+			 n->passive ? ", passive" : "");
 		fprintf(f, "  %-*s  %-*s  %-*s  %*s  %-*s  %-*s  %-*s  %s\n",
 			(int)wname, n->name, (int)wkind, topo_kind_name(n->kind),
 			(int)wns, n->netns, (int)wasn, asn, (int)wrid,
 			n->router_id ? ip4_str(n->router_id, rid) : "-",
 			(int)wgw, fmt_gateway(t, n, buf, sizeof(buf)), (int)wd,
-			n->kind == TOPO_KIND_USER ? "-" : topo_daemon_name(n->daemon),
-			n->city ? n->city : "-");
+			daemon, n->city ? n->city : "-");
 	}
 }
 
@@ -327,6 +332,8 @@ void topo_print_yaml(const struct topo *t, FILE *f)
 		if (n->kind != TOPO_KIND_USER && n->daemon != t->daemon &&
 		    n->daemon != TOPO_DAEMON_DEFAULT)
 			fprintf(f, ", daemon: %s", topo_daemon_name(n->daemon));
+		if (n->passive)
+			fputs(", passive: true", f);
 		if (n->city) {
 			fputs(", city: ", f);
 			put_quoted(n->city, f);

@@ -19,6 +19,7 @@
  *     daemon: builtin              # builtin | bird | frr | none
  *   nodes:                         # required
  *     syd: {kind: pop, asn: 13335, city: Sydney, lat: -33.87, lon: 151.21}
+ *     x:   {kind: isp, asn: 64500, passive: true}   # never connects first
  *   links:                         # [a, b] or {endpoints: [a, b], delay: 2ms}
  *     - [telstra, syd]
  *     - {endpoints: [telstra, optus], delay: 2ms, loss: 0.5%, rate: 10mbit}
@@ -76,6 +77,8 @@ struct topo_node {
 	bool has_lat, has_lon;
 	enum topo_daemon daemon;	/* resolved by topo_plan; users keep
 					   TOPO_DAEMON_DEFAULT (they run none) */
+	bool passive;			/* router: never opens a BGP connection,
+					 * waits for the peer to */
 	struct topo_pos pos;		/* the node's key */
 	struct topo_pos asn_pos;	/* the asn value, 0:0 when absent */
 	/* kind was given and known; false only while a broken file is

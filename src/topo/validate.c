@@ -334,6 +334,9 @@ static void check_links(struct checker *c, size_t *idx, size_t *first,
 		    a->asn && a->asn == b->asn)
 			report(c, l->pos, "link [%s, %s]: both ends are in AS %u; the lab runs eBGP only, so linked routers need different AS numbers",
 			       a->name, b->name, a->asn);
+		if (a->passive && b->passive)
+			report(c, l->pos, "link [%s, %s]: both routers are passive, so neither would open the BGP session; make one of them active",
+			       a->name, b->name);
 		if (is_kind(a, TOPO_KIND_USER) && is_kind(b, TOPO_KIND_USER))
 			report(c, l->pos, "link [%s, %s]: two users cannot link; a user links to one ISP",
 			       a->name, b->name);
