@@ -366,3 +366,70 @@ void topo_print_yaml(const struct topo *t, FILE *f)
 			fputs("]\n", f);
 	}
 }
+
+/*
+ * The catchment the file predicts (topo_catchment: shortest AS path, as
+ * BGP will choose): each user's nearest POP, and where it goes when any
+ * one POP fails.  The format is the one world.yaml's header uses, so it
+ * can be pasted there.  "tie" marks two POPs equally near: BGP then
+ * breaks the tie by router id, and a small change could move the user.
+ */
+/* One table cell: padded, except the last of a line. */
+static void cell(FILE *f, const char *s, bool last)
+{
+	fprintf(f, last ? " %s" : " %-4s", s);
+}
+
+void topo_print_catchment(const struct topo *t, FILE *f)
+{
+	size_t i, k, npop = 0, ties = 0, users = 0, last = 0;
+	long *pop, **down;
+
+	pop = calloc(t->nnodes + 1, sizeof(*pop));
+	down = calloc(t->nnodes + 1, sizeof(*down));
+	if (!pop || !down || topo_catchment(t, -1, pop) < 0)
+		goto out;
+	for (i = 0; i < t->nnodes; i++) {
+		if (t->nodes[i].kind != TOPO_KIND_POP)
+			continue;
+		down[i] = calloc(t->nnodes, sizeof(**down));
+		if (!down[i] || topo_catchment(t, (long)i, down[i]) < 0)
+			goto out;
+		npop++;
+		last = i;
+	}
+	fprintf(f, "\npredicted catchment (shortest AS path): each user's nearest POP,\n"
+	       "and the POP that answers it when the POP atop a column is down\n"
+	       "#   %-7s nearest |", "user");
+	for (k = 0; k < t->nnodes; k++)
+		if (down[k])
+			cell(f, t->nodes[k].name, k == last);
+	fprintf(f, "\n");
+	for (i = 0; i < t->nnodes; i++) {
+		if (t->nodes[i].kind != TOPO_KIND_USER)
+			continue;
+		users++;
+		fprintf(f, "#   %-7s %-7s |", t->nodes[i].name,
+		       pop[i] >= 0 ? t->nodes[pop[i]].name :
+		       pop[i] == TOPO_CATCH_TIE ? "tie" : "-");
+		ties += pop[i] == TOPO_CATCH_TIE;
+		for (k = 0; k < t->nnodes; k++) {
+			if (!down[k])
+				continue;
+			cell(f, down[k][i] >= 0 ? t->nodes[down[k][i]].name :
+			     down[k][i] == TOPO_CATCH_TIE ? "tie" : "-", k == last);
+			ties += down[k][i] == TOPO_CATCH_TIE;
+		}
+		fprintf(f, "\n");
+	}
+	if (!users || !npop)
+		fprintf(f, "  (no %s)\n", users ? "POPs" : "users");
+	else if (ties)
+		fprintf(f, "  %zu tie%s: BGP picks by router id there\n", ties,
+		       ties == 1 ? "" : "s");
+out:
+	for (i = 0; down && i < t->nnodes; i++)
+		free(down[i]);
+	free(down);
+	free(pop);
+}

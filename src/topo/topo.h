@@ -213,6 +213,9 @@ int topo_catchment(const struct topo *t, long down_pop, long *user_pop);
 
 /* The resolved plan as text (what `anycastlab check` prints). */
 void topo_print_plan(const struct topo *t, FILE *f);
+/* The catchment topo_catchment predicts, in the format of world.yaml's
+ * table: nearest POP per user and the POP for each single failure. */
+void topo_print_catchment(const struct topo *t, FILE *f);
 /* The topology back as YAML that loads to the same plan. */
 void topo_print_yaml(const struct topo *t, FILE *f);
 

@@ -280,3 +280,36 @@ Test(world, six_pops_one_address)
 	cr_assert(prefix4_contains(&t.anycast_prefix, t.anycast_addr));
 	topo_free(&t);
 }
+
+/*
+ * What `anycastlab check` prints for the world lab is, line for line, the
+ * table in the file's header: the header can be regenerated, and a reader
+ * adding a POP sees the new table in the same form.
+ */
+Test(world, printed_catchment_is_the_header_table)
+{
+	char *printed = NULL, line[512];
+	size_t len = 0, n = 0;
+	struct topo t;
+	FILE *mem, *f;
+
+	load_world(&t);
+	mem = open_memstream(&printed, &len);
+	cr_assert_not_null(mem);
+	topo_print_catchment(&t, mem);
+	fclose(mem);
+	f = fopen(WORLD, "r");
+	cr_assert_not_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		if ((strncmp(line, "#   u", 5) && strncmp(line, "#   user ", 9)) ||
+		    !strchr(line, '|'))
+			continue;	/* not a table row */
+		cr_assert_not_null(strstr(printed, line), "header line not printed: %s"
+				   "printed:\n%s", line, printed);
+		n++;
+	}
+	fclose(f);
+	cr_assert_eq(n, 8, "the header table has a heading and 7 users, found %zu", n);
+	free(printed);
+	topo_free(&t);
+}
