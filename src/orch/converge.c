@@ -89,43 +89,71 @@ static void print_catchment(const struct topo *t, const struct lab_snapshot *s,
 	}
 }
 
+static const struct snap_session *stuck_session(const struct topo *t,
+						const struct lab_snapshot *s,
+						size_t i, size_t j)
+{
+	const struct snap_router *sr = &s->routers[i];
+	size_t k;
+
+	for (k = 0; k < sr->nsess; k++)
+		if (!strcmp(sr->sess[k].peer, t->nodes[j].name))
+			return &sr->sess[k];
+	return NULL;
+}
+
 static void print_stuck(const struct topo *t, const struct lab_snapshot *s,
 			FILE *out)
 {
+	bool *bad = calloc(t->nnodes ? t->nnodes : 1, sizeof(*bad));
 	size_t i, k;
 
+	if (!bad)
+		return;
 	for (i = 0; i < t->nnodes; i++) {
 		const struct snap_router *sr = &s->routers[i];
-		bool bad = false;
 
-		if (t->nodes[i].kind == TOPO_KIND_USER ||
-		    t->nodes[i].daemon == TOPO_DAEMON_NONE)
+		if (t->nodes[i].kind == TOPO_KIND_USER || sr->external)
 			continue;
 		if (!sr->answered) {
 			fprintf(out, "  %s: its router does not answer (%s)\n",
 				t->nodes[i].name, strerror(-sr->error));
-			bad = true;
+			bad[i] = true;
 		}
-		for (k = 0; k < sr->nsess; k++) {
-			const struct snap_session *ss = &sr->sess[k];
+	}
+	/* Once per session, with both ends' view: one end may already
+	 * say Established while the other still waits for a KEEPALIVE. */
+	for (k = 0; k < t->nlinks; k++) {
+		const struct topo_link *l = &t->links[k];
+		const struct snap_session *a, *b;
 
-			if (ss->established || strcmp(t->nodes[i].name, ss->peer) > 0)
-				continue;
-			fprintf(out, "  session %s - %s: %s%s%s\n", t->nodes[i].name,
-				ss->peer, ss->state, ss->last_error[0] ? ", " : "",
-				ss->last_error);
-			bad = true;
-		}
-		if (bad) {
-			fprintf(out, "  log of %s ends:\n", t->nodes[i].name);
-			spawn_log_tail(t->name, t->nodes[i].name, 5, out);
-		}
+		if (t->nodes[l->a].kind == TOPO_KIND_USER ||
+		    t->nodes[l->b].kind == TOPO_KIND_USER ||
+		    s->routers[l->a].external || s->routers[l->b].external)
+			continue;
+		a = stuck_session(t, s, l->a, l->b);
+		b = stuck_session(t, s, l->b, l->a);
+		if (a && a->established && b && b->established)
+			continue;
+		fprintf(out, "  session %s - %s: %s / %s%s%s\n", t->nodes[l->a].name,
+			t->nodes[l->b].name, a ? a->state : "?", b ? b->state : "?",
+			a && a->last_error[0] ? "; " : b && b->last_error[0] ? "; " : "",
+			a && a->last_error[0] ? a->last_error :
+			b && b->last_error[0] ? b->last_error : "");
+		bad[l->a] = bad[l->b] = true;
 	}
 	for (i = 0; i < t->nnodes; i++)
 		if (t->nodes[i].kind == TOPO_KIND_USER && s->users[i].pop < 0 &&
 		    !s->users[i].external)
 			fprintf(out, "  %s: no route to the anycast prefix (via %s)\n",
 				t->nodes[i].name, s->users[i].hops);
+	for (i = 0; i < t->nnodes; i++) {
+		if (!bad[i])
+			continue;
+		fprintf(out, "  log of %s ends:\n", t->nodes[i].name);
+		spawn_log_tail(t->name, t->nodes[i].name, 5, out);
+	}
+	free(bad);
 }
 
 /* BGP sessions in the lab: links between two routers. */

@@ -77,6 +77,20 @@ for _ in $(seq 1 100); do kill -0 "$isp_pid" 2>/dev/null || break; sleep 0.02; d
 is "after SIGTERM the router left no BGP route in its FIB" \
 	"$(ip -n "$LAB-mtn" route show proto bgp | wc -l)" 0
 
+# BGP that has not converged in time: up says what is missing, shows the
+# logs that explain it, exits non-zero, and leaves the lab up to debug.
+big=${LAB}t
+EXTRA_LABS+=("$big")
+"$ROOT/scripts/gen-topology" "$big" 300 > "$TMPD/big.yaml"
+out=$("$AL" up "$TMPD/big.yaml" --timeout 0.001 2>&1)
+rc=$?
+is "up exits 1 when BGP does not converge in time" "$rc" 1
+like "and names the sessions or users still waiting" "$out" \
+	"did not converge.*"$'\n'"  (session [a-z0-9-]+ - [a-z0-9-]+: |[a-z0-9-]+: no route )"
+like "with the tail of a router's log" "$out" "log of [a-z0-9-]+ ends:"
+ok "the lab stays up for debugging" test -d "/run/anycastlab/$big"
+ok "and down removes it" "$AL" down "$big"
+
 out=$("$AL" down "$LAB")
 ok "down stops the routers and removes the lab" test $? -eq 0
 is "no router process of the lab is left" \
