@@ -44,6 +44,11 @@ int cli_error(const char *verb, const char *fmt, ...)
 int cli_pick_lab(const char *verb, const char *lab, char *buf, size_t n);
 /* Load a running lab's saved topology, or explain why not (returns 1). */
 int cli_load_lab(const char *verb, const char *lab, struct topo *t);
+/* What every verb acting on a running lab does first: check privileges,
+ * pick the lab (--lab, $ANYCASTLAB_LAB, the only one running), load its
+ * saved topology.  0, or 1 after one line on stderr. */
+int cli_lab_begin(const char *verb, const char *lab, char *name, size_t n,
+		  struct topo *t);
 /* Index of node name in t, or -1 after printing an error with the
  * closest name. */
 long cli_find_node(const char *verb, const struct topo *t, const char *name);

@@ -146,3 +146,13 @@ void cli_json_str(FILE *f, const char *s)
 	}
 	fputc('"', f);
 }
+
+int cli_lab_begin(const char *verb, const char *lab, char *name, size_t n,
+		  struct topo *t)
+{
+	if (!cli_privileged(verb))
+		return 1;
+	if (cli_pick_lab(verb, lab, name, n) < 0)
+		return 1;
+	return cli_load_lab(verb, name, t);
+}

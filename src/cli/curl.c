@@ -131,11 +131,7 @@ int cli_curl(const struct cli_verb *v, int argc, char **argv)
 	if (path[0] != '/' || strlen(path) > 256 || strpbrk(path, " \r\n"))
 		return cli_error(v->name, "PATH must start with '/', hold no spaces "
 				 "and be at most 256 characters"), 2;
-	if (!cli_privileged(v->name))
-		return 1;
-	if (cli_pick_lab(v->name, lab, labname, sizeof(labname)) < 0)
-		return 1;
-	if (cli_load_lab(v->name, labname, &t))
+	if (cli_lab_begin(v->name, lab, labname, sizeof(labname), &t))
 		return 1;
 	fd = cli_user_netns(v->name, &t, argv[optind], &user);
 	if (fd < 0) {

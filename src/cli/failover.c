@@ -416,11 +416,7 @@ int cli_failover(const struct cli_verb *v, int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cli_error(v->name, "needs one POP: anycastlab failover POP"), 2;
-	if (!cli_privileged(v->name))
-		return 1;
-	if (cli_pick_lab(v->name, lab, labname, sizeof(labname)) < 0)
-		return 1;
-	if (cli_load_lab(v->name, labname, &t))
+	if (cli_lab_begin(v->name, lab, labname, sizeof(labname), &t))
 		return 1;
 	pop = cli_find_node(v->name, &t, argv[optind]);
 	if (pop < 0)

@@ -34,11 +34,7 @@ static int fault_verb(const struct cli_verb *v, int argc, char **argv,
 	if (argc - optind != nodes)
 		return cli_error(name, nodes == 2 ? "needs two nodes: anycastlab %s A B"
 				 : "needs one node: anycastlab %s NODE", name), 2;
-	if (!cli_privileged(name))
-		return 1;
-	if (cli_pick_lab(name, lab, labname, sizeof(labname)) < 0)
-		return 1;
-	if (cli_load_lab(name, labname, &t))
+	if (cli_lab_begin(name, lab, labname, sizeof(labname), &t))
 		return 1;
 	a = cli_find_node(name, &t, argv[optind]);
 	if (a >= 0 && nodes == 2)

@@ -201,11 +201,7 @@ int cli_ping(const struct cli_verb *v, int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cli_error(v->name, "needs one USER: anycastlab ping USER"), 2;
-	if (!cli_privileged(v->name))
-		return 1;
-	if (cli_pick_lab(v->name, lab, labname, sizeof(labname)) < 0)
-		return 1;
-	if (cli_load_lab(v->name, labname, &t))
+	if (cli_lab_begin(v->name, lab, labname, sizeof(labname), &t))
 		return 1;
 	fd = cli_user_netns(v->name, &t, argv[optind], &user);
 	if (fd < 0) {
@@ -413,11 +409,7 @@ int cli_watch(const struct cli_verb *v, int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cli_error(v->name, "needs one USER: anycastlab watch USER"), 2;
-	if (!cli_privileged(v->name))
-		return 1;
-	if (cli_pick_lab(v->name, lab, labname, sizeof(labname)) < 0)
-		return 1;
-	if (cli_load_lab(v->name, labname, &t))
+	if (cli_lab_begin(v->name, lab, labname, sizeof(labname), &t))
 		return 1;
 	fd = cli_user_netns(v->name, &t, argv[optind], &user);
 	if (fd < 0) {
