@@ -14,10 +14,13 @@
 
 static const struct cli_verb verbs[] = {
 	{ "up", "build a lab and start its routers",
-	  "up [FILE] [--force] [--no-routers] [--timeout SEC]\n"
+	  "up [FILE] [--force] [--no-routers] [--daemon D] [--timeout SEC]\n"
 	  "  FILE          topology (default: the world lab, topologies/world.yaml)\n"
 	  "  --force       replace a running lab of the same name\n"
 	  "  --no-routers  namespaces, links and addresses only\n"
+	  "  --daemon D    what every router runs unless its node says otherwise:\n"
+	  "                builtin (anycastlab's own BGP speaker), bird (BIRD 2)\n"
+	  "                or frr (FRR's zebra and bgpd)\n"
 	  "  --timeout SEC how long to wait for BGP to converge (default 30)",
 	  "sudo anycastlab up topologies/world.yaml", cli_up, false },
 	{ "down", "remove a lab and everything it created",

@@ -2,14 +2,17 @@
  * `anycastlab routes NODE [--lab LAB] [--adj-in PEER] [--json]`: a
  * router's Loc-RIB (best path per prefix, and why it won), or the paths
  * one peer sent it, as the router itself reports them over its control
- * socket.
+ * socket.  A node running BIRD or FRR is asked over that daemon's own
+ * socket (`show route`, `show bgp ... json`), in the same columns.
  */
 #include "cli/cli.h"
+#include "orch/daemon.h"
 #include "orch/state.h"
 #include "router/ctl.h"
 #include "router/ctlmsg.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct routes_out {
@@ -67,6 +70,129 @@ static int routes_rec(void *ctx, const struct ctl_rec *r)
 	return 0;
 }
 
+/* A route of BIRD or FRR, in the built-in router's columns (what the
+ * daemon does not say, why a path won, is left out). */
+static int routes_daemon_rec(void *ctx, const struct daemon_route *dr)
+{
+	struct routes_out *o = ctx;
+
+	if (o->json) {
+		fprintf(o->f, "%s{\"prefix\":", o->n ? "," : "");
+		cli_json_str(o->f, dr->prefix);
+		fprintf(o->f, ",\"nexthop\":");
+		cli_json_str(o->f, dr->nexthop);
+		fprintf(o->f, ",\"%s\":", o->adj ? "peer" : "from");
+		cli_json_str(o->f, dr->from);
+		fprintf(o->f, ",\"aspath\":");
+		cli_json_str(o->f, dr->aspath);
+		fprintf(o->f, ",\"origin\":");
+		cli_json_str(o->f, dr->origin);
+		fprintf(o->f, ",\"best\":\"%s\"}", dr->best ? "yes" : "no");
+	} else if (o->adj) {
+		fprintf(o->f, "  %-18s %-15s %-24s %-10s %s\n", dr->prefix,
+			dr->nexthop, dr->aspath[0] ? dr->aspath : "-",
+			dr->origin[0] ? dr->origin : "-", dr->best ? "best" : "");
+	} else {
+		fprintf(o->f, "  %-18s %-15s %-9s %-24s %s\n", dr->prefix,
+			dr->nexthop, dr->from, dr->aspath[0] ? dr->aspath : "(local)",
+			dr->origin[0] ? dr->origin : "-");
+	}
+	o->n++;
+	return 0;
+}
+
+/* BIRD lists networks in its hash order: collected, then sorted like the
+ * built-in router's table (by address, then length). */
+struct route_set {
+	struct daemon_route *v;
+	size_t n, cap;
+};
+
+static int route_collect(void *ctx, const struct daemon_route *dr)
+{
+	struct route_set *s = ctx;
+
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+		struct daemon_route *v = realloc(s->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		s->v = v;
+		s->cap = cap;
+	}
+	s->v[s->n++] = *dr;
+	return 0;
+}
+
+static int route_cmp(const void *a, const void *b)
+{
+	const struct daemon_route *x = a, *y = b;
+	struct prefix4 px = { 0, 0 }, py = { 0, 0 };
+
+	prefix4_parse(x->prefix, &px);
+	prefix4_parse(y->prefix, &py);
+	if (px.addr != py.addr)
+		return px.addr < py.addr ? -1 : 1;
+	if (px.len != py.len)
+		return px.len < py.len ? -1 : 1;
+	return y->best - x->best;
+}
+
+/* routes of a node that runs BIRD or FRR, asked over its own socket. */
+static int routes_daemon(const struct cli_verb *v, const char *lab,
+			 const struct topo *t, size_t node, const char *peer,
+			 struct routes_out *o)
+{
+	const struct topo_node *n = &t->nodes[node];
+	char hint[STATE_PATH_MAX + 32], err[256];
+	struct route_set set = { 0 };
+	size_t i;
+	int r;
+
+	if (peer) {
+		long p = topo_node_find(t, peer);
+		const struct topo_link *l = p >= 0 ?
+			topo_link_find(t, node, (size_t)p) : NULL;
+
+		if (!l || t->nodes[p].kind == TOPO_KIND_USER)
+			return cli_error(v->name, "%s has no BGP session with %s",
+					 n->name, peer);
+	}
+	daemon_cli_hint(lab, t, node, hint, sizeof(hint));
+	o->adj = peer != NULL;
+	if (o->json) {
+		printf("{\"node\":");
+		cli_json_str(stdout, n->name);
+		printf(",\"daemon\":\"%s\",\"%s\":[", topo_daemon_name(n->daemon),
+		       o->adj ? "adj_in" : "routes");
+	} else if (o->adj) {
+		printf("paths %s accepted from %s (%s; %s):\n", n->name, peer,
+		       daemon_title(n->daemon), hint);
+		printf("  %-18s %-15s %-24s %-10s %s\n", "PREFIX", "NEXT HOP",
+		       "AS PATH", "ORIGIN", "");
+	} else {
+		printf("best paths of %s (AS%u, %s; %s):\n", n->name, n->asn,
+		       daemon_title(n->daemon), hint);
+		printf("  %-18s %-15s %-9s %-24s %s\n", "PREFIX", "NEXT HOP",
+		       "FROM", "AS PATH", "ORIGIN");
+	}
+	r = daemon_routes(lab, t, node, peer, route_collect, &set, err,
+			  sizeof(err));
+	if (r == -ENOMEM)
+		snprintf(err, sizeof(err), "out of memory");
+	if (set.n)
+		qsort(set.v, set.n, sizeof(*set.v), route_cmp);
+	for (i = 0; i < set.n; i++)
+		routes_daemon_rec(o, &set.v[i]);
+	free(set.v);
+	if (o->json)
+		printf("]}\n");
+	if (r < 0)
+		return cli_error(v->name, "%s", err);
+	return 0;
+}
+
 int cli_routes(const struct cli_verb *v, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -113,6 +239,18 @@ int cli_routes(const struct cli_verb *v, int argc, char **argv)
 	if (peer && cli_find_node(v->name, &t, peer) < 0) {
 		topo_free(&t);
 		return 1;
+	}
+	if (t.nodes[node].daemon == TOPO_DAEMON_NONE) {
+		cli_error(v->name, "%s runs a daemon of your own (daemon: none); "
+			  "ask it directly: anycastlab exec %s -- ...",
+			  argv[optind], argv[optind]);
+		topo_free(&t);
+		return 1;
+	}
+	if (t.nodes[node].daemon != TOPO_DAEMON_BUILTIN) {
+		r = routes_daemon(v, labname, &t, (size_t)node, peer, &o);
+		topo_free(&t);
+		return r;
 	}
 	router_state_file(labname, t.nodes[node].name, "sock", sock, sizeof(sock));
 	o.adj = peer != NULL;

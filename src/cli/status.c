@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "net/link.h"
 #include "net/netns.h"
+#include "orch/daemon.h"
 #include "orch/journal.h"
 #include "orch/proc.h"
 #include "orch/snapshot.h"
@@ -24,15 +25,18 @@ enum node_state {
 	NODE_STOPPED,		/* router process not running */
 	NODE_NO_NETNS,
 	NODE_EXTERNAL,		/* daemon: none: whatever runs there is yours */
+	NODE_PARTIAL,		/* FRR: zebra without bgpd, or the reverse */
 };
 
 static const char *const node_state_str[] = {
 	"ok", "running", "frozen", "stopped", "namespace missing", "external",
+	"partly running",
 };
 
 struct node_live {
 	enum node_state state;
-	struct proc_id proc;
+	struct proc_id proc;		/* the BGP speaker's process */
+	struct daemon_procs procs;	/* every process of the router */
 };
 
 struct link_live {
@@ -91,18 +95,21 @@ static void live_nodes(struct lab_live *L, const struct journal_rec *v,
 			nl->state = NODE_EXTERNAL;
 			continue;
 		}
+		/* Per process of its daemon, the newest record is the
+		 * current one. */
+		daemon_procs_find(v, n, &L->t, i, &nl->procs);
 		nl->state = NODE_STOPPED;
-		/* The newest record for a node is its current process. */
-		for (k = n; k-- > 0;) {
-			if (v[k].kind != JOURNAL_PROC || strcmp(v[k].name, node->name))
-				continue;
-			if (proc_id_alive(&v[k].proc)) {
-				nl->proc = v[k].proc;
-				nl->state = proc_frozen(v[k].proc.pid) ? NODE_FROZEN :
-					    NODE_RUNNING;
-			}
-			break;
+		if (!nl->procs.nalive)
+			continue;
+		if (nl->procs.nalive < nl->procs.n) {
+			nl->state = NODE_PARTIAL;
+			continue;
 		}
+		nl->proc = nl->procs.id[nl->procs.n - 1];
+		nl->state = NODE_FROZEN;
+		for (k = 0; k < nl->procs.n; k++)
+			if (!proc_frozen(nl->procs.id[k].pid))
+				nl->state = NODE_RUNNING;
 	}
 }
 
@@ -326,15 +333,30 @@ static void print_text(const struct lab_live *L)
 	for (i = 0; i < t->nnodes; i++) {
 		const struct topo_node *n = &t->nodes[i];
 		const struct node_live *nl = &L->nodes[i];
-		char asn[16] = "-", state[48];
+		char asn[16] = "-", state[160];
 
 		if (n->asn)
 			snprintf(asn, sizeof(asn), "%u", n->asn);
-		if (nl->state == NODE_RUNNING || nl->state == NODE_FROZEN)
-			snprintf(state, sizeof(state), "%s (pid %d)",
-				 node_state_str[nl->state], (int)nl->proc.pid);
-		else
+		if (nl->state == NODE_RUNNING || nl->state == NODE_FROZEN ||
+		    nl->state == NODE_PARTIAL) {
+			char pids[96];
+
+			daemon_procs_str(&nl->procs, pids, sizeof(pids));
+			if (n->daemon == TOPO_DAEMON_BUILTIN)
+				snprintf(state, sizeof(state), "%s (%s)",
+					 node_state_str[nl->state], pids);
+			else
+				snprintf(state, sizeof(state), "%s (%s, %s)",
+					 node_state_str[nl->state],
+					 topo_daemon_name(n->daemon), pids);
+		} else if (nl->state == NODE_STOPPED &&
+			   n->daemon != TOPO_DAEMON_BUILTIN) {
+			snprintf(state, sizeof(state), "%s (%s)",
+				 node_state_str[nl->state],
+				 topo_daemon_name(n->daemon));
+		} else {
 			snprintf(state, sizeof(state), "%s", node_state_str[nl->state]);
+		}
 		printf("  %-15s %-4s %-*s %-10s %-15s %s\n", n->name,
 		       topo_kind_name(n->kind), nsw, n->netns, asn,
 		       n->router_id ? ip4_str(n->router_id, a) : "-", state);
@@ -428,6 +450,22 @@ static void print_json(const struct lab_live *L, bool first)
 			printf("%d", (int)nl->proc.pid);
 		else
 			printf("null");
+		if (n->kind != TOPO_KIND_USER) {
+			bool firstpid = true;
+
+			/* Every live process of the router, by role. */
+			printf(",\"daemon\":\"%s\",\"pids\":{",
+			       topo_daemon_name(n->daemon));
+			for (k = 0; k < nl->procs.n; k++) {
+				if (!nl->procs.alive[k])
+					continue;
+				printf("%s\"%s\":%d", firstpid ? "" : ",",
+				       nl->procs.role[k][0] ? nl->procs.role[k] :
+				       "router", (int)nl->procs.id[k].pid);
+				firstpid = false;
+			}
+			printf("}");
+		}
 		if (n->kind == TOPO_KIND_POP) {
 			char cond[64];
 

@@ -1,7 +1,8 @@
 /*
- * `anycastlab up [FILE]` and `anycastlab down [LAB] [--all]`.
+ * `anycastlab up [FILE] [--daemon D]` and `anycastlab down [LAB] [--all]`.
  */
 #include "cli/cli.h"
+#include "orch/daemon.h"
 #include "orch/orch.h"
 #include "orch/state.h"
 
@@ -15,8 +16,12 @@ int cli_up(const struct cli_verb *v, int argc, char **argv)
 		{ "force", no_argument, NULL, 'f' },
 		{ "no-routers", no_argument, NULL, 'n' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "daemon", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
+	};
+	static const enum topo_daemon daemons[] = {
+		TOPO_DAEMON_BUILTIN, TOPO_DAEMON_BIRD, TOPO_DAEMON_FRR,
 	};
 	struct up_opts o = { .timeout_ms = 30000, .out = stdout };
 	struct topo_diags d = { 0 };
@@ -24,10 +29,21 @@ int cli_up(const struct cli_verb *v, int argc, char **argv)
 	int c, rc, r;
 	char *end;
 
-	while ((c = cli_getopt(v, argc, argv, "fnt:h", opts, &rc)) != -1) {
+	while ((c = cli_getopt(v, argc, argv, "fnt:d:h", opts, &rc)) != -1) {
 		switch (c) {
 		case CLI_OPT_EXIT:
 			return rc;
+		case 'd': {
+			size_t k;
+
+			for (k = 0; k < 3; k++)
+				if (!strcmp(optarg, topo_daemon_name(daemons[k])))
+					o.daemon = daemons[k];
+			if (o.daemon == TOPO_DAEMON_DEFAULT)
+				return cli_error(v->name, "--daemon is builtin, bird or "
+						 "frr, not '%s'", optarg), 2;
+			break;
+		}
 		case 'f':
 			o.force = true;
 			break;
@@ -64,6 +80,8 @@ int cli_up(const struct cli_verb *v, int argc, char **argv)
 		topo_free(&t);
 		return 1;
 	}
+	/* A node's own daemon: still wins over the lab-wide choice. */
+	daemon_apply_default(&t, o.daemon);
 	r = orch_up(&t, &o);
 	topo_free(&t);
 	return r < 0 ? 1 : 0;

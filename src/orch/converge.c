@@ -1,11 +1,14 @@
 /*
- * The last two phases of `up`: start one router per ISP and POP, all
- * listening before any connects, then wait until every BGP session is
- * Established and every user's traffic for the anycast prefix ends at a
- * POP, and print the catchment.  On timeout, name what is missing and show
- * the tail of the logs that explain it; the lab stays up for debugging.
+ * The last two phases of `up`: start one router per ISP and POP (the
+ * built-in speaker, or BIRD or FRR as the node says; the built-in routers
+ * all listen before any of them connects, and wait for the other daemons
+ * to answer first), then wait until every BGP session is Established and
+ * every user's traffic for the anycast prefix ends at a POP, and print the
+ * catchment.  On timeout, name what is missing and show the tail of the
+ * logs that explain it; the lab stays up for debugging.
  */
 #include "orch/lab.h"
+#include "orch/daemon.h"
 #include "orch/snapshot.h"
 #include "orch/spawn.h"
 #include "orch/state.h"
@@ -18,21 +21,65 @@
 
 #define READY_TIMEOUT_MS	10000
 
+/* BIRD and FRR routers: started all at once, then waited for in turn
+ * until each answers on its control socket. */
+static int lab_start_daemons(struct lab *lab, struct daemon_procs *dp,
+			     size_t *started)
+{
+	const struct topo *t = lab->t;
+	char err[256];
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < t->nnodes && r == 0; i++) {
+		enum topo_daemon d = t->nodes[i].daemon;
+
+		if (t->nodes[i].kind == TOPO_KIND_USER ||
+		    (d != TOPO_DAEMON_BIRD && d != TOPO_DAEMON_FRR))
+			continue;
+		r = daemon_start(&lab->journal, t->name, t, i, &dp[i], err,
+				 sizeof(err));
+		if (r < 0)
+			fprintf(lab->out, "anycastlab: lab '%s': %s\n", t->name, err);
+		else
+			(*started)++;
+	}
+	for (i = 0; i < t->nnodes && r == 0; i++) {
+		if (!dp[i].n)
+			continue;
+		r = daemon_wait_ready(t->name, t, i, &dp[i], READY_TIMEOUT_MS);
+		if (r < 0) {
+			fprintf(lab->out, "anycastlab: lab '%s': the %s of %s %s; "
+				"its log ends:\n", t->name,
+				daemon_title(t->nodes[i].daemon), t->nodes[i].name,
+				r == -ETIMEDOUT ? "did not start in time" :
+				"exited while starting");
+			spawn_log_tail(t->name, t->nodes[i].name, 8, lab->out);
+		}
+	}
+	return r;
+}
+
 int lab_start_routers(struct lab *lab)
 {
 	const struct topo *t = lab->t;
+	struct daemon_procs *dp;
 	struct spawned *v;
 	struct timespec t0;
-	size_t i, n = 0, failed = 0;
+	size_t i, n = 0, failed = 0, nd = 0;
 	int r = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	v = calloc(t->nnodes, sizeof(*v));
-	if (!v)
+	dp = calloc(t->nnodes, sizeof(*dp));
+	if (!v || !dp) {
+		free(v);
+		free(dp);
 		return -ENOMEM;
+	}
 	for (i = 0; i < t->nnodes && r == 0; i++) {
 		if (t->nodes[i].kind == TOPO_KIND_USER ||
-		    t->nodes[i].daemon == TOPO_DAEMON_NONE)
+		    t->nodes[i].daemon != TOPO_DAEMON_BUILTIN)
 			continue;
 		r = spawn_router(&lab->journal, t->name, t->nodes[i].name, true,
 				 &v[n]);
@@ -52,12 +99,17 @@ int lab_start_routers(struct lab *lab)
 			spawn_log_tail(t->name, v[failed].node, 8, lab->out);
 		}
 	}
+	/* The other daemons connect on their own schedule; the built-in
+	 * routers wait for them to listen like they wait for each other. */
+	if (r == 0)
+		r = lab_start_daemons(lab, dp, &nd);
 	/* Released even on failure: `down` stops them either way. */
 	for (i = 0; i < n; i++)
 		spawn_release(&v[i]);
 	free(v);
+	free(dp);
 	if (r == 0)
-		lab_phase(lab, "routers", n, &t0);
+		lab_phase(lab, "routers", n + nd, &t0);
 	return r;
 }
 

@@ -6,6 +6,7 @@
  * and when `up` was killed half-way; running it twice is harmless.
  */
 #include "orch/orch.h"
+#include "orch/daemon.h"
 #include "orch/journal.h"
 #include "orch/proc.h"
 #include "orch/state.h"
@@ -117,12 +118,16 @@ static size_t down_stop_procs(const char *lab, const struct journal_rec *v,
 	struct proc_id *procs;
 	size_t i, k = 0, found, stopped = 0;
 
-	/* Recorded routers first: they get SIGTERM and shut down cleanly. */
+	/* Recorded routers first, newest first (FRR's bgpd before its
+	 * zebra): they get SIGTERM and shut down cleanly. */
 	for (i = n; i-- > 0;) {
-		if (v[i].kind == JOURNAL_PROC && proc_id_alive(&v[i].proc)) {
+		if (v[i].kind != JOURNAL_PROC)
+			continue;
+		if (proc_id_alive(&v[i].proc)) {
 			proc_stop(&v[i].proc, 1000);
 			stopped++;
 		}
+		daemon_proc_gone(v[i].role, &v[i].proc);
 	}
 	/* Then anything else still running inside the lab's namespaces. */
 	inos = calloc(s->nns ? s->nns : 1, sizeof(*inos));
@@ -206,9 +211,44 @@ int orch_down(const char *lab, FILE *out, bool *nothing)
 }
 
 /*
+ * The lab a BIRD or FRR process belongs to, from the files of the lab
+ * state its command line names ("bird -f -c /run/anycastlab/LAB/..."):
+ * 0 and the name in lab, or -ENOENT.
+ */
+static int down_daemon_lab(const char *cmd, size_t len, char *lab, size_t n)
+{
+	static const char *const progs[] = { "bird", "zebra", "bgpd" };
+	static const char root[] = STATE_ROOT "/";
+	const char *base = strrchr(cmd, '/');
+	size_t off, i, l;
+
+	base = base ? base + 1 : cmd;
+	for (i = 0; i < sizeof(progs) / sizeof(progs[0]); i++)
+		if (!strcmp(base, progs[i]))
+			break;
+	if (i == sizeof(progs) / sizeof(progs[0]))
+		return -ENOENT;
+	for (off = strlen(cmd) + 1; off < len; off += strlen(cmd + off) + 1) {
+		const char *a = cmd + off + sizeof(root) - 1;
+
+		if (strlen(cmd + off) < sizeof(root) ||
+		    strncmp(cmd + off, root, sizeof(root) - 1))
+			continue;
+		l = strcspn(a, "/");
+		if (!l || l >= n || a[l] != '/')
+			continue;
+		memcpy(lab, a, l);
+		lab[l] = '\0';
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/*
  * Routers whose lab has no state directory any more: found by their
- * command line, "anycastlab router --lab LAB ...".  Returns how many were
- * stopped; the lab names go to labs (for the name-prefix scan).
+ * command line, "anycastlab router --lab LAB ...", or BIRD's and FRR's
+ * naming files of the lab's state.  Returns how many were stopped; the
+ * lab names go to labs (for the name-prefix scan).
  */
 static size_t down_stray_routers(char labs[][TOPO_NAME_MAX + 1], size_t *nlabs,
 				 size_t max)
@@ -221,7 +261,7 @@ static size_t down_stray_routers(char labs[][TOPO_NAME_MAX + 1], size_t *nlabs,
 	if (!d)
 		return 0;
 	while ((de = readdir(d))) {
-		char path[64], cmd[512];
+		char path[64], cmd[1024], dlab[TOPO_NAME_MAX + 1];
 		const char *lab = NULL;
 		struct proc_id id;
 		size_t len, off, k;
@@ -238,17 +278,21 @@ static size_t down_stray_routers(char labs[][TOPO_NAME_MAX + 1], size_t *nlabs,
 		len = fread(cmd, 1, sizeof(cmd) - 1, f);
 		fclose(f);
 		cmd[len] = '\0';
-		/* argv: anycastlab router --lab LAB ... */
-		if (strcmp(cmd, "anycastlab"))
-			continue;
-		off = strlen(cmd) + 1;
-		if (off >= len || strcmp(cmd + off, "router"))
-			continue;
-		off += strlen(cmd + off) + 1;
-		if (off < len && !strcmp(cmd + off, "--lab")) {
+		if (down_daemon_lab(cmd, len, dlab, sizeof(dlab)) == 0) {
+			lab = dlab;
+		} else {
+			/* argv: anycastlab router --lab LAB ... */
+			if (strcmp(cmd, "anycastlab"))
+				continue;
+			off = strlen(cmd) + 1;
+			if (off >= len || strcmp(cmd + off, "router"))
+				continue;
 			off += strlen(cmd + off) + 1;
-			if (off < len)
-				lab = cmd + off;
+			if (off < len && !strcmp(cmd + off, "--lab")) {
+				off += strlen(cmd + off) + 1;
+				if (off < len)
+					lab = cmd + off;
+			}
 		}
 		if (!lab || strlen(lab) > TOPO_NAME_MAX || state_exists(lab))
 			continue;

@@ -1,9 +1,12 @@
 /*
- * Failure injection (see fault.h).  Signals go only to the router process
- * recorded in the lab's journal, checked by pid and start time; links are
- * cut by setting both ends down through netlink in their namespaces.
+ * Failure injection (see fault.h).  Signals go only to the router
+ * processes recorded in the lab's journal (one for the built-in speaker
+ * and BIRD, zebra and bgpd for FRR), checked by pid and start time; links
+ * are cut by setting both ends down through netlink in their namespaces.
+ * BIRD and FRR withdraw and announce through their own control sockets.
  */
 #include "orch/fault.h"
+#include "orch/daemon.h"
 #include "orch/journal.h"
 #include "orch/spawn.h"
 #include "orch/state.h"
@@ -44,29 +47,6 @@ static int say(char *msg, size_t n, int r, const char *fmt, ...)
 	return r;
 }
 
-int fault_router(const char *lab, const char *node, struct proc_id *id)
-{
-	struct journal_rec *v;
-	size_t n, i;
-	int r;
-
-	r = journal_load(lab, &v, &n);
-	if (r < 0)
-		return r;
-	r = -ESRCH;
-	for (i = n; i-- > 0;) {
-		if (v[i].kind != JOURNAL_PROC || strcmp(v[i].name, node))
-			continue;
-		if (proc_id_alive(&v[i].proc)) {
-			*id = v[i].proc;
-			r = 0;
-		}
-		break;
-	}
-	free(v);
-	return r;
-}
-
 bool fault_frozen(const struct proc_id *id)
 {
 	char path[64], buf[512], *p;
@@ -96,54 +76,123 @@ static int need_router(const struct topo *t, size_t node, char *msg, size_t n)
 	return 0;
 }
 
+/* What runs: "pid 4242", "BIRD 2, pid 4242", "FRR, zebra pid 4250, bgpd
+ * pid 4251". */
+static void who(const struct topo *t, size_t node, const struct daemon_procs *p,
+		char *buf, size_t n)
+{
+	char pids[96];
+
+	daemon_procs_str(p, pids, sizeof(pids));
+	if (t->nodes[node].daemon == TOPO_DAEMON_BUILTIN)
+		snprintf(buf, n, "%s", pids);
+	else
+		snprintf(buf, n, "%s, %s", daemon_title(t->nodes[node].daemon), pids);
+}
+
+/* Wait (up to a second each) until the processes are gone, then clean
+ * what they leave behind outside the lab. */
+static void wait_gone(const struct daemon_procs *p)
+{
+	struct timespec ts = { 0, 500 * 1000 };
+	size_t k;
+	int i;
+
+	for (k = 0; k < p->n; k++) {
+		if (!p->alive[k])
+			continue;
+		for (i = 0; i < 2000 && proc_id_alive(&p->id[k]); i++)
+			nanosleep(&ts, NULL);
+		daemon_proc_gone(p->role[k], &p->id[k]);
+	}
+}
+
 int fault_kill(const char *lab, const struct topo *t, size_t node,
 	       char *msg, size_t n)
 {
 	const char *name = t->nodes[node].name;
-	struct proc_id id;
-	int r, i;
+	struct daemon_procs p;
+	char desc[192];
+	size_t k;
+	int r = 0, e;
 
 	r = need_router(t, node, msg, n);
 	if (r < 0)
 		return r;
-	if (fault_router(lab, name, &id) < 0)
+	if (daemon_procs_load(lab, t, node, &p) < 0 || !p.nalive)
 		return say(msg, n, -ESRCH, "the router of %s is not running "
 			   "('anycastlab revive %s' starts it)", name, name);
-	r = proc_kill(&id, SIGKILL);
+	who(t, node, &p, desc, sizeof(desc));
+	/* The BGP speaker first (FRR's bgpd starts last): its peers see
+	 * the crash, whatever order the rest dies in. */
+	for (k = p.n; k-- > 0;) {
+		if (!p.alive[k])
+			continue;
+		e = proc_kill(&p.id[k], SIGKILL);
+		if (e < 0 && r == 0)
+			r = e;
+	}
 	acted();
 	if (r < 0)
 		return say(msg, n, r, "cannot kill the router of %s: %s", name,
 			   strerror(-r));
 	/* Return once it is gone, so what follows sees it dead. */
-	for (i = 0; i < 2000 && proc_id_alive(&id); i++) {
-		struct timespec ts = { 0, 500 * 1000 };
-
-		nanosleep(&ts, NULL);
-	}
-	return say(msg, n, 0, "killed the router of %s (pid %d) with SIGKILL",
-		   name, (int)id.pid);
+	wait_gone(&p);
+	return say(msg, n, 0, "killed the router of %s (%s) with SIGKILL",
+		   name, desc);
 }
 
 int fault_revive(const char *lab, const struct topo *t, size_t node,
 		 char *msg, size_t n)
 {
 	const char *name = t->nodes[node].name;
+	struct daemon_procs p;
 	struct journal j;
 	struct spawned s;
-	struct proc_id id;
-	size_t failed = 0;
+	char desc[192], err[256];
+	size_t failed = 0, k;
+	bool frozen = false;
 	int r;
 
 	r = need_router(t, node, msg, n);
 	if (r < 0)
 		return r;
-	if (fault_router(lab, name, &id) == 0)
+	r = daemon_procs_load(lab, t, node, &p);
+	if (r < 0)
+		return say(msg, n, r, "cannot read the journal: %s", strerror(-r));
+	for (k = 0; k < p.n; k++)
+		frozen |= p.alive[k] && fault_frozen(&p.id[k]);
+	if (p.n && p.nalive == p.n) {
+		who(t, node, &p, desc, sizeof(desc));
 		return say(msg, n, -EALREADY, "the router of %s is running already "
-			   "(pid %d)%s", name, (int)id.pid, fault_frozen(&id) ?
+			   "(%s)%s", name, desc, frozen ?
 			   "; it is frozen: 'anycastlab thaw' wakes it" : "");
+	}
+	/* Half an FRR (zebra without bgpd, or the reverse) is restarted
+	 * whole, from the same configuration. */
+	for (k = 0; k < p.n; k++) {
+		if (p.alive[k]) {
+			proc_stop(&p.id[k], 1000);
+			daemon_proc_gone(p.role[k], &p.id[k]);
+		}
+	}
 	r = journal_open(&j, lab);
 	if (r < 0)
 		return say(msg, n, r, "cannot write the journal: %s", strerror(-r));
+	if (t->nodes[node].daemon != TOPO_DAEMON_BUILTIN) {
+		r = daemon_start(&j, lab, t, node, &p, err, sizeof(err));
+		journal_close(&j);
+		if (r < 0)
+			return say(msg, n, r, "%s", err);
+		r = daemon_wait_ready(lab, t, node, &p, 10000);
+		acted();
+		if (r < 0)
+			return say(msg, n, r, "the %s of %s did not start; see "
+				   "%s/%s/%s.log", daemon_title(t->nodes[node].daemon),
+				   name, STATE_ROOT, lab, name);
+		who(t, node, &p, desc, sizeof(desc));
+		return say(msg, n, 0, "revived the router of %s (%s)", name, desc);
+	}
 	r = spawn_router(&j, lab, name, false, &s);
 	journal_close(&j);
 	if (r < 0)
@@ -191,6 +240,14 @@ int fault_announce(const char *lab, const struct topo *t, size_t node,
 			   "anycast prefix", name,
 			   t->nodes[node].kind == TOPO_KIND_ISP ? "an" : "a",
 			   topo_kind_name(t->nodes[node].kind));
+	if (t->nodes[node].daemon != TOPO_DAEMON_BUILTIN) {
+		acted();
+		r = daemon_announce(lab, t, node, on, msg, n);
+		if (r < 0)
+			return r;
+		return say(msg, n, 0, "%s %s the anycast prefix", name,
+			   on ? "announces" : "withdrew");
+	}
 	router_state_file(lab, name, "sock", sock, sizeof(sock));
 	acted();
 	r = ctl_request(sock, on ? "announce" : "withdraw", 3000, answer_rec, &a);
@@ -273,18 +330,27 @@ int fault_freeze(const char *lab, const struct topo *t, size_t node,
 		 bool freeze, char *msg, size_t n)
 {
 	const char *name = t->nodes[node].name;
-	struct proc_id id;
-	int r;
+	struct daemon_procs p;
+	size_t k, stopped = 0;
+	int r = 0, e;
 
 	r = need_router(t, node, msg, n);
 	if (r < 0)
 		return r;
-	if (fault_router(lab, name, &id) < 0)
+	if (daemon_procs_load(lab, t, node, &p) < 0 || !p.nalive)
 		return say(msg, n, -ESRCH, "the router of %s is not running", name);
-	if (fault_frozen(&id) == freeze)
+	for (k = 0; k < p.n; k++)
+		stopped += p.alive[k] && fault_frozen(&p.id[k]);
+	if ((freeze && stopped == p.nalive) || (!freeze && !stopped))
 		return say(msg, n, -EALREADY, "the router of %s is %s", name,
 			   freeze ? "frozen already" : "not frozen");
-	r = proc_kill(&id, freeze ? SIGSTOP : SIGCONT);
+	for (k = p.n; k-- > 0;) {
+		if (!p.alive[k])
+			continue;
+		e = proc_kill(&p.id[k], freeze ? SIGSTOP : SIGCONT);
+		if (e < 0 && r == 0)
+			r = e;
+	}
 	acted();
 	if (r < 0)
 		return say(msg, n, r, "cannot signal the router of %s: %s", name,

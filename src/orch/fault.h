@@ -1,8 +1,10 @@
 /*
- * Failures on demand, each reversible: crash a router (SIGKILL) and start
- * it again; have a POP withdraw and re-announce the anycast prefix; cut a
- * link (both ends lose carrier) and heal it; freeze a router (SIGSTOP:
- * its links stay up, only the hold timer notices) and thaw it.
+ * Failures on demand, each reversible: crash a router (SIGKILL to every
+ * process of it) and start it again; have a POP withdraw and re-announce
+ * the anycast prefix; cut a link (both ends lose carrier) and heal it;
+ * freeze a router (SIGSTOP: its links stay up, only the hold timer
+ * notices) and thaw it.  A router is the built-in speaker, BIRD or FRR,
+ * whichever its node runs.
  *
  * Each returns 0 with what it did in msg, or -errno with why not in msg:
  * -EINVAL for the wrong kind of node, -EALREADY for a state that makes
@@ -23,8 +25,7 @@
  * from the moment it happened rather than from when it was asked for. */
 extern uint64_t fault_acted_ns;
 
-/* The router process of node, if alive (from the journal). */
-int fault_router(const char *lab, const char *node, struct proc_id *id);
+/* Whether the process is stopped (SIGSTOP). */
 bool fault_frozen(const struct proc_id *id);
 
 int fault_kill(const char *lab, const struct topo *t, size_t node,

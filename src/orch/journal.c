@@ -16,7 +16,7 @@
 
 int journal_parse(const char *line, struct journal_rec *r)
 {
-	char kind[8], name[TOPO_NETNS_MAX + 2];
+	char kind[8], name[TOPO_NETNS_MAX + 2], role[JOURNAL_ROLE_MAX + 2];
 	long long a, b;
 	int pid, n = 0;
 
@@ -38,6 +38,20 @@ int journal_parse(const char *line, struct journal_rec *r)
 			return -EINVAL;
 		r->kind = JOURNAL_PROC;
 		strcpy(r->name, name);
+		r->proc.pid = pid;
+		r->proc.start = (unsigned long long)a;
+		return 0;
+	}
+	if (!strcmp(kind, "daemon")) {
+		if (sscanf(line, " %16s %8s %d %lld %n", name, role, &pid, &a,
+			   &n) != 4 || line[n] || strlen(name) > TOPO_NAME_MAX ||
+		    strlen(role) > JOURNAL_ROLE_MAX ||
+		    role[strspn(role, "abcdefghijklmnopqrstuvwxyz")] ||
+		    pid <= 0 || a < 0)
+			return -EINVAL;
+		r->kind = JOURNAL_PROC;
+		strcpy(r->name, name);
+		strcpy(r->role, role);
 		r->proc.pid = pid;
 		r->proc.start = (unsigned long long)a;
 		return 0;
@@ -105,6 +119,19 @@ int journal_proc(struct journal *j, const char *node, const struct proc_id *p)
 	return journal_write(j, line, snprintf(line, sizeof(line),
 					       "proc %s %d %llu\n", node,
 					       (int)p->pid, p->start));
+}
+
+int journal_daemon(struct journal *j, const char *node, const char *role,
+		   const struct proc_id *p)
+{
+	char line[96];
+
+	if (!*role || strlen(role) > JOURNAL_ROLE_MAX ||
+	    role[strspn(role, "abcdefghijklmnopqrstuvwxyz")])
+		return -EINVAL;
+	return journal_write(j, line, snprintf(line, sizeof(line),
+					       "daemon %s %s %d %llu\n", node,
+					       role, (int)p->pid, p->start));
 }
 
 int journal_up(struct journal *j)

@@ -5,10 +5,13 @@
  *
  *   netns world-syd
  *   proc syd 4242 123456
+ *   daemon telstra bgpd 4250 123460
  *   up 1764094000
  *
- * A namespace whose creation failed is cancelled by "-netns <name>", so
- * teardown never removes a namespace that someone else made.
+ * "proc" is a node's built-in router; "daemon" one process of a node's
+ * BIRD or FRR, named by its role (bird, zebra, bgpd), since a node may run
+ * several.  A namespace whose creation failed is cancelled by "-netns
+ * <name>", so teardown never removes a namespace that someone else made.
  */
 #ifndef ANYCASTLAB_ORCH_JOURNAL_H
 #define ANYCASTLAB_ORCH_JOURNAL_H
@@ -25,9 +28,12 @@ enum journal_kind {
 	JOURNAL_NETNS_CANCEL,	/* that namespace was not created by us */
 };
 
+#define JOURNAL_ROLE_MAX	7
+
 struct journal_rec {
 	enum journal_kind kind;
 	char name[TOPO_NETNS_MAX + 1];	/* namespace, or node of a proc */
+	char role[JOURNAL_ROLE_MAX + 1];	/* "" for the built-in router */
 	struct proc_id proc;
 	long long when;
 };
@@ -44,6 +50,9 @@ void journal_close(struct journal *j);
 int journal_netns(struct journal *j, const char *netns);
 int journal_netns_cancel(struct journal *j, const char *netns);
 int journal_proc(struct journal *j, const char *node, const struct proc_id *p);
+/* One process of a node's daemon: role is [a-z], at most 7 letters. */
+int journal_daemon(struct journal *j, const char *node, const char *role,
+		   const struct proc_id *p);
 int journal_up(struct journal *j);
 /* Append one record to a lab's journal (open, write, close). */
 int journal_append_proc(const char *lab, const char *node,

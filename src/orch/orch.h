@@ -16,7 +16,9 @@ struct up_opts {
 	const char *file;		/* the topology file, copied into state */
 	bool force;			/* replace a lab of the same name */
 	bool no_routers;		/* plumbing only: no BGP speakers */
-	enum topo_daemon daemon;	/* DEFAULT: as the file says */
+	enum topo_daemon daemon;	/* DEFAULT: as the file says; else
+					 * already applied to the topology
+					 * (daemon_apply_default) */
 	unsigned timeout_ms;		/* convergence wait */
 	FILE *out;
 };

@@ -1,7 +1,10 @@
 /*
- * Lab snapshots from the routers' control sockets (see snapshot.h).
+ * Lab snapshots from the routers' control sockets (see snapshot.h): the
+ * built-in router's, or BIRD's and FRR's through orch/daemon.h.
  */
 #include "orch/snapshot.h"
+#include "orch/daemon.h"
+#include "orch/journal.h"
 #include "orch/state.h"
 #include "router/ctl.h"
 #include "router/ctlmsg.h"
@@ -89,7 +92,8 @@ int snapshot_take(const char *lab, const struct topo *t, unsigned timeout_ms,
 		  struct lab_snapshot *s)
 {
 	char path[STATE_PATH_MAX];
-	size_t i, k;
+	struct journal_rec *jv = NULL;
+	size_t i, k, jn = 0;
 
 	memset(s, 0, sizeof(*s));
 	s->routers = calloc(t->nnodes, sizeof(*s->routers));
@@ -98,6 +102,14 @@ int snapshot_take(const char *lab, const struct topo *t, unsigned timeout_ms,
 		snapshot_free(s);
 		return -ENOMEM;
 	}
+	/* BIRD's and FRR's processes are known from the journal only. */
+	for (i = 0; i < t->nnodes; i++)
+		if (t->nodes[i].kind != TOPO_KIND_USER &&
+		    (t->nodes[i].daemon == TOPO_DAEMON_BIRD ||
+		     t->nodes[i].daemon == TOPO_DAEMON_FRR))
+			break;
+	if (i < t->nnodes && journal_load(lab, &jv, &jn) < 0)
+		jn = 0;
 	s->all_established = true;
 	s->all_routed = true;
 	for (i = 0; i < t->nnodes; i++) {
@@ -109,10 +121,18 @@ int snapshot_take(const char *lab, const struct topo *t, unsigned timeout_ms,
 			sr->external = true;
 			continue;
 		}
-		if (router_state_file(lab, t->nodes[i].name, "sock", path,
-				      sizeof(path)) < 0)
-			continue;
-		sr->error = ctl_request(path, "status", timeout_ms, snap_rec, sr);
+		if (t->nodes[i].daemon != TOPO_DAEMON_BUILTIN) {
+			struct daemon_procs dp;
+
+			daemon_procs_find(jv, jn, t, i, &dp);
+			sr->error = daemon_status(lab, t, i, &dp, timeout_ms, sr);
+		} else if (router_state_file(lab, t->nodes[i].name, "sock", path,
+					     sizeof(path)) == 0) {
+			sr->error = ctl_request(path, "status", timeout_ms, snap_rec,
+						sr);
+		} else {
+			sr->error = -ENAMETOOLONG;
+		}
 		sr->answered = sr->error == 0 && sr->pid > 0;
 		if (!sr->answered)
 			s->all_established = false;
@@ -131,6 +151,7 @@ int snapshot_take(const char *lab, const struct topo *t, unsigned timeout_ms,
 		if (s->users[i].pop < 0 && !s->users[i].external)
 			s->all_routed = false;
 	}
+	free(jv);
 	return 0;
 }
 

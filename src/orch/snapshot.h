@@ -1,6 +1,7 @@
 /*
  * A running lab as its routers see it: every router's control socket is
- * asked for its status (sessions, where it sends anycast traffic), and the
+ * asked for its status (sessions, where it sends anycast traffic; BIRD
+ * and FRR are asked over theirs, see daemon.h), and the
  * catchment — which POP each user reaches — is derived by following each
  * hop's best next hop from the user's ISP to a POP.  This is the control
  * plane's view; ping and watch observe the data plane instead.

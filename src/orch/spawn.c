@@ -3,10 +3,12 @@
  */
 #include "orch/spawn.h"
 #include "orch/state.h"
+#include "net/netns.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,6 +98,75 @@ int spawn_router(struct journal *j, const char *lab, const char *node,
 	}
 	s->sync = sv[0];
 	return 0;
+}
+
+static void spawn_exec_child(int fd, const struct spawn_cmd *c)
+{
+	int devnull, ns, logfd;
+	char ch;
+
+	if (read(fd, &ch, 1) != 1 || ch != 'J')
+		_exit(1);
+	setsid();
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+	logfd = open(c->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (logfd < 0 || devnull < 0 || dup2(devnull, 0) < 0 ||
+	    dup2(logfd, 1) < 0 || dup2(logfd, 2) < 0)
+		_exit(1);
+	/* The daemon must never run in the caller's namespace: no way
+	 * into the node's, no exec. */
+	ns = netns_open(c->netns);
+	if (ns < 0 || setns(ns, CLONE_NEWNET) < 0) {
+		dprintf(2, "anycastlab: cannot enter namespace %s: %s\n",
+			c->netns, strerror(ns < 0 ? -ns : errno));
+		_exit(1);
+	}
+	/* Nothing of ours beyond stdio: an inherited namespace fd would
+	 * keep another node's namespace alive after `down`. */
+	close_range(3, ~0u, 0);
+	execv(c->argv[0], (char *const *)c->argv);
+	dprintf(2, "anycastlab: cannot run %s: %s\n", c->argv[0],
+		strerror(errno));
+	_exit(127);
+}
+
+int spawn_exec(struct journal *j, const struct spawn_cmd *c,
+	       struct proc_id *id)
+{
+	int fds[2], r;
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -errno;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		r = -errno;
+		close(fds[0]);
+		close(fds[1]);
+		return r;
+	}
+	if (pid == 0) {
+		close(fds[1]);
+		spawn_exec_child(fds[0], c);
+	}
+	close(fds[0]);
+	r = proc_id_get(pid, id);
+	if (r == 0)
+		r = journal_daemon(j, c->node, c->role, id);
+	if (r < 0) {
+		/* Closing the pipe makes the child exit before it execs. */
+		close(fds[1]);
+		waitpid(pid, NULL, 0);
+		return r;
+	}
+	r = write(fds[1], "J", 1) == 1 ? 0 : -errno;
+	close(fds[1]);
+	return r;
 }
 
 int spawn_wait_ready(struct spawned *v, size_t n, unsigned timeout_ms,

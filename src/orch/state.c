@@ -54,15 +54,15 @@ int state_create(const char *lab)
 	return 0;
 }
 
-int state_remove(const char *lab)
+/* Empty directory p and remove it; depth bounds the subdirectories
+ * followed (a node's FRR keeps its files in one). */
+static int state_rmtree(const char *p, int depth)
 {
-	char p[STATE_PATH_MAX], f[STATE_PATH_MAX + 256];
+	char f[STATE_PATH_MAX + 256];
 	struct dirent *de;
+	int r = 0;
 	DIR *d;
-	int r = state_path(p, sizeof(p), lab, NULL);
 
-	if (r < 0)
-		return r;
 	d = opendir(p);
 	if (!d)
 		return errno == ENOENT ? 0 : -errno;
@@ -70,13 +70,29 @@ int state_remove(const char *lab)
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		snprintf(f, sizeof(f), "%s/%s", p, de->d_name);
-		if (unlink(f) < 0 && errno != ENOENT)
+		if (de->d_type == DT_DIR && depth > 0) {
+			int e = state_rmtree(f, depth - 1);
+
+			if (e < 0)
+				r = e;
+		} else if (unlink(f) < 0 && errno != ENOENT) {
 			r = -errno;
+		}
 	}
 	closedir(d);
 	if (rmdir(p) < 0 && errno != ENOENT)
 		return -errno;
 	return r;
+}
+
+int state_remove(const char *lab)
+{
+	char p[STATE_PATH_MAX];
+	int r = state_path(p, sizeof(p), lab, NULL);
+
+	if (r < 0)
+		return r;
+	return state_rmtree(p, 1);
 }
 
 int state_save_topology(const char *lab, const char *src)
@@ -116,6 +132,82 @@ int state_save_topology(const char *lab, const char *src)
 	return r;
 }
 
+int state_save_daemons(const char *lab, const struct topo *t)
+{
+	char p[STATE_PATH_MAX], tmp[STATE_PATH_MAX + 8];
+	size_t i;
+	FILE *f;
+	int r = state_path(p, sizeof(p), lab, "daemons");
+
+	if (r < 0)
+		return r;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", p);
+	f = fopen(tmp, "we");
+	if (!f)
+		return -errno;
+	fprintf(f, "default %s\n", topo_daemon_name(t->daemon));
+	for (i = 0; i < t->nnodes; i++)
+		if (t->nodes[i].kind != TOPO_KIND_USER)
+			fprintf(f, "%s %s\n", t->nodes[i].name,
+				topo_daemon_name(t->nodes[i].daemon));
+	if (ferror(f))
+		r = -EIO;
+	if (fclose(f) != 0 && r == 0)
+		r = -errno;
+	if (r == 0 && rename(tmp, p) < 0)
+		r = -errno;
+	if (r < 0)
+		unlink(tmp);
+	return r;
+}
+
+static int daemon_by_name(const char *s, enum topo_daemon *d)
+{
+	static const enum topo_daemon all[] = {
+		TOPO_DAEMON_BUILTIN, TOPO_DAEMON_BIRD, TOPO_DAEMON_FRR,
+		TOPO_DAEMON_NONE,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		if (!strcmp(s, topo_daemon_name(all[i]))) {
+			*d = all[i];
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* What `up` recorded wins over the file: the daemons it started are the
+ * ones status, the failure verbs and down must deal with.  A lab built
+ * before the record existed keeps what its file says. */
+static void state_apply_daemons(const char *lab, struct topo *t)
+{
+	char p[STATE_PATH_MAX], line[64], name[32], daemon[16];
+	enum topo_daemon d;
+	FILE *f;
+	long i;
+
+	if (state_path(p, sizeof(p), lab, "daemons") < 0)
+		return;
+	f = fopen(p, "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%31s %15s", name, daemon) != 2 ||
+		    daemon_by_name(daemon, &d) < 0)
+			continue;
+		if (!strcmp(name, "default")) {
+			t->daemon = d;
+			continue;
+		}
+		i = topo_node_find(t, name);
+		if (i >= 0 && t->nodes[i].kind != TOPO_KIND_USER)
+			t->nodes[i].daemon = d;
+	}
+	fclose(f);
+}
+
 int state_load_topology(const char *lab, struct topo *t)
 {
 	char p[STATE_PATH_MAX];
@@ -126,6 +218,8 @@ int state_load_topology(const char *lab, struct topo *t)
 		return r;
 	r = topo_load_file(p, t, &d);
 	topo_diags_free(&d);
+	if (r == 0)
+		state_apply_daemons(lab, t);
 	return r;
 }
 

@@ -1,8 +1,10 @@
 /*
  * A lab's state on disk: /run/anycastlab/<lab>/ holds a copy of the
- * topology file it was built from, the journal of everything created, and
- * per router a pid file, a log and a control socket.  `down` and `status`
- * work from this directory alone.
+ * topology file it was built from, the daemon each router runs (which `up
+ * --daemon` may have chosen instead of the file), the journal of
+ * everything created, and per router a pid file, a log and a control
+ * socket (see orch/daemon.h for BIRD's and FRR's files).  `down` and
+ * `status` work from this directory alone.
  */
 #ifndef ANYCASTLAB_ORCH_STATE_H
 #define ANYCASTLAB_ORCH_STATE_H
@@ -24,7 +26,11 @@ int state_create(const char *lab);
 int state_remove(const char *lab);
 /* Copy the topology file into the state directory. */
 int state_save_topology(const char *lab, const char *src);
-/* Load the lab's saved topology (as it was when the lab was built). */
+/* Record the daemon of every router of t ("daemons": "<node> <daemon>"
+ * lines after "default <daemon>"). */
+int state_save_daemons(const char *lab, const struct topo *t);
+/* Load the lab's saved topology (as it was when the lab was built), each
+ * router running the daemon recorded for it. */
 int state_load_topology(const char *lab, struct topo *t);
 
 /* "/run/anycastlab/<lab>/<node>.<ext>": a router's pid, log or socket. */

@@ -7,6 +7,7 @@
  * namespaces (IFLA_NET_NS_FD).
  */
 #include "orch/orch.h"
+#include "orch/daemon.h"
 #include "orch/journal.h"
 #include "orch/lab.h"
 #include "orch/state.h"
@@ -357,6 +358,75 @@ static int lab_alloc(struct lab *lab, const struct topo *t, FILE *out)
 	return 0;
 }
 
+/*
+ * Every daemon the routers need must be installed before anything is
+ * built: a lab half made of routers that cannot start helps nobody.
+ */
+static int lab_check_daemons(const struct topo *t, FILE *out)
+{
+	static const enum topo_daemon ds[] = { TOPO_DAEMON_BIRD, TOPO_DAEMON_FRR };
+	size_t k, i, users;
+	int r = 0;
+
+	for (k = 0; k < sizeof(ds) / sizeof(ds[0]); k++) {
+		if (daemon_installed(ds[k]) == 0)
+			continue;
+		for (i = 0, users = 0; i < t->nnodes; i++) {
+			if (t->nodes[i].kind == TOPO_KIND_USER ||
+			    t->nodes[i].daemon != ds[k])
+				continue;
+			if (users == 0)
+				fprintf(out, "anycastlab: lab '%s':", t->name);
+			if (users < 6)
+				fprintf(out, "%s %s", users ? "," : "",
+					t->nodes[i].name);
+			users++;
+		}
+		if (!users)
+			continue;
+		if (users > 6)
+			fprintf(out, " and %zu more", users - 6);
+		fprintf(out, " %s %s, which is not installed here: install the %s "
+			"package ('sudo scripts/deps interop' installs BIRD 2 and "
+			"FRR from Debian)\n", users == 1 ? "runs" : "run",
+			daemon_title(ds[k]), daemon_package(ds[k]));
+		r = -ENOENT;
+	}
+	if (r < 0)
+		fprintf(out, "anycastlab: lab '%s': nothing was built\n", t->name);
+	return r;
+}
+
+/* Which daemon the routers run, when it is not only the built-in one. */
+static void lab_print_daemons(const struct topo *t, FILE *out)
+{
+	static const enum topo_daemon ds[] = {
+		TOPO_DAEMON_BUILTIN, TOPO_DAEMON_BIRD, TOPO_DAEMON_FRR,
+		TOPO_DAEMON_NONE,
+	};
+	size_t count[4] = { 0 }, i, k;
+	bool first = true;
+
+	for (i = 0; i < t->nnodes; i++)
+		for (k = 0; k < 4; k++)
+			if (t->nodes[i].kind != TOPO_KIND_USER &&
+			    t->nodes[i].daemon == ds[k])
+				count[k]++;
+	if (count[1] + count[2] + count[3] == 0)
+		return;
+	fprintf(out, "  routers run");
+	for (k = 0; k < 4; k++) {
+		if (!count[k])
+			continue;
+		fprintf(out, "%s %zu %s", first ? "" : ",", count[k],
+			ds[k] == TOPO_DAEMON_BUILTIN ? "anycastlab (builtin)" :
+			ds[k] == TOPO_DAEMON_NONE ? "your own (none)" :
+			daemon_title(ds[k]));
+		first = false;
+	}
+	fprintf(out, "\n");
+}
+
 int orch_up(const struct topo *t, const struct up_opts *o)
 {
 	struct timespec t0;
@@ -366,6 +436,11 @@ int orch_up(const struct topo *t, const struct up_opts *o)
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	lab_raise_fd_limit(t->nnodes);
+	if (!o->no_routers) {
+		r = lab_check_daemons(t, o->out);
+		if (r < 0)
+			return r;
+	}
 	if (state_exists(t->name)) {
 		if (!o->force) {
 			fprintf(o->out, "anycastlab: lab '%s' already exists; remove it "
@@ -390,12 +465,16 @@ int orch_up(const struct topo *t, const struct up_opts *o)
 	r = journal_open(&lab.journal, t->name);
 	if (r == 0)
 		r = state_save_topology(t->name, o->file);
+	if (r == 0)
+		r = state_save_daemons(t->name, t);
 	if (r < 0) {
 		lab_fail(&lab, r, "cannot write the lab state");
 		goto out_down;
 	}
 	fprintf(o->out, "building lab '%s' from %s: %zu nodes, %zu links\n",
 		t->name, o->file, t->nnodes, t->nlinks);
+	if (!o->no_routers)
+		lab_print_daemons(t, o->out);
 	r = lab_namespaces(&lab);
 	if (r == 0)
 		r = lab_links(&lab);

@@ -844,7 +844,7 @@ static void load_node(struct loader *L, yaml_node_t *key, yaml_node_t *val,
 			       ctx, nd->kind == TOPO_KIND_ISP ? "n" : "",
 			       kind_names[nd->kind]);
 		if (f[5].key)
-			load_daemon(L, &f[5], ctx, &nd->daemon);
+			nd->daemon_given = load_daemon(L, &f[5], ctx, &nd->daemon);
 		if (f[6].key && (v = field_scalar(L, &f[6], ctx, "write true or false"))) {
 			if (scalar_is(v, "true"))
 				nd->passive = true;

@@ -77,6 +77,8 @@ struct topo_node {
 	bool has_lat, has_lon;
 	enum topo_daemon daemon;	/* resolved by topo_plan; users keep
 					   TOPO_DAEMON_DEFAULT (they run none) */
+	bool daemon_given;		/* the node says daemon: itself, which
+					 * a lab-wide default never overrides */
 	bool passive;			/* router: never opens a BGP connection,
 					 * waits for the peer to */
 	struct topo_pos pos;		/* the node's key */

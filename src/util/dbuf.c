@@ -56,7 +56,7 @@ int dbuf_reserve(struct dbuf *d, size_t n)
 
 void dbuf_writer(struct dbuf *d, struct buf *b)
 {
-	buf_init(b, d->p + d->tail, d->cap - d->tail);
+	buf_init(b, d->p ? d->p + d->tail : NULL, d->cap - d->tail);
 }
 
 void dbuf_commit(struct dbuf *d, size_t n)
@@ -66,7 +66,11 @@ void dbuf_commit(struct dbuf *d, size_t n)
 
 int dbuf_append(struct dbuf *d, const void *p, size_t n)
 {
-	int r = dbuf_reserve(d, n);
+	int r;
+
+	if (!n)
+		return 0;	/* d->p may still be NULL */
+	r = dbuf_reserve(d, n);
 
 	if (r < 0)
 		return r;

@@ -1,0 +1,705 @@
+/*
+ * FRR as a node's BGP speaker: zebra (which owns the kernel FIB) and bgpd,
+ * each in the foreground with its own pid file, vty socket directory and
+ * zserv socket in the node's directory of the lab state, their
+ * configuration generated from the topology, and a client of bgpd's vty
+ * socket (the protocol vtysh speaks: a command ended by NUL, a reply
+ * ended by three NULs and the command's status) with parsers for the JSON
+ * that `show bgp ... json` prints.
+ *
+ * The configuration gives bgpd the built-in speaker's behaviour: one eBGP
+ * session per link to another router, local and peer address from the
+ * plan, the loopback as router id, the same originations with next hop
+ * self, updates sent at once, and a session dropped the moment its link
+ * loses carrier (fast external failover, FRR's default).  Each choice is
+ * explained in the generated file itself.
+ */
+#include "orch/daemon.h"
+#include "orch/daemon_int.h"
+#include "orch/json.h"
+#include "orch/state.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define FRR_MAX_ORIG	256
+/* FRR drops to this user after start; its files must be writable by it.
+ * It cannot run as root: the vty group (frrvty) has to include the user. */
+#define FRR_USER	"frr"
+
+static const char *const frr_roles[] = { "zebra", "bgpd" };
+
+static const char *const zebra_paths[] = {
+	"/usr/lib/frr/zebra", "/usr/libexec/frr/zebra", "/usr/local/sbin/zebra",
+	"/usr/sbin/zebra", NULL,
+};
+static const char *const bgpd_paths[] = {
+	"/usr/lib/frr/bgpd", "/usr/libexec/frr/bgpd", "/usr/local/sbin/bgpd",
+	"/usr/sbin/bgpd", NULL,
+};
+
+static const char *frr_program(size_t role)
+{
+	static char path[2][STATE_PATH_MAX];
+	const char *env = getenv("ANYCASTLAB_FRR_DIR");
+	const char *one[2] = { path[role ? 1 : 0], NULL };
+
+	/* FRR's daemons from another directory (a build of your own). */
+	if (env && *env) {
+		snprintf(path[role ? 1 : 0], sizeof(path[0]), "%s/%s", env,
+			 frr_roles[role ? 1 : 0]);
+		return daemon_find_program(one);
+	}
+	return daemon_find_program(role == 0 ? zebra_paths : bgpd_paths);
+}
+
+static void frr_header(const struct topo *t, const struct topo_node *n,
+		       const char *daemon, FILE *f)
+{
+	fprintf(f, "! FRR configuration of %s (%s, AS%u) in lab %s, for %s,\n"
+		"! written by anycastlab from the lab's topology every time the\n"
+		"! node starts.\n"
+		"frr defaults traditional\n"
+		"hostname %s\n"
+		"! stdout is the node's log file.\n"
+		"log stdout informational\n"
+		"!\n", n->name, topo_kind_name(n->kind), n->asn, t->name, daemon,
+		n->name);
+}
+
+int daemon_frr_zebra_config(const struct topo *t, size_t node, FILE *f)
+{
+	if (t->nodes[node].kind == TOPO_KIND_USER)
+		return -EINVAL;
+	frr_header(t, &t->nodes[node], "zebra", f);
+	fprintf(f, "! zebra installs what bgpd chooses; the connected routes are the\n"
+		"! kernel's own, and nothing is redistributed into BGP.\n");
+	return ferror(f) ? -EIO : 0;
+}
+
+int daemon_frr_bgpd_config(const struct topo *t, size_t node, FILE *f)
+{
+	const struct topo_node *n = &t->nodes[node];
+	struct prefix4 orig[FRR_MAX_ORIG];
+	char a[IP4_STRLEN], b[IP4_STRLEN], p[PREFIX4_STRLEN];
+	unsigned hold = t->hold_time;
+	size_t i, k, norig;
+
+	if (n->kind == TOPO_KIND_USER)
+		return -EINVAL;
+	frr_header(t, n, "bgpd", f);
+	fprintf(f, "! RFC 8212: without policies FRR neither accepts nor sends anything\n"
+		"! on an eBGP session.  In: every path (AS-path loop detection\n"
+		"! already drops the ones through this AS).  Out: what this router\n"
+		"! originates and its best paths; bgpd holds nothing else, since no\n"
+		"! other route is redistributed into it.\n"
+		"route-map lab-in permit 10\n"
+		"exit\n"
+		"!\n"
+		"route-map lab-out permit 10\n"
+		"exit\n"
+		"!\n");
+	fprintf(f, "router bgp %u\n"
+		" bgp router-id %s\n"
+		" bgp log-neighbor-changes\n"
+		" ! Originate the networks below whether or not zebra has a route\n"
+		" ! for them (a POP holds the anycast address, not the prefix).\n"
+		" no bgp network import-check\n"
+		" ! A killed router must look like one: no graceful restart keeps\n"
+		" ! its routes.\n"
+		" bgp graceful-restart-disable\n"
+		" ! Updates to a peer that comes up go out at once, not after\n"
+		" ! the default second spent grouping peers that share them.\n"
+		" coalesce-time 0\n", n->asn, ip4_str(n->router_id, a));
+	if (hold)
+		fprintf(f, " ! From the topology: a keepalive every %us, hold time %us.\n"
+			" timers bgp %u %u\n", hold / 3, hold, hold / 3, hold);
+	else
+		fprintf(f, " ! From the topology: no hold timer and no keepalives.\n"
+			" timers bgp 0 0\n");
+	fprintf(f, " ! Per peer: the addresses of the plan; connect-retry of the\n"
+		" ! topology; updates sent at once (no MRAI), as anycastlab's own\n"
+		" ! speaker does.  Fast external failover, on by default, drops a\n"
+		" ! session as soon as its link loses carrier.\n");
+	for (k = 0; k < t->nlinks; k++) {
+		const struct topo_link *l = &t->links[k];
+		const struct topo_node *o;
+
+		if (l->a != node && l->b != node)
+			continue;
+		o = &t->nodes[topo_link_peer(l, node)];
+		if (o->kind == TOPO_KIND_USER)
+			continue;
+		ip4_str(topo_link_addr(l, topo_link_peer(l, node)), a);
+		fprintf(f, " neighbor %s remote-as %u\n"
+			" neighbor %s description %s\n"
+			" neighbor %s update-source %s\n"
+			" neighbor %s timers connect %u\n"
+			" neighbor %s advertisement-interval 0\n", a, o->asn, a,
+			o->name, a, ip4_str(topo_link_addr(l, node), b), a,
+			t->connect_retry, a);
+		if (n->passive)
+			fprintf(f, " neighbor %s passive\n", a);
+	}
+	fprintf(f, " !\n"
+		" address-family ipv4 unicast\n");
+	norig = daemon_originated(t, node, orig, FRR_MAX_ORIG);
+	fprintf(f, "  ! Originated as by anycastlab's own speaker: the loopback (the\n"
+		"  ! router id)%s%s.\n", norig > 1 ?
+		", the networks of the users behind this router" : "",
+		n->kind == TOPO_KIND_POP ? " and the anycast prefix (withdraw and\n"
+		"  ! announce remove and restore its network statement)" : "");
+	for (i = 0; i < norig; i++)
+		fprintf(f, "  network %s\n", prefix4_str(&orig[i], p));
+	if (n->kind == TOPO_KIND_POP)
+		fprintf(f, "  network %s\n", prefix4_str(&t->anycast_prefix, p));
+	for (k = 0; k < t->nlinks; k++) {
+		const struct topo_link *l = &t->links[k];
+
+		if (l->a != node && l->b != node)
+			continue;
+		if (t->nodes[topo_link_peer(l, node)].kind == TOPO_KIND_USER)
+			continue;
+		ip4_str(topo_link_addr(l, topo_link_peer(l, node)), a);
+		fprintf(f, "  neighbor %s activate\n"
+			"  neighbor %s next-hop-self\n"
+			"  neighbor %s route-map lab-in in\n"
+			"  neighbor %s route-map lab-out out\n", a, a, a, a);
+	}
+	fprintf(f, " exit-address-family\n"
+		"exit\n");
+	return ferror(f) ? -EIO : 0;
+}
+
+/* "<state>/<lab>/<node>.frr[/<file>]" */
+static int frr_file(const char *lab, const char *node, const char *file,
+		    char *buf)
+{
+	char dir[STATE_PATH_MAX];
+	int r = router_state_file(lab, node, "frr", dir, sizeof(dir));
+
+	if (r < 0)
+		return r;
+	r = snprintf(buf, STATE_PATH_MAX, "%s%s%s", dir, file ? "/" : "",
+		     file ? file : "");
+	return r < 0 || r >= STATE_PATH_MAX ? -ENAMETOOLONG : 0;
+}
+
+static int frr_write_one(const char *lab, const struct topo *t, size_t node,
+			 const char *name,
+			 int (*gen)(const struct topo *, size_t, FILE *))
+{
+	char path[STATE_PATH_MAX], tmp[STATE_PATH_MAX + 8];
+	FILE *f;
+	int r = frr_file(lab, t->nodes[node].name, name, path);
+
+	if (r < 0)
+		return r;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "we");
+	if (!f)
+		return -errno;
+	r = gen(t, node, f);
+	if (fclose(f) != 0 && r == 0)
+		r = -errno;
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0)
+		unlink(tmp);
+	return r;
+}
+
+static int frr_write_config(const char *lab, const struct topo *t, size_t node)
+{
+	char dir[STATE_PATH_MAX];
+	struct passwd *pw;
+	int r = frr_file(lab, t->nodes[node].name, NULL, dir);
+
+	if (r < 0)
+		return r;
+	pw = getpwnam(FRR_USER);
+	if (!pw)
+		return -ENOENT;
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	/* zebra and bgpd write their pid files and sockets here. */
+	if (chown(dir, pw->pw_uid, pw->pw_gid) < 0)
+		return -errno;
+	r = frr_write_one(lab, t, node, "zebra.conf", daemon_frr_zebra_config);
+	if (r == 0)
+		r = frr_write_one(lab, t, node, "bgpd.conf", daemon_frr_bgpd_config);
+	return r;
+}
+
+static int frr_argv(const char *lab, const struct topo *t, size_t node,
+		    size_t role, char store[][STATE_PATH_MAX], const char **argv)
+{
+	const char *name = t->nodes[node].name, *prog = frr_program(role);
+	const char *d = frr_roles[role];
+	char file[32];
+	size_t i = 0;
+
+	if (!prog)
+		return -ENOENT;
+	snprintf(file, sizeof(file), "%s.conf", d);
+	if (frr_file(lab, name, file, store[0]) < 0)
+		return -ENAMETOOLONG;
+	snprintf(file, sizeof(file), "%s.pid", d);
+	if (frr_file(lab, name, file, store[1]) < 0 ||
+	    frr_file(lab, name, "zserv.api", store[2]) < 0 ||
+	    frr_file(lab, name, NULL, store[3]) < 0)
+		return -ENAMETOOLONG;
+	/* Without -d both stay in the foreground: the processes we journal
+	 * are zebra and bgpd themselves. */
+	argv[i++] = prog;
+	argv[i++] = "-f";
+	argv[i++] = store[0];
+	argv[i++] = "-i";
+	argv[i++] = store[1];
+	argv[i++] = "-z";
+	argv[i++] = store[2];
+	argv[i++] = "--vty_socket";
+	argv[i++] = store[3];
+	/* No vty on TCP: the node's vty sockets are enough. */
+	argv[i++] = "-P";
+	argv[i++] = "0";
+	argv[i++] = "-u";
+	argv[i++] = FRR_USER;
+	argv[i++] = "-g";
+	argv[i++] = FRR_USER;
+	argv[i] = NULL;
+	return 0;
+}
+
+size_t daemon_frr_reply_len(const char *raw, size_t len)
+{
+	const char *z = len ? memchr(raw, '\0', len) : NULL;
+	size_t at;
+
+	/* Output is text; the first NUL starts the trailer. */
+	if (!z)
+		return 0;
+	at = (size_t)(z - raw);
+	if (len - at < 4)
+		return 0;
+	return raw[at + 1] == '\0' && raw[at + 2] == '\0' ? at + 4 : 0;
+}
+
+/* One connection to a daemon's vty socket: each command in turn, its
+ * output into outs[i] (NUL-terminated; NULL: dropped), its status into
+ * rets[i] (0: success). */
+static int frr_vty(const char *sock, const char *const *cmds, size_t n,
+		   struct dbuf *outs, int *rets, unsigned timeout_ms)
+{
+	struct timespec deadline;
+	struct dbuf raw;
+	size_t i;
+	long len;
+	int fd, r = 0;
+
+	daemon_deadline(&deadline, timeout_ms);
+	fd = daemon_sock_connect(sock);
+	if (fd < 0)
+		return fd;
+	dbuf_init(&raw);
+	for (i = 0; i < n && r == 0; i++) {
+		r = daemon_sock_write(fd, cmds[i], strlen(cmds[i]) + 1, &deadline);
+		if (r < 0)
+			break;
+		len = daemon_sock_reply(fd, &raw, daemon_frr_reply_len, &deadline);
+		if (len < 0) {
+			r = (int)len;
+			break;
+		}
+		if (rets)
+			rets[i] = (unsigned char)dbuf_data(&raw)[len - 1];
+		if (outs) {
+			r = dbuf_append(&outs[i], dbuf_data(&raw), (size_t)len - 3);
+			if (r == 0)
+				outs[i].tail--;	/* keep the NUL, not as text */
+		}
+		dbuf_consume(&raw, (size_t)len);
+	}
+	dbuf_free(&raw);
+	close(fd);
+	return r;
+}
+
+static const char *out_text(const struct dbuf *d)
+{
+	return d->p ? (const char *)dbuf_data(d) : "";
+}
+
+static int frr_ready(const char *lab, const struct topo *t, size_t node)
+{
+	static const char *const cmd = "show version";
+	char sock[STATE_PATH_MAX];
+	size_t i;
+	int r;
+
+	/* Both answer once they have read their configuration. */
+	for (i = 0; i < 2; i++) {
+		char file[32];
+
+		snprintf(file, sizeof(file), "%s.vty", frr_roles[i]);
+		r = frr_file(lab, t->nodes[node].name, file, sock);
+		if (r == 0)
+			r = frr_vty(sock, &cmd, 1, NULL, NULL, 500);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static void lower(char *dst, size_t n, const char *src)
+{
+	size_t i;
+
+	for (i = 0; src[i] && i + 1 < n; i++)
+		dst[i] = (char)tolower((unsigned char)src[i]);
+	dst[i] = '\0';
+}
+
+int daemon_frr_parse_neighbors(const char *json, size_t len,
+			       const struct topo *t, size_t node,
+			       struct snap_router *sr)
+{
+	const struct json_node *root, *nb;
+	struct json_doc d;
+	int r = json_parse(json, len, &d);
+
+	if (r < 0)
+		return r;
+	root = json_root(&d);
+	for (nb = json_first(&d, root); nb && sr->nsess < SNAP_MAX_SESS;
+	     nb = json_next(&d, nb)) {
+		const struct json_node *af;
+		struct snap_session *ss;
+		uint32_t addr;
+		long peer;
+
+		if (nb->type != JSON_OBJECT || !nb->key ||
+		    ip4_parse(nb->key, &addr) < 0)
+			continue;
+		ss = &sr->sess[sr->nsess++];
+		memset(ss, 0, sizeof(*ss));
+		peer = daemon_peer_by_addr(t, node, addr);
+		daemon_copy(ss->peer, sizeof(ss->peer), peer >= 0 ?
+			    t->nodes[peer].name :
+			    json_str(json_get(&d, nb, "nbrDesc"), nb->key));
+		daemon_copy(ss->state, sizeof(ss->state),
+			    json_str(json_get(&d, nb, "bgpState"), "Idle"));
+		ss->established = !strcmp(ss->state, "Established");
+		ss->since_ms = json_u64(json_get(&d, nb, ss->established ?
+						 "bgpTimerUpMsec" :
+						 "lastResetTimerMsecs"), 0);
+		af = json_get(&d, json_get(&d, nb, "addressFamilyInfo"),
+			      "ipv4Unicast");
+		ss->rx = json_u64(json_get(&d, af, "acceptedPrefixCounter"), 0);
+		ss->tx = json_u64(json_get(&d, af, "sentPrefixCounter"), 0);
+		if (!ss->established)
+			daemon_copy(ss->last_error, sizeof(ss->last_error),
+				    json_str(json_get(&d, nb, "lastResetDueTo"), ""));
+	}
+	json_free(&d);
+	return 0;
+}
+
+/* A path this router originates (a network statement). */
+static bool frr_path_local(const struct json_doc *d, const struct json_node *p)
+{
+	const char *peer;
+
+	if (json_bool(json_get(d, p, "sourced"), false) ||
+	    json_bool(json_get(d, p, "local"), false))
+		return true;
+	peer = json_str(json_get(d, json_get(d, p, "peer"), "peerId"), NULL);
+	if (!peer)
+		peer = json_str(json_get(d, p, "peerId"), "");
+	return !strcmp(peer, "0.0.0.0") || !strcmp(peer, "(unspec)");
+}
+
+int daemon_frr_parse_anycast(const char *json, size_t len,
+			     const struct topo *t, size_t node,
+			     struct snap_router *sr)
+{
+	const struct json_node *p;
+	struct json_doc d;
+	bool sourced = false;
+	int r;
+
+	daemon_copy(sr->via, sizeof(sr->via), "none");
+	sr->path[0] = '\0';
+	r = json_parse(json, len, &d);
+	if (r < 0)
+		return r;
+	for (p = json_first(&d, json_get(&d, json_root(&d), "paths")); p;
+	     p = json_next(&d, p)) {
+		bool local = frr_path_local(&d, p);
+
+		/* Withdrawn, and gone once bgpd has processed it. */
+		if (json_bool(json_get(&d, p, "removed"), false))
+			continue;
+
+		sourced |= local;
+		if (!json_bool(json_get(&d, json_get(&d, p, "bestpath"), "overall"),
+			       false))
+			continue;
+		if (local) {
+			daemon_copy(sr->via, sizeof(sr->via), "local");
+		} else {
+			daemon_copy(sr->via, sizeof(sr->via),
+				    json_str(json_get(&d, json_first(&d,
+						json_get(&d, p, "nexthops")), "ip"),
+					     "none"));
+			daemon_copy(sr->path, sizeof(sr->path),
+				    json_str(json_get(&d, json_get(&d, p, "aspath"),
+						      "string"), ""));
+		}
+	}
+	if (t->nodes[node].kind == TOPO_KIND_POP)
+		daemon_copy(sr->anycast, sizeof(sr->anycast),
+			    sourced ? "announced" : "withdrawn");
+	json_free(&d);
+	return 0;
+}
+
+int daemon_frr_parse_statistics(const char *json, size_t len,
+				struct snap_router *sr)
+{
+	struct json_doc d;
+	int r = json_parse(json, len, &d);
+
+	if (r < 0)
+		return r;
+	sr->prefixes = json_u64(json_get(&d, json_first(&d,
+			json_get(&d, json_root(&d), "ipv4Unicast")),
+			"totalPrefixes"), 0);
+	json_free(&d);
+	return 0;
+}
+
+int daemon_frr_parse_routes(const char *json, size_t len, bool all,
+			    const struct topo *t, size_t node,
+			    daemon_route_fn fn, void *ctx)
+{
+	const struct json_node *pfx, *p;
+	struct json_doc d;
+	int r = json_parse(json, len, &d);
+
+	if (r < 0)
+		return r;
+	for (pfx = json_first(&d, json_get(&d, json_root(&d), "routes"));
+	     pfx && r == 0; pfx = json_next(&d, pfx)) {
+		for (p = json_first(&d, pfx); p && r == 0; p = json_next(&d, p)) {
+			struct daemon_route dr;
+			const char *peer;
+			uint32_t addr;
+			long n;
+
+			memset(&dr, 0, sizeof(dr));
+			dr.best = json_bool(json_get(&d, p, "bestpath"), false);
+			if ((!all && !dr.best) ||
+			    json_bool(json_get(&d, p, "removed"), false))
+				continue;
+			daemon_copy(dr.prefix, sizeof(dr.prefix), pfx->key);
+			peer = json_str(json_get(&d, p, "peerId"), "");
+			if (frr_path_local(&d, p)) {
+				daemon_copy(dr.from, sizeof(dr.from), "local");
+				daemon_copy(dr.nexthop, sizeof(dr.nexthop), "local");
+			} else {
+				n = ip4_parse(peer, &addr) == 0 ?
+				    daemon_peer_by_addr(t, node, addr) : -1;
+				daemon_copy(dr.from, sizeof(dr.from),
+					    n >= 0 ? t->nodes[n].name : peer);
+				daemon_copy(dr.nexthop, sizeof(dr.nexthop),
+					    json_str(json_get(&d, json_first(&d,
+						json_get(&d, p, "nexthops")), "ip"),
+						     ""));
+				daemon_copy(dr.aspath, sizeof(dr.aspath),
+					    json_str(json_get(&d, p, "path"), ""));
+			}
+			lower(dr.origin, sizeof(dr.origin),
+			      json_str(json_get(&d, p, "origin"), ""));
+			r = fn(ctx, &dr);
+		}
+	}
+	json_free(&d);
+	return r;
+}
+
+static int frr_bgpd_sock(const char *lab, const struct topo *t, size_t node,
+			 char *sock)
+{
+	return frr_file(lab, t->nodes[node].name, "bgpd.vty", sock);
+}
+
+static int frr_status(const char *lab, const struct topo *t, size_t node,
+		      unsigned timeout_ms, struct snap_router *sr)
+{
+	char sock[STATE_PATH_MAX], anycast[64 + PREFIX4_STRLEN], pfx[PREFIX4_STRLEN];
+	const char *cmds[3];
+	struct dbuf outs[3];
+	size_t i;
+	int r;
+
+	r = frr_bgpd_sock(lab, t, node, sock);
+	if (r < 0)
+		return r;
+	snprintf(anycast, sizeof(anycast), "show bgp ipv4 unicast %s json",
+		 prefix4_str(&t->anycast_prefix, pfx));
+	cmds[0] = "show bgp neighbors json";
+	cmds[1] = anycast;
+	cmds[2] = "show bgp ipv4 unicast statistics json";
+	for (i = 0; i < 3; i++)
+		dbuf_init(&outs[i]);
+	r = frr_vty(sock, cmds, 3, outs, NULL, timeout_ms);
+	if (r == 0)
+		r = daemon_frr_parse_neighbors(out_text(&outs[0]),
+					       dbuf_len(&outs[0]), t, node, sr);
+	/* A prefix bgpd does not hold is printed as an empty object or not
+	 * at all: nowhere to send it. */
+	if (r == 0 && daemon_frr_parse_anycast(out_text(&outs[1]),
+					       dbuf_len(&outs[1]), t, node, sr) < 0)
+		daemon_copy(sr->via, sizeof(sr->via), "none");
+	if (r == 0)
+		daemon_frr_parse_statistics(out_text(&outs[2]), dbuf_len(&outs[2]),
+					    sr);
+	for (i = 0; i < 3; i++)
+		dbuf_free(&outs[i]);
+	return r;
+}
+
+static int frr_announce(const char *lab, const struct topo *t, size_t node,
+			bool on, char *err, size_t n)
+{
+	char sock[STATE_PATH_MAX], show[64 + PREFIX4_STRLEN], pfx[PREFIX4_STRLEN];
+	char bgp[32], net[48];
+	const char *q = show, *cmds[6];
+	struct snap_router sr;
+	struct dbuf out;
+	int rets[6], r;
+	size_t i;
+
+	r = frr_bgpd_sock(lab, t, node, sock);
+	if (r < 0)
+		return r;
+	prefix4_str(&t->anycast_prefix, pfx);
+	snprintf(show, sizeof(show), "show bgp ipv4 unicast %s json", pfx);
+	dbuf_init(&out);
+	memset(&sr, 0, sizeof(sr));
+	r = frr_vty(sock, &q, 1, &out, NULL, 3000);
+	if (r == 0)
+		daemon_frr_parse_anycast(out_text(&out), dbuf_len(&out), t, node, &sr);
+	dbuf_free(&out);
+	if (r < 0) {
+		snprintf(err, n, "the FRR of %s does not answer (%s)",
+			 t->nodes[node].name, strerror(-r));
+		return -ESRCH;
+	}
+	if (!strcmp(sr.anycast, on ? "announced" : "withdrawn")) {
+		snprintf(err, n, "%s: %s", t->nodes[node].name,
+			 on ? "already announced" : "already withdrawn");
+		return -EALREADY;
+	}
+	snprintf(bgp, sizeof(bgp), "router bgp %u", t->nodes[node].asn);
+	snprintf(net, sizeof(net), "%snetwork %s", on ? "" : "no ", pfx);
+	cmds[0] = "enable";
+	cmds[1] = "configure terminal";
+	cmds[2] = bgp;
+	cmds[3] = "address-family ipv4 unicast";
+	cmds[4] = net;
+	cmds[5] = "end";
+	r = frr_vty(sock, cmds, 6, NULL, rets, 3000);
+	for (i = 0; r == 0 && i < 6; i++) {
+		if (rets[i]) {
+			snprintf(err, n, "%s: FRR refused '%s' (status %d)",
+				 t->nodes[node].name, cmds[i], rets[i]);
+			return -EIO;
+		}
+	}
+	if (r < 0) {
+		snprintf(err, n, "the FRR of %s does not answer (%s)",
+			 t->nodes[node].name, strerror(-r));
+		return -ESRCH;
+	}
+	return 0;
+}
+
+static int frr_routes(const char *lab, const struct topo *t, size_t node,
+		      const char *peer, daemon_route_fn fn, void *ctx,
+		      char *err, size_t n)
+{
+	char sock[STATE_PATH_MAX], cmd[96], a[IP4_STRLEN];
+	const char *c = cmd;
+	struct dbuf out;
+	long p;
+	int r, ret = 0;
+	size_t k;
+
+	r = frr_bgpd_sock(lab, t, node, sock);
+	if (r < 0)
+		return r;
+	if (peer) {
+		p = topo_node_find(t, peer);
+		for (k = 0; p >= 0 && k < t->nlinks; k++)
+			if ((t->links[k].a == node && t->links[k].b == (size_t)p) ||
+			    (t->links[k].b == node && t->links[k].a == (size_t)p))
+				break;
+		if (p < 0 || k == t->nlinks) {
+			snprintf(err, n, "%s has no session with %s",
+				 t->nodes[node].name, peer);
+			return -ENOENT;
+		}
+		snprintf(cmd, sizeof(cmd), "show bgp ipv4 unicast neighbors %s "
+			 "routes json", ip4_str(topo_link_addr(&t->links[k],
+							       (size_t)p), a));
+	} else {
+		snprintf(cmd, sizeof(cmd), "show bgp ipv4 unicast json");
+	}
+	dbuf_init(&out);
+	r = frr_vty(sock, &c, 1, &out, &ret, 5000);
+	if (r < 0) {
+		snprintf(err, n, "the FRR of %s does not answer (%s); is it "
+			 "running? see 'anycastlab status'", t->nodes[node].name,
+			 strerror(-r));
+	} else if (ret) {
+		snprintf(err, n, "FRR of %s says: %.*s", t->nodes[node].name,
+			 (int)strcspn(out_text(&out), "\n"), out_text(&out));
+		r = -EIO;
+	} else {
+		r = daemon_frr_parse_routes(out_text(&out), dbuf_len(&out),
+					    peer != NULL, t, node, fn, ctx);
+	}
+	dbuf_free(&out);
+	return r;
+}
+
+static void frr_hint(const char *lab, const char *node, char *buf, size_t n)
+{
+	char dir[STATE_PATH_MAX];
+
+	if (frr_file(lab, node, NULL, dir) < 0)
+		dir[0] = '\0';
+	snprintf(buf, n, "vtysh --vty_socket %s", dir);
+}
+
+const struct daemon_ops daemon_frr_ops = {
+	.title = "FRR",
+	.package = "frr",
+	.roles = frr_roles,
+	.nroles = 2,
+	.program = frr_program,
+	.write_config = frr_write_config,
+	.argv = frr_argv,
+	.ready = frr_ready,
+	.status = frr_status,
+	.announce = frr_announce,
+	.routes = frr_routes,
+	.hint = frr_hint,
+};

@@ -1,0 +1,818 @@
+/*
+ * BIRD 2 and FRR as a node's router: the configurations generated from a
+ * small lab and from nodes of the world lab, byte for byte against
+ * tests/golden/daemon-*.conf (ANYCASTLAB_GOLDEN_UPDATE=1 rewrites them,
+ * to be reviewed), and the parsers of what the daemons answer on their
+ * control sockets, against replies captured from BIRD 2.0.12 and FRR
+ * 8.4.4 running the world lab (tests/golden/daemon-*.raw: the bytes as
+ * the sockets sent them, codes and trailers included).  Also the JSON
+ * reader those parsers use, the journal's daemon records, and the rule
+ * that a node's own daemon: wins over up --daemon.
+ */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "orch/daemon.h"
+#include "orch/journal.h"
+#include "orch/json.h"
+#include "topo/topo.h"
+
+#define GOLDEN_DIR	SOURCE_ROOT "/tests/golden"
+
+static const char small_yaml[] =
+	"name: small\n"
+	"defaults:\n"
+	"  hold-time: 9\n"
+	"  connect-retry: 2\n"
+	"nodes:\n"
+	"  p: {kind: pop, asn: 13335, city: Sydney}\n"
+	"  i: {kind: isp, asn: 64500}\n"
+	"  j: {kind: isp, asn: 4200000001, passive: true, daemon: frr}\n"
+	"  u: {kind: user}\n"
+	"  v: {kind: user}\n"
+	"links:\n"
+	"  - [u, i]\n"
+	"  - [v, i]\n"
+	"  - [i, p]\n"
+	"  - [i, j]\n"
+	"  - [j, p]\n";
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n;
+
+	*len = 0;
+	if (!f)
+		return NULL;
+	do {
+		if (*len + 4096 > cap) {
+			cap = cap ? cap * 2 : 8192;
+			buf = realloc(buf, cap + 1);
+			cr_assert_not_null(buf);
+		}
+		n = fread(buf + *len, 1, cap - *len, f);
+		*len += n;
+	} while (n > 0);
+	fclose(f);
+	buf[*len] = '\0';
+	return buf;
+}
+
+static void load_small(struct topo *t)
+{
+	struct topo_diags d = { 0 };
+
+	cr_assert_eq(topo_load_buf("small.yaml", small_yaml, strlen(small_yaml),
+				   t, &d), 0);
+	topo_diags_free(&d);
+}
+
+static void load_world(struct topo *t)
+{
+	struct topo_diags d = { 0 };
+
+	cr_assert_eq(topo_load_file(SOURCE_ROOT "/topologies/world.yaml", t, &d), 0);
+	topo_diags_free(&d);
+}
+
+static size_t node_of(const struct topo *t, const char *name)
+{
+	long i = topo_node_find(t, name);
+
+	cr_assert_geq(i, 0, "no node %s", name);
+	return (size_t)i;
+}
+
+/* ---- configurations ---- */
+
+static void conf_free(struct criterion_test_params *p)
+{
+	cr_free(p->params);
+}
+
+/* Arrays, not pointers: each case runs in a process of its own, where
+ * the parent's addresses mean nothing. */
+struct conf_case {
+	char lab[8];		/* "small" or "world" */
+	char node[TOPO_NAME_MAX + 1];
+	char kind[8];		/* "bird", "bgpd", "zebra" */
+};
+
+ParameterizedTestParameters(daemon_config, matches_golden)
+{
+	static const struct conf_case cases[] = {
+		{ "small", "p", "bird" }, { "small", "p", "bgpd" },
+		{ "small", "i", "bird" }, { "small", "i", "bgpd" },
+		{ "small", "i", "zebra" },
+		{ "small", "j", "bird" }, { "small", "j", "bgpd" },
+		{ "world", "telstra", "bird" }, { "world", "telstra", "bgpd" },
+		{ "world", "syd", "bird" }, { "world", "syd", "bgpd" },
+		{ "world", "ntt", "bird" }, { "world", "ntt", "bgpd" },
+	};
+	size_t n = sizeof(cases) / sizeof(cases[0]);
+	struct conf_case *shared = cr_malloc(sizeof(cases));
+
+	cr_assert_not_null(shared);
+	memcpy(shared, cases, sizeof(cases));
+	return cr_make_param_array(struct conf_case, shared, n, conf_free);
+}
+
+ParameterizedTest(struct conf_case *c, daemon_config, matches_golden)
+{
+	const char *update = getenv("ANYCASTLAB_GOLDEN_UPDATE");
+	char path[512], *got = NULL, *want;
+	size_t len = 0, wlen;
+	struct topo t;
+	FILE *f;
+	int r;
+
+	if (!strcmp(c->lab, "small"))
+		load_small(&t);
+	else
+		load_world(&t);
+	f = open_memstream(&got, &len);
+	cr_assert_not_null(f);
+	if (!strcmp(c->kind, "bird"))
+		r = daemon_bird_config(&t, node_of(&t, c->node), f);
+	else if (!strcmp(c->kind, "bgpd"))
+		r = daemon_frr_bgpd_config(&t, node_of(&t, c->node), f);
+	else
+		r = daemon_frr_zebra_config(&t, node_of(&t, c->node), f);
+	cr_assert_eq(fclose(f), 0);
+	cr_assert_eq(r, 0);
+	snprintf(path, sizeof(path), GOLDEN_DIR "/daemon-%s-%s.%s.conf", c->lab,
+		 c->node, c->kind);
+	if (update && !strcmp(update, "1")) {
+		f = fopen(path, "w");
+		cr_assert_not_null(f, "cannot write %s", path);
+		fputs(got, f);
+		cr_assert_eq(fclose(f), 0);
+	} else {
+		want = slurp(path, &wlen);
+		cr_assert_not_null(want, "%s is missing; run with "
+				   "ANYCASTLAB_GOLDEN_UPDATE=1 and review it", path);
+		cr_assert_str_eq(got, want, "%s differs:\n--- got\n%s--- want\n%s",
+				 path, got, want);
+		free(want);
+	}
+	free(got);
+	topo_free(&t);
+}
+
+/* What the golden files must say, whatever their wording: the policy
+ * the built-in speaker has, here for a POP with users elsewhere. */
+Test(daemon_config, bird_has_the_builtin_policy)
+{
+	char *got = NULL;
+	size_t len = 0;
+	struct topo t;
+	FILE *f;
+
+	load_world(&t);
+	f = open_memstream(&got, &len);
+	cr_assert_eq(daemon_bird_config(&t, node_of(&t, "telstra"), f), 0);
+	fclose(f);
+	cr_assert_not_null(strstr(got, "router id 100.127.0.13;"));
+	/* loopback and the /31 of u-syd, nothing else originated */
+	cr_assert_not_null(strstr(got, "\troute 100.127.0.13/32 unreachable;\n"
+				  "\troute 100.64.0.12/31 unreachable;\n}"));
+	cr_assert_null(strstr(got, "protocol static anycast"));
+	cr_assert_not_null(strstr(got, "export where source = RTS_BGP;"));
+	cr_assert_not_null(strstr(got, "check link yes;"));
+	cr_assert_not_null(strstr(got, "hold time 3;"));
+	cr_assert_not_null(strstr(got, "connect retry time 1;"));
+	cr_assert_not_null(strstr(got, "next hop self;"));
+	cr_assert_not_null(strstr(got, "protocol bgp peer_syd from lab_peer {\n"
+				  "\tdescription \"syd\";\n"
+				  "\tlocal 100.64.0.24 as 1221;\n"
+				  "\tneighbor 100.64.0.25 as 13335;\n}"));
+	cr_assert_not_null(strstr(got, "neighbor 100.64.0.32 as 7473;"));
+	cr_assert_not_null(strstr(got, "neighbor 100.64.0.42 as 2914;"));
+	cr_assert_null(strstr(got, "u-syd"), "a user is no BGP peer");
+	free(got);
+	topo_free(&t);
+}
+
+Test(daemon_config, no_hold_timer_and_names_with_dashes)
+{
+	static const char yaml[] =
+		"name: h0\n"
+		"defaults: {hold-time: 0}\n"
+		"nodes:\n"
+		"  pop-a: {kind: pop, asn: 13335}\n"
+		"  isp-b: {kind: isp, asn: 64500}\n"
+		"links:\n"
+		"  - [isp-b, pop-a]\n";
+	struct topo_diags d = { 0 };
+	char *got = NULL;
+	size_t len = 0;
+	struct topo t;
+	FILE *f;
+
+	cr_assert_eq(topo_load_buf("h0.yaml", yaml, strlen(yaml), &t, &d), 0);
+	f = open_memstream(&got, &len);
+	cr_assert_eq(daemon_bird_config(&t, node_of(&t, "isp-b"), f), 0);
+	cr_assert_eq(daemon_frr_bgpd_config(&t, node_of(&t, "isp-b"), f), 0);
+	fclose(f);
+	cr_assert_not_null(strstr(got, "\thold time 0;\n"));
+	cr_assert_null(strstr(got, "keepalive time"));
+	cr_assert_null(strstr(got, "startup hold time"));
+	cr_assert_not_null(strstr(got, " timers bgp 0 0\n"));
+	/* '-' is no BIRD symbol character; the description keeps the name */
+	cr_assert_not_null(strstr(got, "protocol bgp peer_pop_a from lab_peer {\n"
+				  "\tdescription \"pop-a\";"));
+	free(got);
+	topo_diags_free(&d);
+	topo_free(&t);
+}
+
+Test(daemon_config, users_have_none)
+{
+	struct topo t;
+	FILE *f = fopen("/dev/null", "w");
+
+	load_world(&t);
+	cr_assert_eq(daemon_bird_config(&t, node_of(&t, "u-syd"), f), -EINVAL);
+	cr_assert_eq(daemon_frr_bgpd_config(&t, node_of(&t, "u-syd"), f), -EINVAL);
+	cr_assert_eq(daemon_frr_zebra_config(&t, node_of(&t, "u-syd"), f), -EINVAL);
+	fclose(f);
+	topo_free(&t);
+}
+
+/* ---- choosing daemons ---- */
+
+Test(daemon_choice, a_nodes_own_daemon_wins_over_the_default)
+{
+	struct topo t;
+
+	load_small(&t);
+	cr_assert_eq(t.nodes[node_of(&t, "i")].daemon, TOPO_DAEMON_BUILTIN);
+	cr_assert_eq(t.nodes[node_of(&t, "j")].daemon, TOPO_DAEMON_FRR);
+	daemon_apply_default(&t, TOPO_DAEMON_DEFAULT);
+	cr_assert_eq(t.nodes[node_of(&t, "i")].daemon, TOPO_DAEMON_BUILTIN);
+	daemon_apply_default(&t, TOPO_DAEMON_BIRD);
+	cr_assert_eq(t.daemon, TOPO_DAEMON_BIRD);
+	cr_assert_eq(t.nodes[node_of(&t, "p")].daemon, TOPO_DAEMON_BIRD);
+	cr_assert_eq(t.nodes[node_of(&t, "i")].daemon, TOPO_DAEMON_BIRD);
+	cr_assert_eq(t.nodes[node_of(&t, "j")].daemon, TOPO_DAEMON_FRR);
+	cr_assert_eq(t.nodes[node_of(&t, "u")].daemon, TOPO_DAEMON_DEFAULT);
+	topo_free(&t);
+}
+
+Test(daemon_choice, roles_and_packages)
+{
+	const char *const *roles;
+
+	cr_assert_eq(daemon_roles(TOPO_DAEMON_BUILTIN, &roles), 1);
+	cr_assert_str_eq(roles[0], "");
+	cr_assert_eq(daemon_roles(TOPO_DAEMON_BIRD, &roles), 1);
+	cr_assert_str_eq(roles[0], "bird");
+	cr_assert_eq(daemon_roles(TOPO_DAEMON_FRR, &roles), 2);
+	cr_assert_str_eq(roles[0], "zebra");
+	cr_assert_str_eq(roles[1], "bgpd");
+	cr_assert_eq(daemon_roles(TOPO_DAEMON_NONE, &roles), 0);
+	cr_assert_str_eq(daemon_package(TOPO_DAEMON_BIRD), "bird2");
+	cr_assert_str_eq(daemon_package(TOPO_DAEMON_FRR), "frr");
+	cr_assert_null(daemon_package(TOPO_DAEMON_BUILTIN));
+	cr_assert_eq(daemon_installed(TOPO_DAEMON_BUILTIN), 0);
+}
+
+Test(daemon_choice, processes_from_the_journal)
+{
+	struct journal_rec v[4];
+	struct daemon_procs p;
+	struct topo t;
+
+	load_small(&t);
+	t.nodes[node_of(&t, "i")].daemon = TOPO_DAEMON_FRR;
+	cr_assert_eq(journal_parse("daemon i zebra 4250 100", &v[0]), 0);
+	cr_assert_eq(journal_parse("daemon i bgpd 4251 100", &v[1]), 0);
+	cr_assert_eq(journal_parse("daemon i bgpd 4260 200", &v[2]), 0);
+	cr_assert_eq(journal_parse("proc p 4270 300", &v[3]), 0);
+	daemon_procs_find(v, 4, &t, node_of(&t, "i"), &p);
+	cr_assert_eq(p.n, 2);
+	cr_assert_str_eq(p.role[0], "zebra");
+	cr_assert_eq(p.id[0].pid, 4250);
+	/* the newest bgpd is the current one */
+	cr_assert_eq(p.id[1].pid, 4260);
+	cr_assert_eq(p.id[1].start, 200ull);
+	daemon_procs_find(v, 4, &t, node_of(&t, "p"), &p);
+	cr_assert_eq(p.n, 1);
+	cr_assert_eq(p.id[0].pid, 4270);
+	topo_free(&t);
+}
+
+Test(journal, daemon_records)
+{
+	static const char *const bad[] = {
+		"daemon i", "daemon i bgpd", "daemon i bgpd 42",
+		"daemon i bgpd 42 5 extra", "daemon i BGPD 42 5",
+		"daemon i bgpd-x 42 5", "daemon i toolongrole 42 5",
+		"daemon i bgpd 0 5", "daemon i bgpd 42 -1",
+		"daemon abcdefghijklmnopq bgpd 1 1",
+	};
+	struct journal_rec r;
+	size_t i;
+
+	cr_assert_eq(journal_parse("daemon telstra bgpd 4250 123460", &r), 0);
+	cr_assert_eq(r.kind, JOURNAL_PROC);
+	cr_assert_str_eq(r.name, "telstra");
+	cr_assert_str_eq(r.role, "bgpd");
+	cr_assert_eq(r.proc.pid, 4250);
+	cr_assert_eq(r.proc.start, 123460ull);
+	cr_assert_eq(journal_parse("proc syd 4242 123456", &r), 0);
+	cr_assert_str_eq(r.role, "");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		cr_assert_neq(journal_parse(bad[i], &r), 0, "'%s' parsed", bad[i]);
+}
+
+/* ---- BIRD's CLI socket ---- */
+
+struct raw {
+	char *p;
+	size_t len;
+};
+
+static struct raw raw_load(const char *name)
+{
+	char path[512];
+	struct raw r;
+
+	snprintf(path, sizeof(path), GOLDEN_DIR "/daemon-%s.raw", name);
+	r.p = slurp(path, &r.len);
+	cr_assert_not_null(r.p, "cannot read %s", path);
+	return r;
+}
+
+/* The text birdc would print for a captured reply. */
+static char *bird_text(const char *name, int *code)
+{
+	struct raw r = raw_load(name);
+	struct dbuf text;
+	char *s;
+
+	cr_assert_eq(daemon_bird_reply_len(r.p, r.len), r.len,
+		     "%s: the reply should end exactly at its last line", name);
+	dbuf_init(&text);
+	cr_assert_eq(daemon_bird_reply_text(r.p, r.len, &text, code), 0);
+	s = strndup((const char *)dbuf_data(&text), dbuf_len(&text));
+	cr_assert_not_null(s);
+	dbuf_free(&text);
+	free(r.p);
+	return s;
+}
+
+Test(bird_cli, a_reply_ends_at_its_first_final_line)
+{
+	static const char two[] = "0009-anycast: disabled\n0000 \n0001 BIRD ready.\n";
+	static const char part[] = "1007-Table master4:\n 104.16.0.0/24  unicast";
+	struct dbuf text;
+	int code;
+
+	cr_assert_eq(daemon_bird_reply_len(two, strlen(two)), 29);
+	cr_assert_eq(daemon_bird_reply_len(part, strlen(part)), 0);
+	cr_assert_eq(daemon_bird_reply_len("0000", 4), 0, "no newline yet");
+	cr_assert_eq(daemon_bird_reply_len("8001 Network not found\n", 23), 23);
+	dbuf_init(&text);
+	cr_assert_eq(daemon_bird_reply_text(two, 29, &text, &code), 0);
+	cr_assert_eq(code, 9, "the answer is 0009, 0000 only ends it");
+	cr_assert_str_eq((const char *)dbuf_data(&text), "anycast: disabled\n");
+	dbuf_free(&text);
+}
+
+Test(bird_cli, codes_of_captured_replies)
+{
+	int code;
+	char *s;
+
+	s = bird_text("bird-syd-withdrawn-disable", &code);
+	cr_assert_eq(code, 8);
+	cr_assert_str_eq(s, "anycast: already disabled\n");
+	free(s);
+	s = bird_text("bird-syd-enable", &code);
+	cr_assert_eq(code, 10);
+	free(s);
+	s = bird_text("bird-syd-withdrawn-anycast", &code);
+	cr_assert_eq(code, 8001);
+	cr_assert_str_eq(s, "Network not found\n");
+	free(s);
+	s = bird_text("bird-telstra-anycast", &code);
+	cr_assert_eq(code, 1007);
+	/* continuation lines lose the one space that marks them */
+	cr_assert_not_null(strstr(s, "Table master4:\n104.16.0.0/24        unicast "
+				  "[peer_syd "));
+	cr_assert_not_null(strstr(s, "\n\tvia 100.64.0.25 on syd\n"));
+	free(s);
+}
+
+Test(bird_parse, sessions_of_an_isp)
+{
+	struct snap_router sr;
+	struct topo t;
+	int code;
+	char *s;
+
+	load_world(&t);
+	memset(&sr, 0, sizeof(sr));
+	s = bird_text("bird-telstra-protocols", &code);
+	cr_assert_eq(daemon_bird_parse_protocols(s, &t, node_of(&t, "telstra"),
+						 1795637921, &sr), 0);
+	cr_assert_eq(sr.nsess, 3);
+	cr_assert_str_eq(sr.sess[0].peer, "syd");
+	cr_assert_str_eq(sr.sess[1].peer, "singtel");
+	cr_assert_str_eq(sr.sess[2].peer, "ntt");
+	cr_assert(sr.sess[0].established && sr.sess[1].established &&
+		  sr.sess[2].established);
+	cr_assert_str_eq(sr.sess[2].state, "Established");
+	cr_assert_eq(sr.sess[0].since_ms, 10000);
+	cr_assert_eq(sr.sess[0].rx, 2);
+	cr_assert_eq(sr.sess[0].tx, 20);
+	cr_assert_eq(sr.sess[2].rx, 19);
+	cr_assert_eq(sr.sess[2].tx, 7);
+	cr_assert_str_eq(sr.anycast, "", "an ISP has no anycast protocol");
+	free(s);
+	topo_free(&t);
+}
+
+Test(bird_parse, a_session_whose_peer_was_killed)
+{
+	struct snap_router sr;
+	struct topo t;
+	int code;
+	char *s;
+
+	load_world(&t);
+	memset(&sr, 0, sizeof(sr));
+	s = bird_text("bird-telstra-syd-down-protocols", &code);
+	daemon_bird_parse_protocols(s, &t, node_of(&t, "telstra"), 1795637921, &sr);
+	cr_assert_eq(sr.nsess, 3);
+	cr_assert_str_eq(sr.sess[0].peer, "syd");
+	cr_assert_not(sr.sess[0].established);
+	cr_assert_str_eq(sr.sess[0].state, "Active");
+	cr_assert_str_eq(sr.sess[0].last_error, "Socket: Connection closed");
+	cr_assert_eq(sr.sess[0].rx, 0, "its channel is down: no Routes line");
+	cr_assert(sr.sess[1].established);
+	cr_assert_str_eq(sr.sess[1].last_error, "");
+	free(s);
+	s = bird_text("bird-telstra-syd-down-anycast", &code);
+	daemon_bird_parse_anycast(s, &sr);
+	cr_assert_str_eq(sr.via, "100.64.0.32");
+	cr_assert_str_eq(sr.path, "7473 13335");
+	free(s);
+	topo_free(&t);
+}
+
+Test(bird_parse, anycast_of_an_isp_and_a_pop)
+{
+	struct snap_router sr;
+	struct topo t;
+	int code;
+	char *s;
+
+	load_world(&t);
+	memset(&sr, 0, sizeof(sr));
+	s = bird_text("bird-telstra-anycast", &code);
+	daemon_bird_parse_anycast(s, &sr);
+	cr_assert_str_eq(sr.via, "100.64.0.25");
+	cr_assert_str_eq(sr.path, "13335");
+	free(s);
+	s = bird_text("bird-syd-anycast", &code);
+	daemon_bird_parse_anycast(s, &sr);
+	cr_assert_str_eq(sr.via, "local");
+	cr_assert_str_eq(sr.path, "");
+	free(s);
+	s = bird_text("bird-syd-withdrawn-anycast", &code);
+	daemon_bird_parse_anycast(s, &sr);
+	cr_assert_str_eq(sr.via, "none");
+	free(s);
+	s = bird_text("bird-syd-protocols", &code);
+	memset(&sr, 0, sizeof(sr));
+	daemon_bird_parse_protocols(s, &t, node_of(&t, "syd"), 1795637921, &sr);
+	cr_assert_str_eq(sr.anycast, "announced");
+	cr_assert_eq(sr.nsess, 1);
+	cr_assert_str_eq(sr.sess[0].peer, "telstra");
+	free(s);
+	s = bird_text("bird-syd-withdrawn-protocols", &code);
+	memset(&sr, 0, sizeof(sr));
+	daemon_bird_parse_protocols(s, &t, node_of(&t, "syd"), 1795637921, &sr);
+	cr_assert_str_eq(sr.anycast, "withdrawn");
+	free(s);
+	topo_free(&t);
+}
+
+Test(bird_parse, route_count)
+{
+	int code;
+	char *s = bird_text("bird-telstra-count", &code);
+
+	cr_assert_eq(daemon_bird_parse_count(s), 22);
+	cr_assert_eq(daemon_bird_parse_count("nothing here"), -1);
+	free(s);
+}
+
+struct route_log {
+	struct daemon_route r[64];
+	size_t n;
+};
+
+static int log_route(void *ctx, const struct daemon_route *r)
+{
+	struct route_log *l = ctx;
+
+	cr_assert_lt(l->n, 64);
+	l->r[l->n++] = *r;
+	return 0;
+}
+
+static const struct daemon_route *find_route(const struct route_log *l,
+					     const char *prefix, bool best)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (!strcmp(l->r[i].prefix, prefix) && l->r[i].best == best)
+			return &l->r[i];
+	return NULL;
+}
+
+Test(bird_parse, best_paths_and_one_peers_paths)
+{
+	const struct daemon_route *r;
+	struct route_log l = { .n = 0 };
+	int code;
+	char *s;
+
+	s = bird_text("bird-telstra-routes", &code);
+	cr_assert_eq(daemon_bird_parse_routes(s, log_route, &l), 0);
+	cr_assert_eq(l.n, 22, "one best path per network");
+	r = find_route(&l, "104.16.0.0/24", true);
+	cr_assert_not_null(r);
+	cr_assert_str_eq(r->nexthop, "100.64.0.25");
+	cr_assert_str_eq(r->from, "syd");
+	cr_assert_str_eq(r->aspath, "13335");
+	cr_assert_str_eq(r->origin, "igp");
+	r = find_route(&l, "100.64.0.12/31", true);
+	cr_assert_not_null(r);
+	cr_assert_str_eq(r->from, "local");
+	cr_assert_str_eq(r->nexthop, "local");
+	free(s);
+	l.n = 0;
+	s = bird_text("bird-telstra-adjin", &code);
+	cr_assert_eq(daemon_bird_parse_routes(s, log_route, &l), 0);
+	cr_assert_eq(l.n, 19);
+	r = find_route(&l, "104.16.0.0/24", false);
+	cr_assert_not_null(r, "singtel's path to the anycast prefix, not the best");
+	cr_assert_str_eq(r->from, "singtel");
+	cr_assert_str_eq(r->aspath, "7473 13335");
+	free(s);
+}
+
+/* ---- FRR's vty socket ---- */
+
+/* A captured reply: its JSON text (without the trailer) and status. */
+static char *frr_json(const char *name, size_t *len, int *status)
+{
+	struct raw r = raw_load(name);
+	size_t n = daemon_frr_reply_len(r.p, r.len);
+
+	cr_assert_eq(n, r.len, "%s: the reply should end at its trailer", name);
+	*status = (unsigned char)r.p[n - 1];
+	*len = n - 4;
+	r.p[*len] = '\0';
+	return r.p;
+}
+
+Test(frr_vty, a_reply_ends_with_three_nuls_and_a_status)
+{
+	static const char ok[] = "{\n}\n\0\0\0\0more";
+	static const char bad[] = "% Unknown command\n\0\0\0\2";
+
+	cr_assert_eq(daemon_frr_reply_len(ok, sizeof(ok) - 1), 8);
+	cr_assert_eq(daemon_frr_reply_len(ok, 6), 0);
+	cr_assert_eq(daemon_frr_reply_len(bad, sizeof(bad) - 1), sizeof(bad) - 1);
+	cr_assert_eq(daemon_frr_reply_len("text", 4), 0);
+	cr_assert_eq(daemon_frr_reply_len("a\0b\0", 4), 0, "not a trailer");
+}
+
+Test(frr_parse, captured_status_codes)
+{
+	size_t len;
+	int st;
+	char *s;
+
+	s = frr_json("frr-syd-withdrawn-bad", &len, &st);
+	cr_assert_eq(st, 2, "CMD_ERR_NO_MATCH");
+	free(s);
+	s = frr_json("frr-telstra-neighbors", &len, &st);
+	cr_assert_eq(st, 0);
+	free(s);
+}
+
+Test(frr_parse, sessions_of_an_isp)
+{
+	struct snap_router sr;
+	struct topo t;
+	size_t len;
+	int st;
+	char *s;
+
+	load_world(&t);
+	memset(&sr, 0, sizeof(sr));
+	s = frr_json("frr-telstra-neighbors", &len, &st);
+	cr_assert_eq(daemon_frr_parse_neighbors(s, len, &t, node_of(&t, "telstra"),
+						&sr), 0);
+	cr_assert_eq(sr.nsess, 3);
+	cr_assert_str_eq(sr.sess[0].peer, "syd");
+	cr_assert_str_eq(sr.sess[1].peer, "singtel");
+	cr_assert_str_eq(sr.sess[2].peer, "ntt");
+	cr_assert(sr.sess[0].established && sr.sess[1].established &&
+		  sr.sess[2].established);
+	cr_assert_eq(sr.sess[0].since_ms, 1000);
+	cr_assert_eq(sr.sess[0].rx, 2);
+	cr_assert_eq(sr.sess[0].tx, 22);
+	cr_assert_eq(sr.sess[2].rx, 19);
+	cr_assert_str_eq(sr.sess[0].last_error, "", "history once it is up");
+	free(s);
+	memset(&sr, 0, sizeof(sr));
+	s = frr_json("frr-telstra-syd-down-neighbors", &len, &st);
+	daemon_frr_parse_neighbors(s, len, &t, node_of(&t, "telstra"), &sr);
+	cr_assert_str_eq(sr.sess[0].peer, "syd");
+	cr_assert_not(sr.sess[0].established);
+	cr_assert_str_eq(sr.sess[0].state, "Idle");
+	cr_assert_str_eq(sr.sess[0].last_error, "Peer closed the session");
+	cr_assert_eq(sr.sess[0].since_ms, 1000);
+	cr_assert(sr.sess[1].established);
+	free(s);
+	topo_free(&t);
+}
+
+Test(frr_parse, anycast_of_an_isp_and_a_pop)
+{
+	struct snap_router sr;
+	struct topo t;
+	size_t len;
+	int st;
+	char *s;
+
+	load_world(&t);
+	memset(&sr, 0, sizeof(sr));
+	s = frr_json("frr-telstra-anycast", &len, &st);
+	cr_assert_eq(daemon_frr_parse_anycast(s, len, &t, node_of(&t, "telstra"),
+					      &sr), 0);
+	cr_assert_str_eq(sr.via, "100.64.0.25");
+	cr_assert_str_eq(sr.path, "13335");
+	cr_assert_str_eq(sr.anycast, "");
+	free(s);
+	s = frr_json("frr-telstra-syd-down-anycast", &len, &st);
+	daemon_frr_parse_anycast(s, len, &t, node_of(&t, "telstra"), &sr);
+	cr_assert_str_eq(sr.via, "100.64.0.32");
+	cr_assert_str_eq(sr.path, "7473 13335");
+	free(s);
+	s = frr_json("frr-syd-anycast", &len, &st);
+	daemon_frr_parse_anycast(s, len, &t, node_of(&t, "syd"), &sr);
+	cr_assert_str_eq(sr.via, "local");
+	cr_assert_str_eq(sr.path, "");
+	cr_assert_str_eq(sr.anycast, "announced");
+	free(s);
+	s = frr_json("frr-syd-withdrawn-anycast", &len, &st);
+	daemon_frr_parse_anycast(s, len, &t, node_of(&t, "syd"), &sr);
+	cr_assert_str_eq(sr.via, "none");
+	cr_assert_str_eq(sr.anycast, "withdrawn");
+	free(s);
+	topo_free(&t);
+}
+
+Test(frr_parse, a_withdrawn_path_not_yet_processed_is_gone)
+{
+	static const char json[] =
+		"{\"prefix\":\"104.16.0.0/24\",\"paths\":[{\"aspath\":{\"string\":"
+		"\"Local\"},\"removed\":true,\"valid\":false,\"sourced\":true,"
+		"\"local\":true,\"bestpath\":{\"overall\":true},\"nexthops\":[{\"ip\":"
+		"\"0.0.0.0\"}],\"peer\":{\"peerId\":\"0.0.0.0\"}}]}";
+	struct snap_router sr;
+	struct topo t;
+
+	load_world(&t);
+	memset(&sr, 0, sizeof(sr));
+	cr_assert_eq(daemon_frr_parse_anycast(json, strlen(json), &t,
+					      node_of(&t, "syd"), &sr), 0);
+	cr_assert_str_eq(sr.anycast, "withdrawn");
+	cr_assert_str_eq(sr.via, "none");
+	topo_free(&t);
+}
+
+Test(frr_parse, prefixes_and_routes)
+{
+	const struct daemon_route *r;
+	struct route_log l = { .n = 0 };
+	struct snap_router sr;
+	struct topo t;
+	size_t len;
+	int st;
+	char *s;
+
+	load_world(&t);
+	memset(&sr, 0, sizeof(sr));
+	s = frr_json("frr-telstra-statistics", &len, &st);
+	cr_assert_eq(daemon_frr_parse_statistics(s, len, &sr), 0);
+	cr_assert_eq(sr.prefixes, 22);
+	free(s);
+	s = frr_json("frr-telstra-routes", &len, &st);
+	cr_assert_eq(daemon_frr_parse_routes(s, len, false, &t,
+					     node_of(&t, "telstra"), log_route,
+					     &l), 0);
+	cr_assert_eq(l.n, 22);
+	r = find_route(&l, "104.16.0.0/24", true);
+	cr_assert_not_null(r);
+	cr_assert_str_eq(r->nexthop, "100.64.0.25");
+	cr_assert_str_eq(r->from, "syd");
+	cr_assert_str_eq(r->aspath, "13335");
+	cr_assert_str_eq(r->origin, "igp");
+	r = find_route(&l, "100.127.0.13/32", true);
+	cr_assert_not_null(r);
+	cr_assert_str_eq(r->from, "local");
+	cr_assert_str_eq(r->nexthop, "local");
+	free(s);
+	l.n = 0;
+	s = frr_json("frr-telstra-adjin", &len, &st);
+	cr_assert_eq(daemon_frr_parse_routes(s, len, true, &t,
+					     node_of(&t, "telstra"), log_route,
+					     &l), 0);
+	cr_assert_eq(l.n, 19);
+	r = find_route(&l, "104.16.0.0/24", false);
+	cr_assert_not_null(r);
+	cr_assert_str_eq(r->from, "singtel");
+	cr_assert_str_eq(r->aspath, "7473 13335");
+	free(s);
+	topo_free(&t);
+}
+
+/* ---- JSON ---- */
+
+Test(json, values_and_lookups)
+{
+	static const char doc[] =
+		" {\"a\": [1, -2.5e1, true, false, null, \"x\\\"y\\\\\\/\\u00e9\\ud83d\\ude00\"],"
+		"  \"b\": {\"c\": {}}, \"\": 0, \"big\": 1e300}\n";
+	const struct json_node *a, *e;
+	struct json_doc d;
+
+	cr_assert_eq(json_parse(doc, strlen(doc), &d), 0);
+	a = json_get(&d, json_root(&d), "a");
+	cr_assert_not_null(a);
+	cr_assert_eq(a->type, JSON_ARRAY);
+	e = json_first(&d, a);
+	cr_assert_eq(json_u64(e, 9), 1);
+	e = json_next(&d, e);
+	cr_assert_eq(e->num, -25.0);
+	cr_assert_eq(json_u64(e, 9), 9, "negative is no u64");
+	e = json_next(&d, e);
+	cr_assert(json_bool(e, false));
+	e = json_next(&d, e);
+	cr_assert_not(json_bool(e, true));
+	e = json_next(&d, e);
+	cr_assert_eq(e->type, JSON_NULL);
+	e = json_next(&d, e);
+	cr_assert_str_eq(json_str(e, ""), "x\"y\\/\xc3\xa9\xf0\x9f\x98\x80");
+	cr_assert_null(json_next(&d, e));
+	cr_assert_not_null(json_get(&d, json_get(&d, json_root(&d), "b"), "c"));
+	cr_assert_null(json_first(&d, json_get(&d, json_get(&d, json_root(&d),
+							      "b"), "c")));
+	cr_assert_eq(json_u64(json_get(&d, json_root(&d), ""), 7), 0);
+	cr_assert_eq(json_u64(json_get(&d, json_root(&d), "big"), 7), 7);
+	cr_assert_null(json_get(&d, json_root(&d), "nope"));
+	cr_assert_null(json_get(&d, a, "a"), "an array has no members");
+	cr_assert_str_eq(json_str(a, "def"), "def");
+	json_free(&d);
+}
+
+Test(json, refuses_what_is_not_one_value)
+{
+	static const char *const bad[] = {
+		"", " ", "{", "}", "[1,]", "{\"a\"}", "{\"a\":}", "{a:1}", "[1 2]",
+		"\"open", "\"\\x\"", "\"\\u12\"", "01", "1.", "-", "tru", "nul",
+		"{} {}", "\"tab\there\"", "[1e999]",
+	};
+	struct json_doc d;
+	char deep[2 * JSON_MAX_DEPTH + 3];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		cr_assert_eq(json_parse(bad[i], strlen(bad[i]), &d), -EINVAL,
+			     "'%s' parsed", bad[i]);
+	memset(deep, '[', JSON_MAX_DEPTH + 1);
+	memset(deep + JSON_MAX_DEPTH + 1, ']', JSON_MAX_DEPTH + 1);
+	cr_assert_eq(json_parse(deep, 2 * (JSON_MAX_DEPTH + 1), &d), -EINVAL,
+		     "nesting beyond the limit");
+	cr_assert_eq(json_parse(deep + 1, 2 * JSON_MAX_DEPTH, &d), 0);
+	json_free(&d);
+	cr_assert_eq(json_parse("7", 1, &d), 0, "a number at the very end");
+	cr_assert_eq(json_root(&d)->num, 7.0);
+	json_free(&d);
+}
