@@ -265,13 +265,12 @@ static void lab_emulation(struct lab *lab)
 	const struct topo *t = lab->t;
 	struct timespec t0;
 	size_t i, count = 0;
-	bool warned = false;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < t->nlinks; i++) {
 		const struct topo_link *l = &t->links[i];
 		const char *an = t->nodes[l->a].name, *bn = t->nodes[l->b].name;
-		bool netem = false;
+		bool netem = false, warned_netem = false, warned_rate = false;
 		int side;
 
 		if (!l->delay_us && !l->loss_ppm && !l->rate_bps)
@@ -279,30 +278,29 @@ static void lab_emulation(struct lab *lab)
 		for (side = 0; side < 2; side++) {
 			struct nl_sock *sk = lab->sk[side ? l->b : l->a];
 			int ifi = side ? lab->ifindex_b[i] : lab->ifindex_a[i];
-			int r = 0;
+			int r;
 
+			netem = false;
 			if (l->delay_us || l->loss_ppm) {
 				r = tc_netem_add(sk, ifi, l->delay_us, l->loss_ppm);
 				netem = r == 0;
-				if (r < 0 && !warned) {
+				if (r < 0 && !warned_netem)
 					fprintf(lab->out, "anycastlab: warning: link %s-%s: "
 						"delay/loss not applied: %s\n", an, bn,
 						r == -ENOENT || r == -EOPNOTSUPP ?
 						"this kernel has no netem qdisc (sch_netem)" :
 						strerror(-r));
-				}
+				warned_netem |= r < 0;
 			}
 			if (l->rate_bps) {
 				r = tc_rate_add(sk, ifi, netem, l->rate_bps);
-				if (r < 0 && !warned)
+				if (r < 0 && !warned_rate)
 					fprintf(lab->out, "anycastlab: warning: link %s-%s: "
 						"rate not applied: %s\n", an, bn, strerror(-r));
+				warned_rate |= r < 0;
 			}
-			if (r < 0)
-				warned = true;
 		}
 		count++;
-		warned = false;
 	}
 	if (count)
 		lab_phase(lab, "emulation", count, &t0);

@@ -111,6 +111,26 @@ ok "a bad file is refused" test "$rc" -eq 1
 like "with the problem and its position" "$out" "bad.yaml:3:[0-9]+: .*asn"
 is "and nothing was built" "$(ip netns list | grep -c "^$LAB-")" 0
 
+# Link emulation: applied where the kernel has it, a clear warning where
+# it has not (no sch_netem here, for one), never a failed lab.
+em=${LAB}e
+EXTRA_LABS+=("$em")
+printf 'name: %s\nnodes:\n  p: {kind: pop, asn: 13335}\n  i: {kind: isp, asn: 64500}\n  u: {kind: user}\nlinks:\n  - [u, i]\n  - {endpoints: [i, p], delay: 2ms, loss: 0.1%%, rate: 100mbit}\n' \
+	"$em" > "$TMPD/em.yaml"
+out=$("$AL" up --no-routers "$TMPD/em.yaml" 2>&1)
+ok "a lab with delay, loss and rate comes up" test $? -eq 0
+qd=$(tc -n "$em-i" qdisc show dev p 2>&1)
+if grep -q netem <<<"$qd"; then
+	like "delay and loss are netem on the link" "$qd" "netem .*delay 2ms.*loss 0\.1%"
+else
+	like "without sch_netem, one warning says delay and loss are not applied" \
+		"$(grep -c 'delay/loss not applied: this kernel has no netem' <<<"$out")" "^1$"
+fi
+like "rate is a token bucket on both ends" "$qd $(tc -n "$em-p" qdisc show dev i 2>&1)" \
+	"tbf .*rate 100Mbit.* tbf .*rate 100Mbit"
+ok "and the link carries traffic" ip netns exec "$em-i" ping -c1 -W1 100.64.0.3
+"$AL" down "$em" >/dev/null
+
 # SIGKILL of the orchestrator half-way through a big lab; down --all
 # must find what it left.  down --all removes every lab on the machine,
 # so only run it when no other lab exists.
