@@ -1,7 +1,7 @@
 /*
  * Path attributes: the attribute table, the attribute block decoder and
  * encoder (RFC 4271 §4.3, §5, §6.3; RFC 1997; RFC 4760 §3, §4, §7;
- * RFC 6793 §4.2, §6; RFC 7606 §3-§5, §7; RFC 7607).
+ * RFC 5065 §5; RFC 6793 §4.2, §6; RFC 7606 §3-§5, §7; RFC 7607).
  *
  * attr_table[] holds one row per attribute type we know: the Optional and
  * Transitive bits it must carry, its length rule, its decode and encode
@@ -149,6 +149,19 @@ static int dec_origin(struct attr_dec *d, const uint8_t *v, size_t n)
 	return 0;
 }
 
+static bool aspath_has_confed(const uint8_t *p, size_t len)
+{
+	size_t off = 0;
+
+	while (off + 2 <= len) {
+		if (p[off] == BGP_AS_CONFED_SEQUENCE ||
+		    p[off] == BGP_AS_CONFED_SET)
+			return true;
+		off += 2 + (size_t)p[off + 1] * 4;
+	}
+	return false;
+}
+
 static int dec_aspath(struct attr_dec *d, const uint8_t *v, size_t n)
 {
 	const struct bgp_decode_ctx *ctx = d->ctx;
@@ -168,6 +181,16 @@ static int dec_aspath(struct attr_dec *d, const uint8_t *v, size_t n)
 		len = (size_t)w;
 		d->used += len;
 	}
+	/*
+	 * RFC 5065 §5: confederation segments from a neighbour outside our
+	 * confederation make AS_PATH malformed.  We are in none, so from an
+	 * external peer they are never valid; kept, they would also be
+	 * passed on to other external peers, which treat our UPDATE as
+	 * malformed in turn.
+	 */
+	if (ctx->ebgp && aspath_has_confed(path, len))
+		return attr_bad(d, BGP_ERR_UPD_ASPATH,
+				"AS_PATH holds confederation segments");
 	/* RFC 7607 §2: AS 0 makes AS_PATH malformed. */
 	if (aspath_contains(path, len, 0))
 		return attr_bad(d, BGP_ERR_UPD_ASPATH, "AS_PATH holds AS 0");
@@ -300,19 +323,6 @@ static int dec_mp_unreach(struct attr_dec *d, const uint8_t *v, size_t n)
 	d->a->mp_unreach = v + 3;
 	d->a->mp_unreach_len = (uint16_t)(n - 3);
 	return 0;
-}
-
-static bool aspath_has_confed(const uint8_t *p, size_t len)
-{
-	size_t off = 0;
-
-	while (off + 2 <= len) {
-		if (p[off] == BGP_AS_CONFED_SEQUENCE ||
-		    p[off] == BGP_AS_CONFED_SET)
-			return true;
-		off += 2 + (size_t)p[off + 1] * 4;
-	}
-	return false;
 }
 
 /* AS4_PATH from a 2-octet peer (RFC 6793 §6: malformed means discard). */

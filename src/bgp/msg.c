@@ -431,6 +431,42 @@ int bgp_msg_decode_notification(const uint8_t *msg, size_t len,
 	return 0;
 }
 
+/* At most this many octets of a malformed Shutdown Communication are
+ * shown in hex: enough to see what went wrong, short enough for a line. */
+#define BGP_SHUTDOWN_HEX_MAX	32
+
+void bgp_msg_notification_format(struct buf *b,
+				 const struct bgp_notification *n)
+{
+	size_t i, shown;
+
+	buf_printf(b, "%u/%u (%s, %s)", n->code, n->subcode,
+		   bgp_err_code_name(n->code),
+		   bgp_err_subcode_name(n->code, n->subcode));
+	if (n->text[0]) {
+		buf_puts(b, ": \"");
+		for (i = 0; n->text[i]; i++) {
+			uint8_t c = (uint8_t)n->text[i];
+
+			buf_put_u8(b, c < 0x20 || c == 0x7f ? '?' : c);
+		}
+		buf_puts(b, "\"");
+	} else if (n->text_malformed) {
+		/*
+		 * RFC 9003 §4: an invalid Length or UTF-8 sequence SHOULD be
+		 * logged for the operator; the Communication itself MAY be,
+		 * in hex.  The data starts with the Length octet.
+		 */
+		shown = n->len < BGP_SHUTDOWN_HEX_MAX ? n->len :
+							 BGP_SHUTDOWN_HEX_MAX;
+		buf_puts(b, ", malformed Shutdown Communication (RFC 9003): 0x");
+		for (i = 0; i < shown; i++)
+			buf_printf(b, "%02x", n->data[i]);
+		if (shown < n->len)
+			buf_puts(b, "...");
+	}
+}
+
 /* --- ROUTE-REFRESH --- */
 
 void bgp_msg_encode_route_refresh(struct buf *b, uint16_t afi, uint8_t safi)

@@ -93,6 +93,16 @@ void bgp_msg_encode_shutdown(struct buf *b, uint8_t subcode, const char *text);
 int bgp_msg_decode_notification(const uint8_t *msg, size_t len,
 				struct bgp_notification *n,
 				struct bgp_error *e);
+/*
+ * What a received NOTIFICATION says, as text for a log line or status:
+ * "6/2 (Cease, Administrative Shutdown): \"text\"".  The text is the
+ * peer's, so control characters are written as '?'.  A Shutdown
+ * Communication that is there but unusable (text_malformed) is said to
+ * be malformed, with its octets in hex, as RFC 9003 §4 asks, instead of
+ * vanishing.  Errors latch in b.
+ */
+void bgp_msg_notification_format(struct buf *b,
+				 const struct bgp_notification *n);
 
 /* ROUTE-REFRESH (RFC 2918): AFI/SAFI. */
 void bgp_msg_encode_route_refresh(struct buf *b, uint16_t afi, uint8_t safi);

@@ -469,6 +469,8 @@ static void conn_handle_msg(struct bgp_conn *c, const uint8_t *msg, size_t len)
 	struct bgp_error err;
 	struct bgp_open open;
 	struct bgp_notification n;
+	struct buf what;
+	char line[384];
 	uint16_t afi;
 	uint8_t safi;
 
@@ -510,20 +512,16 @@ static void conn_handle_msg(struct bgp_conn *c, const uint8_t *msg, size_t len)
 		break;
 	case BGP_MSG_NOTIFICATION:
 		if (bgp_msg_decode_notification(msg, len, &n, &err) < 0) {
+			memset(&n, 0, sizeof(n));
 			n.code = msg[19];
 			n.subcode = msg[20];
-			n.text[0] = '\0';
 		}
-		/* The peer's words go into our log: no control characters. */
-		for (size_t i = 0; n.text[i]; i++)
-			if ((unsigned char)n.text[i] < 0x20 || n.text[i] == 0x7f)
-				n.text[i] = '?';
-		peer_set_error(p, "received NOTIFICATION %u/%u (%s, %s)%s%s%s",
-			       n.code, n.subcode, bgp_err_code_name(n.code),
-			       bgp_err_subcode_name(n.code, n.subcode),
-			       n.text[0] ? ": \"" : "", n.text,
-			       n.text[0] ? "\"" : "");
-		bgp_log(sp, BGP_LOG_INFO, "peer %s: %s", peer_name(p), p->last_error);
+		/* The log gets all of it; status what fits. */
+		buf_init(&what, line, sizeof(line));
+		bgp_msg_notification_format(&what, &n);
+		peer_set_error(p, "received NOTIFICATION %s", buf_cstr(&what));
+		bgp_log(sp, BGP_LOG_INFO, "peer %s: received NOTIFICATION %s",
+			peer_name(p), buf_cstr(&what));
 		ev.type = n.code == BGP_ERR_OPEN && n.subcode == BGP_ERR_OPEN_VERSION ?
 			  BGP_EV_NOTIF_VER_ERR : BGP_EV_NOTIF;
 		ev.code = n.code;

@@ -12,7 +12,8 @@
  * "enable as4 off", exporting routes prepended with 4200000099.  A
  * exported four static routes with MED 50 and two communities, then
  * withdrew three, then was shut down with "disable p4 <message>" and
- * "down".
+ * "down".  One more comes from the interop tests (tests/interop): BIRD's
+ * Cease for "disable al" with a message that is not UTF-8.
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
@@ -116,6 +117,15 @@ static const uint8_t bird_shutdown_text[] = {
 static const uint8_t bird_shutdown[] = {
 	MARKER,
 	0x00, 0x15, 0x03, 0x06, 0x02
+};
+
+/* birdc disable al "bad \xff\xfe text": BIRD sends the octets as they
+ * are, a Shutdown Communication that is not UTF-8 (RFC 9003 §4). */
+static const uint8_t bird_shutdown_not_utf8[] = {
+	MARKER,
+	0x00, 0x21, 0x03, 0x06, 0x02, 0x0b, 0x62, 0x61,
+	0x64, 0x20, 0xff, 0xfe, 0x20, 0x74, 0x65, 0x78,
+	0x74
 };
 
 /* B refusing a first configuration: OPEN / Bad Peer AS, data the AS4
@@ -883,6 +893,89 @@ Test(bgp_msg, shutdown_not_utf8)
 	cr_assert_eq(n.subcode, BGP_CEASE_ADMIN_RESET);
 	cr_assert_str_eq(n.text, "");
 	cr_assert(n.text_malformed);
+}
+
+/* bgp_msg_notification_format into a fresh buffer, as a C string. */
+static const char *notification_str(const uint8_t *m, size_t len)
+{
+	static char out[512];
+	struct bgp_notification n;
+	struct bgp_error e;
+	struct buf b;
+
+	cr_assert_eq(bgp_msg_decode_notification(m, len, &n, &e), 0);
+	buf_init(&b, out, sizeof(out));
+	bgp_msg_notification_format(&b, &n);
+	cr_assert_eq(b.err, 0);
+	return buf_cstr(&b);
+}
+
+Test(bgp_msg, notification_format_shutdown_communication)
+{
+	cr_assert_str_eq(notification_str(bird_shutdown_text,
+					  sizeof(bird_shutdown_text)),
+			 "6/2 (Cease, Administrative Shutdown): "
+			 "\"Planned maintenance: anycast POP syd drained\"");
+}
+
+Test(bgp_msg, notification_format_without_text)
+{
+	cr_assert_str_eq(notification_str(bird_shutdown, sizeof(bird_shutdown)),
+			 "6/2 (Cease, Administrative Shutdown)");
+	cr_assert_str_eq(notification_str(bird_bad_peer_as,
+					  sizeof(bird_bad_peer_as)),
+			 "2/2 (OPEN Message Error, Bad Peer AS)");
+}
+
+/* The case BIRD showed: the peer's words must not vanish without a
+ * trace; RFC 9003 §4 asks for a log line saying so. */
+Test(bgp_msg, notification_format_says_shutdown_text_is_not_utf8)
+{
+	cr_assert_str_eq(notification_str(bird_shutdown_not_utf8,
+					  sizeof(bird_shutdown_not_utf8)),
+			 "6/2 (Cease, Administrative Shutdown), malformed "
+			 "Shutdown Communication (RFC 9003): "
+			 "0x0b62616420fffe2074657874");
+}
+
+Test(bgp_msg, notification_format_says_shutdown_length_is_wrong)
+{
+	uint8_t m[32];
+	size_t len = mkmsg(m, BGP_MSG_NOTIFICATION,
+			   (const uint8_t[]){ 6, 4, 20, 'a', 'b', 'c' }, 6);
+
+	cr_assert_str_eq(notification_str(m, len),
+			 "6/4 (Cease, Administrative Reset), malformed "
+			 "Shutdown Communication (RFC 9003): 0x14616263");
+}
+
+Test(bgp_msg, notification_format_cuts_a_long_malformed_text)
+{
+	uint8_t body[2 + 256], m[BGP_HEADER_LEN + sizeof(body)];
+	const char *s;
+	size_t len;
+
+	body[0] = 6;
+	body[1] = 2;
+	body[2] = 255;
+	memset(body + 3, 0xff, 255);
+	len = mkmsg(m, BGP_MSG_NOTIFICATION, body, sizeof(body));
+	s = notification_str(m, len);
+	/* 0x, the length octet and 31 more, then an ellipsis. */
+	cr_assert(strstr(s, ": 0xffffffff") != NULL, "%s", s);
+	cr_assert_eq(strlen(strstr(s, ": 0x")), 4 + 64 + 3, "%s", s);
+	cr_assert_str_eq(s + strlen(s) - 3, "...");
+}
+
+Test(bgp_msg, notification_format_hides_control_characters)
+{
+	uint8_t m[32];
+	size_t len = mkmsg(m, BGP_MSG_NOTIFICATION,
+			   (const uint8_t[]){ 6, 2, 5, 'a', '\n', 'b', 0x1b,
+					      0x7f }, 8);
+
+	cr_assert_str_eq(notification_str(m, len),
+			 "6/2 (Cease, Administrative Shutdown): \"a?b??\"");
 }
 
 Test(bgp_msg, notification_text_only_for_shutdown_and_reset)
