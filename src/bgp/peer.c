@@ -396,6 +396,7 @@ static void conn_apply(struct bgp_conn *c, const struct bgp_fsm_out *o)
 		p->established_count++;
 		p->last_error[0] = '\0';
 		p->quiet_failures = 0;
+		p->discards_logged = 0;	/* said once per session */
 		p->full_export = true;
 		bgp_log(sp, BGP_LOG_INFO, "peer %s (%s AS%u): Established, hold "
 			"time %us", peer_name(p),
@@ -630,10 +631,13 @@ static void conn_io(struct ev_loop *l, int fd, uint32_t events, void *ctx)
 
 static void nlri_withdraw(struct bgp_peer *p, const uint8_t *nlri, size_t len)
 {
-	const uint8_t *end = nlri + len;
+	const uint8_t *end;
 	struct prefix4 pfx;
 
-	while (nlri && bgp_nlri_next(&nlri, end, &pfx))
+	if (!nlri)
+		return;		/* the field was absent */
+	end = nlri + len;
+	while (bgp_nlri_next(&nlri, end, &pfx))
 		rib_withdraw(p->sp->rib, p->idx, &pfx);
 }
 
@@ -641,13 +645,14 @@ static size_t nlri_update(struct bgp_peer *p, const uint8_t *nlri, size_t len,
 			  const struct bgp_attrs *a)
 {
 	struct bgp_speaker *sp = p->sp;
-	const uint8_t *end = nlri + len;
+	const uint8_t *end;
 	struct bgp_attrset *set;
 	struct prefix4 pfx;
 	size_t n = 0;
 
 	if (!nlri || !len)
 		return 0;
+	end = nlri + len;
 	/* §5.1.3: a NEXT_HOP of ours (or none) is unusable. */
 	if (a->nexthop == 0 || a->nexthop == p->cfg.local_addr) {
 		bgp_log(sp, BGP_LOG_WARN, "peer %s: UPDATE with unusable NEXT_HOP "
@@ -688,7 +693,8 @@ static void process_update(struct bgp_peer *p)
 		    !(p->discards_logged & (1u << u->result.type))) {
 			p->discards_logged |= 1u << u->result.type;
 			bgp_log(sp, BGP_LOG_WARN, "peer %s: UPDATE attribute %s: %s: "
-				"attribute discarded (RFC 7606); not said again",
+				"attribute discarded (RFC 7606); not said again "
+				"this session",
 				peer_name(p), bgp_attr_name(u->result.type),
 				u->result.err.reason ? u->result.err.reason :
 				"malformed");

@@ -59,7 +59,8 @@ struct bgp_peer {
 	uint32_t established_count;
 	char last_error[128];
 	unsigned quiet_failures;	/* repeated connect failures not logged */
-	uint32_t discards_logged;	/* attribute types whose discard we said */
+	uint32_t discards_logged;	/* attribute types whose discard we said
+					 * this session */
 	struct bgp_out *out;
 	size_t nout, capout;
 };

@@ -387,9 +387,11 @@ static void print_json_session(const struct snap_session *s)
 	}
 	printf("{\"state\":");
 	cli_json_str(stdout, s->state);
-	printf(",\"for_ms\":%llu,\"rx\":%llu,\"tx\":%llu,\"last_error\":",
+	printf(",\"for_ms\":%llu,\"rx\":%llu,\"tx\":%llu,\"hold\":%u,"
+	       "\"established\":%u,\"as4\":%s,\"last_error\":",
 	       (unsigned long long)s->since_ms, (unsigned long long)s->rx,
-	       (unsigned long long)s->tx);
+	       (unsigned long long)s->tx, s->hold, s->up_count,
+	       s->as4 < 0 ? "null" : s->as4 ? "true" : "false");
 	cli_json_str(stdout, s->last_error);
 	printf("}");
 }

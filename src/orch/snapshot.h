@@ -23,6 +23,9 @@ struct snap_session {
 	bool established;
 	uint64_t since_ms;
 	uint64_t rx, tx;
+	unsigned hold;		/* negotiated, seconds (when Established) */
+	unsigned up_count;	/* times the session came up */
+	int as4;		/* 4-octet ASNs negotiated: 1, 0, -1 unknown */
 	char last_error[160];
 };
 

@@ -275,6 +275,8 @@ static void answer_status(struct router *r, struct dbuf *out)
 		ctl_putf(&b, "updates_rx", "%llu", (unsigned long long)pi.updates_rx);
 		ctl_putf(&b, "updates_tx", "%llu", (unsigned long long)pi.updates_tx);
 		ctl_putf(&b, "established", "%u", pi.established_count);
+		if (pi.state == BGP_STATE_ESTABLISHED)
+			ctl_put(&b, "as4", pi.as4 ? "yes" : "no");
 		if (pi.last_error[0])
 			ctl_put(&b, "last_error", pi.last_error);
 		rec_end(out, &b);

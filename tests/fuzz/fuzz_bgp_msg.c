@@ -62,6 +62,18 @@ static void fuzz_notification(const uint8_t *m, size_t len)
 		return;
 	CHECK(strlen(n.text) < sizeof(n.text));
 	CHECK(!n.text[0] || !n.text_malformed);
+	{
+		/* What we log of it: bounded, and no control character. */
+		char line[384];
+		struct buf lb;
+		size_t i;
+
+		buf_init(&lb, line, sizeof(line));
+		bgp_msg_notification_format(&lb, &n);
+		buf_cstr(&lb);
+		for (i = 0; line[i]; i++)
+			CHECK((unsigned char)line[i] >= 0x20 && line[i] != 0x7f);
+	}
 	again = (struct bgp_error){ .code = n.code, .subcode = n.subcode,
 				    .data = n.data, .len = n.len };
 	buf_init(&b, out, sizeof(out));
@@ -90,10 +102,13 @@ static void fuzz_route_refresh(const uint8_t *m, size_t len)
 
 static size_t count_prefixes(const uint8_t *p, size_t len)
 {
-	const uint8_t *end = p + len;
+	const uint8_t *end;
 	struct prefix4 pf;
 	size_t n = 0;
 
+	if (!p)
+		return 0;	/* absent: not even NULL + 0 */
+	end = p + len;
 	while (bgp_nlri_next(&p, end, &pf)) {
 		CHECK(pf.len <= 32);
 		CHECK((pf.addr & ~prefix4_mask(pf.len)) == 0);
