@@ -149,6 +149,11 @@ iop_cleanup() {
 	for p in "${IOP_PIDS[@]}"; do
 		ours ${p/:/ } && kill -KILL "${p%:*}" 2>/dev/null
 	done
+	# FRR's daemons keep a crash log in /var/tmp/frr/<daemon>.<pid>:
+	# remove those of the daemons this test started.
+	for p in "${IOP_PIDS[@]}"; do
+		rm -rf /var/tmp/frr/zebra."${p%:*}" /var/tmp/frr/bgpd."${p%:*}"
+	done
 	# IOP_KEEP=DIR keeps everything for a post-mortem: our routers'
 	# logs, the daemons' configurations, logs and reports, the captures.
 	if [ -n "${IOP_KEEP:-}" ] && [ -n "$IOP_TMP" ]; then
