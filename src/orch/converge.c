@@ -194,11 +194,16 @@ static void print_stuck(const struct topo *t, const struct lab_snapshot *s,
 			b && b->last_error[0] ? b->last_error : "");
 		bad[l->a] = bad[l->b] = true;
 	}
-	for (i = 0; i < t->nnodes; i++)
-		if (t->nodes[i].kind == TOPO_KIND_USER && s->users[i].pop < 0 &&
-		    !s->users[i].external)
-			fprintf(out, "  %s: no route to the anycast prefix (via %s)\n",
-				t->nodes[i].name, s->users[i].hops);
+	for (i = 0; i < t->nnodes; i++) {
+		if (t->nodes[i].kind != TOPO_KIND_USER || s->users[i].pop >= 0 ||
+		    s->users[i].external)
+			continue;
+		fprintf(out, "  %s: no route to the anycast prefix (via %s)\n",
+			t->nodes[i].name, s->users[i].hops);
+		/* Its ISP is the router without a route: show why. */
+		if (s->users[i].isp >= 0)
+			bad[s->users[i].isp] = true;
+	}
 	for (i = 0; i < t->nnodes; i++) {
 		if (!bad[i])
 			continue;

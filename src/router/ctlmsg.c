@@ -15,7 +15,7 @@ static bool ctl_bare(const char *v)
 		return false;
 	for (; *v; v++)
 		if (*v == ' ' || *v == '"' || *v == '\\' || *v == '=' ||
-		    (unsigned char)*v < 0x20)
+		    (unsigned char)*v < 0x20 || *v == 0x7f)
 			return false;
 	return true;
 }
@@ -43,7 +43,7 @@ void ctl_put(struct buf *b, const char *key, const char *val)
 			buf_put_u8(b, c);
 		} else if (c == '\n' || c == '\r' || c == '\t') {
 			buf_put_u8(b, ' ');
-		} else if (c >= 0x20) {
+		} else if (c >= 0x20 && c != 0x7f) {
 			buf_put_u8(b, c);
 		}
 	}
@@ -120,7 +120,10 @@ int ctl_parse(const char *line, size_t len, struct ctl_rec *r)
 					if (++i == len)
 						return -EINVAL;
 				}
-				if (line[i] == '\0')
+				/* Records are lines of text: the writer never
+				 * puts a control character in, nor may a
+				 * reader take one. */
+				if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
 					return -EINVAL;
 				r->store[o++] = line[i++];
 			}
@@ -129,7 +132,8 @@ int ctl_parse(const char *line, size_t len, struct ctl_rec *r)
 		} else {
 			while (i < len && line[i] != ' ') {
 				if (line[i] == '"' || line[i] == '\\' ||
-				    line[i] == '=' || line[i] == '\0')
+				    line[i] == '=' || (unsigned char)line[i] < 0x20 ||
+				    line[i] == 0x7f)
 					return -EINVAL;
 				r->store[o++] = line[i++];
 			}

@@ -68,7 +68,8 @@ Test(ctl, malformed_lines_are_refused)
 	static const char *const bad[] = {
 		"", "   ", "=x", "route a", "route a=\"unterminated",
 		"route a=\"x\"y", "route a=b\"c", "route a=b=c", "route =v",
-		"route a=\"\\", "route a=\\x",
+		"route a=\"\\", "route a=\\x", "route a=\"q\x12\"",
+		"route a=b\x01c", "route a=\"tab\there\"",
 	};
 	struct ctl_rec r;
 	size_t i;
