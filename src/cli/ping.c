@@ -104,6 +104,43 @@ static double ms(uint64_t ns)
 	return (double)ns / 1e6;
 }
 
+/*
+ * The common start of ping and watch: load the lab, open USER's namespace
+ * and make a prober for it on a new loop.  0, or 1 after an error message
+ * with everything released.
+ */
+static int user_prober(const char *verb, const char *lab, const char *user,
+		       struct topo *t, long *idx, uint64_t interval_ns,
+		       uint64_t timeout_ns, probe_cb cb, void *ctx,
+		       struct ev_loop **l, struct prober **pr)
+{
+	char labname[TOPO_NAME_MAX + 1];
+	int fd, r;
+
+	if (cli_lab_begin(verb, lab, labname, sizeof(labname), t))
+		return 1;
+	fd = cli_user_netns(verb, t, user, idx);
+	if (fd < 0) {
+		topo_free(t);
+		return 1;
+	}
+	*pr = NULL;
+	*l = ev_loop_new();
+	r = *l ? prober_new(*l, t->anycast_addr, interval_ns, timeout_ns, cb,
+			    ctx, pr) : -ENOMEM;
+	if (r == 0)
+		r = prober_add(*pr, fd, (size_t)*idx);
+	close(fd);
+	if (r == 0)
+		return 0;
+	cli_error(verb, "cannot probe from %s: %s", user, strerror(-r));
+	prober_free(*pr);
+	if (*l)
+		ev_loop_free(*l);
+	topo_free(t);
+	return 1;
+}
+
 /* ---- ping ---- */
 
 struct ping_ctx {
@@ -168,14 +205,14 @@ int cli_ping(const struct cli_verb *v, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char labname[TOPO_NAME_MAX + 1], ip[IP4_STRLEN];
+	char ip[IP4_STRLEN];
 	struct ping_ctx pc = { 0 };
 	const char *lab = NULL;
 	double interval = 1.0;
 	struct prober *pr = NULL;
 	struct topo t;
 	long user, count = 4;
-	int c, rc, fd, r, i;
+	int c, rc, i;
 	char *end;
 
 	while ((c = cli_getopt(v, argc, argv, "c:i:l:h", opts, &rc)) != -1) {
@@ -201,26 +238,12 @@ int cli_ping(const struct cli_verb *v, int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cli_error(v->name, "needs one USER: anycastlab ping USER"), 2;
-	if (cli_lab_begin(v->name, lab, labname, sizeof(labname), &t))
+	if (user_prober(v->name, lab, argv[optind], &t, &user,
+			(uint64_t)(interval * 1e9), 2000000000ull, ping_cb, &pc,
+			&pc.l, &pr))
 		return 1;
-	fd = cli_user_netns(v->name, &t, argv[optind], &user);
-	if (fd < 0) {
-		topo_free(&t);
-		return 1;
-	}
 	pc.t = &t;
 	pc.count = (unsigned)count;
-	pc.l = ev_loop_new();
-	r = pc.l ? prober_new(pc.l, t.anycast_addr, (uint64_t)(interval * 1e9),
-			      2000000000ull, ping_cb, &pc, &pr) : -ENOMEM;
-	if (r == 0)
-		r = prober_add(pr, fd, (size_t)user);
-	close(fd);
-	if (r < 0) {
-		cli_error(v->name, "cannot probe from %s: %s", argv[optind],
-			  strerror(-r));
-		goto out;
-	}
 	printf("PING %s from %s (%s), record route on\n",
 	       ip4_str(t.anycast_addr, ip), t.nodes[user].name,
 	       t.nodes[user].city ? t.nodes[user].city : "-");
@@ -235,13 +258,10 @@ int cli_ping(const struct cli_verb *v, int argc, char **argv)
 		printf("; rtt min/avg/max %.3f/%.3f/%.3f ms", ms(pc.min),
 		       ms(pc.sum / pc.answered), ms(pc.max));
 	printf("\n");
-	r = pc.answered ? 0 : -EHOSTUNREACH;
-out:
 	prober_free(pr);
-	if (pc.l)
-		ev_loop_free(pc.l);
+	ev_loop_free(pc.l);
 	topo_free(&t);
-	return r < 0 ? 1 : 0;
+	return pc.answered ? 0 : 1;
 }
 
 /* ---- watch ---- */
@@ -379,14 +399,13 @@ int cli_watch(const struct cli_verb *v, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char labname[TOPO_NAME_MAX + 1];
 	struct watch_ctx w = { .pop = -2 };
 	const char *lab = NULL;
 	double interval_ms = 10;
 	struct prober *pr = NULL;
 	struct topo t;
 	long user;
-	int c, rc, fd, r;
+	int c, rc;
 	char *end;
 
 	while ((c = cli_getopt(v, argc, argv, "i:jl:h", opts, &rc)) != -1) {
@@ -409,30 +428,14 @@ int cli_watch(const struct cli_verb *v, int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cli_error(v->name, "needs one USER: anycastlab watch USER"), 2;
-	if (cli_lab_begin(v->name, lab, labname, sizeof(labname), &t))
+	/* A probe unanswered for 100 intervals (at least 200 ms) is lost. */
+	w.interval_ns = (uint64_t)(interval_ms * 1e6);
+	if (user_prober(v->name, lab, argv[optind], &t, &user, w.interval_ns,
+			w.interval_ns * 100 > 200000000ull ?
+			w.interval_ns * 100 : 200000000ull, watch_cb, &w, &w.l, &pr))
 		return 1;
-	fd = cli_user_netns(v->name, &t, argv[optind], &user);
-	if (fd < 0) {
-		topo_free(&t);
-		return 1;
-	}
 	w.t = &t;
 	w.user = (size_t)user;
-	w.interval_ns = (uint64_t)(interval_ms * 1e6);
-	w.l = ev_loop_new();
-	/* A probe unanswered for 100 intervals (at least 200 ms) is lost. */
-	r = w.l ? prober_new(w.l, t.anycast_addr, w.interval_ns,
-			     w.interval_ns * 100 > 200000000ull ?
-			     w.interval_ns * 100 : 200000000ull, watch_cb,
-			     &w, &pr) : -ENOMEM;
-	if (r == 0)
-		r = prober_add(pr, fd, (size_t)user);
-	close(fd);
-	if (r < 0) {
-		cli_error(v->name, "cannot probe from %s: %s", argv[optind],
-			  strerror(-r));
-		goto out;
-	}
 	if (!w.json)
 		printf("watching 104.16.0.1 from %s every %g ms; Ctrl-C stops\n",
 		       t.nodes[user].name, interval_ms);
@@ -452,10 +455,8 @@ int cli_watch(const struct cli_verb *v, int argc, char **argv)
 		       "longest outage %.1f ms; now %s\n", t.nodes[user].name, w.sent,
 		       w.answered, w.lost, w.changes, w.changes == 1 ? "" : "s",
 		       ms(w.longest), pop_name(&t, w.pop));
-out:
 	prober_free(pr);
-	if (w.l)
-		ev_loop_free(w.l);
+	ev_loop_free(w.l);
 	topo_free(&t);
-	return r < 0 ? 1 : 0;
+	return 0;
 }
