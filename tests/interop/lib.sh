@@ -17,13 +17,10 @@ set -u
 IOP_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 AL=${ANYCASTLAB:-$IOP_ROOT/build/anycastlab}
 PY=/usr/bin/python3
-T_N=0
-T_FAILED=0
 IOP_TAG=
 IOP_TMP=
 IOP_LABS=()
 IOP_PIDS=()
-IOP_T0=$(date +%s.%N)
 
 # The anycast prefix every POP announces, and what the peers originate.
 ANYCAST=104.16.0.0/24
@@ -31,71 +28,7 @@ PEER_NET=198.51.100.0/24
 PEER2_NET=203.0.113.0/24
 SHUTDOWN_TEXT="anycastlab router stopped"
 
-diag() { printf '# %s\n' "$*"; }
-
-# ok DESC CMD...: passes when CMD exits 0; its output is shown if not.
-ok() {
-	local desc=$1 out
-	shift
-	T_N=$((T_N + 1))
-	if out=$("$@" 2>&1); then
-		echo "ok $T_N - $desc"
-	else
-		echo "not ok $T_N - $desc"
-		T_FAILED=$((T_FAILED + 1))
-		printf '%s\n' "$out" | head -20 | sed 's/^/#   /'
-	fi
-}
-
-# is DESC GOT EXPECTED
-is() {
-	T_N=$((T_N + 1))
-	if [ "$2" = "$3" ]; then
-		echo "ok $T_N - $1"
-	else
-		echo "not ok $T_N - $1"
-		echo "#   got:      '$2'"
-		echo "#   expected: '$3'"
-		T_FAILED=$((T_FAILED + 1))
-	fi
-}
-
-# like DESC TEXT REGEX (extended)
-like() {
-	T_N=$((T_N + 1))
-	if printf '%s' "$2" | grep -Eq -- "$3"; then
-		echo "ok $T_N - $1"
-	else
-		echo "not ok $T_N - $1"
-		printf '%s\n' "$2" | head -10 | sed 's/^/#   got: /'
-		echo "#   expected to match: $3"
-		T_FAILED=$((T_FAILED + 1))
-	fi
-}
-
-# ge DESC NUMBER MIN
-ge() {
-	T_N=$((T_N + 1))
-	if [[ "$2" =~ ^[0-9]+$ ]] && [ "$2" -ge "$3" ]; then
-		echo "ok $T_N - $1"
-	else
-		echo "not ok $T_N - $1"
-		echo "#   got: '$2', expected at least $3"
-		T_FAILED=$((T_FAILED + 1))
-	fi
-}
-
-done_testing() {
-	echo "1..$T_N"
-	diag "$(basename "$0"): $(awk -v a="$IOP_T0" -v b="$(date +%s.%N)" \
-		'BEGIN { printf "%.1f", b - a }') s"
-	[ "$T_FAILED" -eq 0 ]
-}
-
-skip_all() {
-	echo "1..0 # SKIP $*"
-	exit 0
-}
+. "$IOP_ROOT/tests/tap.sh"
 
 # wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds.
 wait_for() {

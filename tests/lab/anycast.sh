@@ -68,13 +68,10 @@ bad() {
 	local out rc
 	out=$("$@" 2>&1)
 	rc=$?
-	T_N=$((T_N + 1))
 	if [ "$rc" -ne 0 ] && [ "$(wc -l <<<"$out")" -eq 1 ] && grep -Eq -- "$pattern" <<<"$out"; then
-		echo "ok $T_N - $desc"
+		pass "$desc"
 	else
-		echo "not ok $T_N - $desc (exit $rc)"
-		sed 's/^/#   /' <<<"$out"
-		T_FAILED=$((T_FAILED + 1))
+		fail "$desc (exit $rc)" "$out"
 	fi
 }
 bad "kill of an unknown node names the closest" "no node 'sdy' \(did you mean 'syd'\?\)" \

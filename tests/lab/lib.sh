@@ -9,68 +9,11 @@ set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 AL=${ANYCASTLAB:-$ROOT/build/anycastlab}
 WORLD=$ROOT/topologies/world.yaml
-T_N=0
-T_FAILED=0
 LAB=
 TMPD=
 EXTRA_LABS=()
 
-diag() { printf '# %s\n' "$*"; }
-
-# ok DESC CMD...: passes when CMD exits 0.
-ok() {
-	local desc=$1; shift
-	T_N=$((T_N + 1))
-	if "$@" >/tmp/lab-test-$$.out 2>&1; then
-		echo "ok $T_N - $desc"
-	else
-		echo "not ok $T_N - $desc"
-		T_FAILED=$((T_FAILED + 1))
-		sed 's/^/#   /' /tmp/lab-test-$$.out | head -20
-	fi
-	rm -f /tmp/lab-test-$$.out
-}
-
-# is DESC GOT EXPECTED
-is() {
-	T_N=$((T_N + 1))
-	if [ "$2" = "$3" ]; then
-		echo "ok $T_N - $1"
-	else
-		echo "not ok $T_N - $1"
-		echo "#   got:      '$2'"
-		echo "#   expected: '$3'"
-		T_FAILED=$((T_FAILED + 1))
-	fi
-}
-
-# like DESC TEXT REGEX
-like() {
-	T_N=$((T_N + 1))
-	if printf '%s' "$2" | grep -Eq -- "$3"; then
-		echo "ok $T_N - $1"
-	else
-		echo "not ok $T_N - $1"
-		printf '%s\n' "$2" | head -10 | sed 's/^/#   got: /'
-		echo "#   expected to match: $3"
-		T_FAILED=$((T_FAILED + 1))
-	fi
-}
-
-skip() {
-	T_N=$((T_N + 1))
-	echo "ok $T_N # SKIP $*"
-}
-
-done_testing() {
-	echo "1..$T_N"
-	[ "$T_FAILED" -eq 0 ]
-}
-
-skip_all() {
-	echo "1..0 # SKIP $*"
-	exit 0
-}
+. "$ROOT/tests/tap.sh"
 
 require_root() {
 	[ "$(id -u)" -eq 0 ] || skip_all "needs root (network namespaces)"
