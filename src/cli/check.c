@@ -4,19 +4,15 @@
  */
 #include "cli/cli.h"
 
-#include <errno.h>
-#include <string.h>
-
 int cli_check(const struct cli_verb *v, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct topo_diags d = { 0 };
 	struct topo t;
 	const char *file;
-	int c, rc, r;
+	int c, rc;
 
 	while ((c = cli_getopt(v, argc, argv, "h", opts, &rc)) != -1)
 		if (c == CLI_OPT_EXIT)
@@ -25,16 +21,8 @@ int cli_check(const struct cli_verb *v, int argc, char **argv)
 		return cli_error(v->name, "takes one FILE, got %d arguments",
 				 argc - optind), 2;
 	file = optind < argc ? argv[optind] : cli_default_topology();
-	r = topo_load_file(file, &t, &d);
-	if (r == -EINVAL) {
-		topo_diags_print(&d, file, stderr);
-		fprintf(stderr, "%s: %zu error%s\n", file, d.n, d.n == 1 ? "" : "s");
-		topo_diags_free(&d);
+	if (cli_load_file(v->name, file, "", &t))
 		return 1;
-	}
-	topo_diags_free(&d);
-	if (r < 0)
-		return cli_error(v->name, "cannot read %s: %s", file, strerror(-r));
 	topo_print_plan(&t, stdout);
 	topo_print_catchment(&t, stdout);
 	topo_free(&t);

@@ -37,6 +37,16 @@ static const struct cli_verb verbs[] = {
 	  "check [FILE]\n"
 	  "  FILE    topology (default: the world lab); no root needed",
 	  "anycastlab check topologies/world.yaml", cli_check, false },
+	{ "graph", "draw a lab and its catchment (Graphviz DOT or Mermaid)",
+	  "graph [FILE] [--down POP] [--format dot|mermaid]\n"
+	  "graph --lab LAB [--format dot|mermaid]\n"
+	  "  FILE          topology (default: the world lab); the catchment\n"
+	  "                drawn is the one predicted by shortest AS path\n"
+	  "  --down POP    predict it with POP down\n"
+	  "  --lab LAB     draw a running lab as its routers see it now:\n"
+	  "                failed routers grey, cut links red\n"
+	  "  --format F    dot (default; render with 'dot -Tsvg') or mermaid",
+	  "anycastlab graph --down syd | dot -Tsvg > world.svg", cli_graph, false },
 	{ "exec", "run a command inside a node's namespace",
 	  "exec NODE [--lab LAB] -- CMD [ARGS...]\n"
 	  "  exits with the command's exit status, like 'ip netns exec'",

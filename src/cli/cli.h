@@ -52,6 +52,10 @@ int cli_lab_begin(const char *verb, const char *lab, char *name, size_t n,
 /* Index of node name in t, or -1 after printing an error with the
  * closest name. */
 long cli_find_node(const char *verb, const struct topo *t, const char *name);
+/* Load, validate and plan a topology file: 0, or 1 after printing every
+ * problem ("FILE: N errors" then after) or why it cannot be read. */
+int cli_load_file(const char *verb, const char *file, const char *after,
+		  struct topo *t);
 /* The default topology file (world.yaml next to the binary, or installed). */
 const char *cli_default_topology(void);
 
@@ -69,6 +73,7 @@ void cli_json_str(FILE *f, const char *s);
 
 /* Verbs. */
 int cli_check(const struct cli_verb *v, int argc, char **argv);
+int cli_graph(const struct cli_verb *v, int argc, char **argv);
 int cli_up(const struct cli_verb *v, int argc, char **argv);
 int cli_down(const struct cli_verb *v, int argc, char **argv);
 int cli_status(const struct cli_verb *v, int argc, char **argv);

@@ -96,6 +96,23 @@ long cli_find_node(const char *verb, const struct topo *t, const char *name)
 	return -1;
 }
 
+int cli_load_file(const char *verb, const char *file, const char *after,
+		  struct topo *t)
+{
+	struct topo_diags d = { 0 };
+	int r = topo_load_file(file, t, &d);
+
+	if (r == -EINVAL) {
+		topo_diags_print(&d, file, stderr);
+		fprintf(stderr, "%s: %zu error%s%s\n", file, d.n,
+			d.n == 1 ? "" : "s", after);
+	}
+	topo_diags_free(&d);
+	if (r < 0 && r != -EINVAL)
+		cli_error(verb, "cannot read %s: %s", file, strerror(-r));
+	return r < 0;
+}
+
 const char *cli_default_topology(void)
 {
 	static char path[PATH_MAX];

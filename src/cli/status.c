@@ -4,6 +4,7 @@
  * router that died, a link that lost carrier is reported, not hidden.
  */
 #include "cli/cli.h"
+#include "cli/live.h"
 #include "net/link.h"
 #include "net/netns.h"
 #include "orch/daemon.h"
@@ -18,235 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum node_state {
-	NODE_OK,		/* user: namespace present */
-	NODE_RUNNING,
-	NODE_FROZEN,		/* SIGSTOPped */
-	NODE_STOPPED,		/* router process not running */
-	NODE_NO_NETNS,
-	NODE_EXTERNAL,		/* daemon: none: whatever runs there is yours */
-	NODE_PARTIAL,		/* FRR: zebra without bgpd, or the reverse */
-};
-
-static const char *const node_state_str[] = {
-	"ok", "running", "frozen", "stopped", "namespace missing", "external",
-	"partly running",
-};
-
-struct node_live {
-	enum node_state state;
-	struct proc_id proc;		/* the BGP speaker's process */
-	struct daemon_procs procs;	/* every process of the router */
-};
-
-struct link_live {
-	bool known;		/* we could look (root) */
-	struct link_state a, b;
-	bool a_ok, b_ok;
-};
-
-struct lab_live {
-	struct topo t;
-	struct lab_snapshot snap;
-	bool have_snap;
-	bool complete;		/* `up` finished */
-	long long since;
-	struct node_live *nodes;
-	struct link_live *links;
-};
-
-static bool proc_frozen(pid_t pid)
-{
-	char path[64], buf[512], *p;
-	ssize_t n;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	n = (ssize_t)fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' && (p[2] == 'T' || p[2] == 't');
-}
-
-static void live_nodes(struct lab_live *L, const struct journal_rec *v,
-		       size_t n)
-{
-	size_t i, k;
-
-	for (i = 0; i < L->t.nnodes; i++) {
-		const struct topo_node *node = &L->t.nodes[i];
-		struct node_live *nl = &L->nodes[i];
-
-		if (!netns_exists(node->netns)) {
-			nl->state = NODE_NO_NETNS;
-			continue;
-		}
-		if (node->kind == TOPO_KIND_USER) {
-			nl->state = NODE_OK;
-			continue;
-		}
-		if (node->daemon == TOPO_DAEMON_NONE) {
-			nl->state = NODE_EXTERNAL;
-			continue;
-		}
-		/* Per process of its daemon, the newest record is the
-		 * current one. */
-		daemon_procs_find(v, n, &L->t, i, &nl->procs);
-		nl->state = NODE_STOPPED;
-		if (!nl->procs.nalive)
-			continue;
-		if (nl->procs.nalive < nl->procs.n) {
-			nl->state = NODE_PARTIAL;
-			continue;
-		}
-		nl->proc = nl->procs.id[nl->procs.n - 1];
-		nl->state = NODE_FROZEN;
-		for (k = 0; k < nl->procs.n; k++)
-			if (!proc_frozen(nl->procs.id[k].pid))
-				nl->state = NODE_RUNNING;
-	}
-}
-
-static void live_links(struct lab_live *L)
-{
-	struct nl_sock **sk;
-	size_t i;
-
-	if (geteuid() != 0)
-		return;
-	sk = calloc(L->t.nnodes, sizeof(*sk));
-	if (!sk)
-		return;
-	for (i = 0; i < L->t.nnodes; i++) {
-		int fd = netns_open(L->t.nodes[i].netns);
-
-		if (fd < 0)
-			continue;
-		if (rtsock_open(fd, &sk[i]) < 0)
-			sk[i] = NULL;
-		close(fd);
-	}
-	for (i = 0; i < L->t.nlinks; i++) {
-		const struct topo_link *l = &L->t.links[i];
-		struct link_live *ll = &L->links[i];
-
-		ll->known = true;
-		ll->a_ok = sk[l->a] && link_get(sk[l->a], L->t.nodes[l->b].name,
-						 &ll->a) == 0;
-		ll->b_ok = sk[l->b] && link_get(sk[l->b], L->t.nodes[l->a].name,
-						 &ll->b) == 0;
-	}
-	for (i = 0; i < L->t.nnodes; i++)
-		rtsock_close(sk[i]);
-	free(sk);
-}
-
-static int live_load(const char *lab, struct lab_live *L)
-{
-	struct journal_rec *v;
-	size_t n, i;
-	int r;
-
-	memset(L, 0, sizeof(*L));
-	r = state_load_topology(lab, &L->t);
-	if (r < 0)
-		return r;
-	L->nodes = calloc(L->t.nnodes, sizeof(*L->nodes));
-	L->links = calloc(L->t.nlinks + 1, sizeof(*L->links));
-	if (!L->nodes || !L->links)
-		return -ENOMEM;
-	if (journal_load(lab, &v, &n) < 0)
-		n = 0, v = NULL;
-	for (i = 0; i < n; i++) {
-		if (v[i].kind == JOURNAL_UP) {
-			L->complete = true;
-			L->since = v[i].when;
-		}
-	}
-	live_nodes(L, v, n);
-	live_links(L);
-	free(v);
-	L->have_snap = snapshot_take(lab, &L->t, 1000, &L->snap) == 0;
-	return 0;
-}
-
-static void live_free(struct lab_live *L)
-{
-	if (L->have_snap)
-		snapshot_free(&L->snap);
-	topo_free(&L->t);
-	free(L->nodes);
-	free(L->links);
-}
-
-static const char *link_side_str(bool known, bool ok, const struct link_state *s)
-{
-	if (!known)
-		return "?";
-	if (!ok)
-		return "missing";
-	if (!s->up)
-		return "down";
-	return s->carrier ? "up" : "no-carrier";
-}
-
-/* What router i says about its session with node j, or NULL. */
-static const struct snap_session *live_session(const struct lab_live *L,
-					       size_t i, size_t j)
-{
-	const struct snap_router *sr = &L->snap.routers[i];
-	size_t k;
-
-	if (!L->have_snap || !sr->answered)
-		return NULL;
-	for (k = 0; k < sr->nsess; k++)
-		if (!strcmp(sr->sess[k].peer, L->t.nodes[j].name))
-			return &sr->sess[k];
-	return NULL;
-}
-
-static const char *pop_condition(const struct lab_live *L, size_t i, char *buf,
-				 size_t n)
-{
-	const struct node_live *nl = &L->nodes[i];
-	const struct topo *t = &L->t;
-	size_t k, cut = 0, links = 0;
-
-	if (nl->state != NODE_RUNNING) {
-		snprintf(buf, n, "%s", nl->state == NODE_FROZEN ? "frozen" :
-			 nl->state == NODE_STOPPED ? "down (router not running)" :
-			 node_state_str[nl->state]);
-		return buf;
-	}
-	for (k = 0; k < t->nlinks; k++) {
-		const struct topo_link *l = &t->links[k];
-		const struct link_state *st;
-
-		if (l->a != i && l->b != i)
-			continue;
-		links++;
-		st = l->a == i ? &L->links[k].a : &L->links[k].b;
-		if (L->links[k].known && (!st->up || !st->carrier))
-			cut++;
-	}
-	if (links && cut == links)
-		snprintf(buf, n, "cut off (every link down)");
-	else if (L->have_snap && !strcmp(L->snap.routers[i].anycast, "withdrawn"))
-		snprintf(buf, n, "withdrawn");
-	else if (cut)
-		snprintf(buf, n, "announcing, %zu of %zu links down", cut, links);
-	else
-		snprintf(buf, n, "announcing");
-	return buf;
-}
-
-static void print_sessions_text(const struct lab_live *L)
+static void print_sessions_text(const struct live_lab *L)
 {
 	const struct topo *t = &L->t;
 	size_t k;
@@ -281,7 +54,7 @@ static void print_sessions_text(const struct lab_live *L)
 	}
 }
 
-static void print_catchment_text(const struct lab_live *L)
+static void print_catchment_text(const struct live_lab *L)
 {
 	const struct topo *t = &L->t;
 	char cond[64];
@@ -304,11 +77,11 @@ static void print_catchment_text(const struct lab_live *L)
 	for (i = 0; i < t->nnodes; i++)
 		if (t->nodes[i].kind == TOPO_KIND_POP)
 			printf(" %s %s;", t->nodes[i].name,
-			       pop_condition(L, i, cond, sizeof(cond)));
+			       live_pop_condition(L, i, cond, sizeof(cond)));
 	printf("\n");
 }
 
-static void print_text(const struct lab_live *L)
+static void print_text(const struct live_lab *L)
 {
 	const struct topo *t = &L->t;
 	char a[IP4_STRLEN], b[IP4_STRLEN], when[32] = "";
@@ -332,30 +105,30 @@ static void print_text(const struct lab_live *L)
 	       "NAMESPACE", "ASN", "ROUTER-ID", "STATE");
 	for (i = 0; i < t->nnodes; i++) {
 		const struct topo_node *n = &t->nodes[i];
-		const struct node_live *nl = &L->nodes[i];
+		const struct live_node *nl = &L->nodes[i];
 		char asn[16] = "-", state[160];
 
 		if (n->asn)
 			snprintf(asn, sizeof(asn), "%u", n->asn);
-		if (nl->state == NODE_RUNNING || nl->state == NODE_FROZEN ||
-		    nl->state == NODE_PARTIAL) {
+		if (nl->state == LIVE_RUNNING || nl->state == LIVE_FROZEN ||
+		    nl->state == LIVE_PARTIAL) {
 			char pids[96];
 
 			daemon_procs_str(&nl->procs, pids, sizeof(pids));
 			if (n->daemon == TOPO_DAEMON_BUILTIN)
 				snprintf(state, sizeof(state), "%s (%s)",
-					 node_state_str[nl->state], pids);
+					 live_state_name(nl->state), pids);
 			else
 				snprintf(state, sizeof(state), "%s (%s, %s)",
-					 node_state_str[nl->state],
+					 live_state_name(nl->state),
 					 topo_daemon_name(n->daemon), pids);
-		} else if (nl->state == NODE_STOPPED &&
+		} else if (nl->state == LIVE_STOPPED &&
 			   n->daemon != TOPO_DAEMON_BUILTIN) {
 			snprintf(state, sizeof(state), "%s (%s)",
-				 node_state_str[nl->state],
+				 live_state_name(nl->state),
 				 topo_daemon_name(n->daemon));
 		} else {
-			snprintf(state, sizeof(state), "%s", node_state_str[nl->state]);
+			snprintf(state, sizeof(state), "%s", live_state_name(nl->state));
 		}
 		printf("  %-15s %-4s %-*s %-10s %-15s %s\n", n->name,
 		       topo_kind_name(n->kind), nsw, n->netns, asn,
@@ -364,7 +137,7 @@ static void print_text(const struct lab_live *L)
 	printf("  %-33s %-33s %s\n", "LINK A", "LINK B", "STATE");
 	for (k = 0; k < t->nlinks; k++) {
 		const struct topo_link *l = &t->links[k];
-		const struct link_live *ll = &L->links[k];
+		const struct live_link *ll = &L->links[k];
 		char sa[48], sb[48];
 
 		snprintf(sa, sizeof(sa), "%s %s/31", t->nodes[l->a].name,
@@ -372,8 +145,8 @@ static void print_text(const struct lab_live *L)
 		snprintf(sb, sizeof(sb), "%s %s/31", t->nodes[l->b].name,
 			 ip4_str(l->addr_b, b));
 		printf("  %-33s %-33s %s/%s\n", sa, sb,
-		       link_side_str(ll->known, ll->a_ok, &ll->a),
-		       link_side_str(ll->known, ll->b_ok, &ll->b));
+		       live_link_side(ll->known, ll->a_ok, &ll->a),
+		       live_link_side(ll->known, ll->b_ok, &ll->b));
 	}
 	print_sessions_text(L);
 	print_catchment_text(L);
@@ -396,7 +169,7 @@ static void print_json_session(const struct snap_session *s)
 	printf("}");
 }
 
-static void print_json(const struct lab_live *L, bool first)
+static void print_json(const struct live_lab *L, bool first)
 {
 	const struct topo *t = &L->t;
 	char a[IP4_STRLEN];
@@ -410,7 +183,7 @@ static void print_json(const struct lab_live *L, bool first)
 	       ip4_str(t->anycast_addr, a));
 	for (i = 0; i < t->nnodes; i++) {
 		const struct topo_node *n = &t->nodes[i];
-		const struct node_live *nl = &L->nodes[i];
+		const struct live_node *nl = &L->nodes[i];
 		size_t k;
 		bool firstaddr = true;
 
@@ -447,8 +220,8 @@ static void print_json(const struct lab_live *L, bool first)
 			       ip4_str(topo_link_addr(l, i), a));
 			firstaddr = false;
 		}
-		printf("],\"state\":\"%s\",\"pid\":", node_state_str[nl->state]);
-		if (nl->state == NODE_RUNNING || nl->state == NODE_FROZEN)
+		printf("],\"state\":\"%s\",\"pid\":", live_state_name(nl->state));
+		if (nl->state == LIVE_RUNNING || nl->state == LIVE_FROZEN)
 			printf("%d", (int)nl->proc.pid);
 		else
 			printf("null");
@@ -472,7 +245,7 @@ static void print_json(const struct lab_live *L, bool first)
 			char cond[64];
 
 			printf(",\"anycast\":");
-			cli_json_str(stdout, pop_condition(L, i, cond, sizeof(cond)));
+			cli_json_str(stdout, live_pop_condition(L, i, cond, sizeof(cond)));
 		}
 		if (n->kind != TOPO_KIND_USER && L->have_snap &&
 		    L->snap.routers[i].answered)
@@ -484,7 +257,7 @@ static void print_json(const struct lab_live *L, bool first)
 	printf("],\"links\":[");
 	for (i = 0; i < t->nlinks; i++) {
 		const struct topo_link *l = &t->links[i];
-		const struct link_live *ll = &L->links[i];
+		const struct live_link *ll = &L->links[i];
 
 		printf("%s{\"a\":", i ? "," : "");
 		cli_json_str(stdout, t->nodes[l->a].name);
@@ -493,8 +266,8 @@ static void print_json(const struct lab_live *L, bool first)
 		printf(",\"a_addr\":\"%s/31\"", ip4_str(l->addr_a, a));
 		printf(",\"b_addr\":\"%s/31\"", ip4_str(l->addr_b, a));
 		printf(",\"a_state\":\"%s\",\"b_state\":\"%s\"",
-		       link_side_str(ll->known, ll->a_ok, &ll->a),
-		       link_side_str(ll->known, ll->b_ok, &ll->b));
+		       live_link_side(ll->known, ll->a_ok, &ll->a),
+		       live_link_side(ll->known, ll->b_ok, &ll->b));
 		if (t->nodes[l->a].kind != TOPO_KIND_USER &&
 		    t->nodes[l->b].kind != TOPO_KIND_USER) {
 			const struct snap_session *sa = live_session(L, l->a, l->b);
@@ -570,7 +343,7 @@ int cli_status(const struct cli_verb *v, int argc, char **argv)
 	else if (n == 0)
 		printf("no lab is running\n");
 	for (i = 0; i < n; i++) {
-		struct lab_live L;
+		struct live_lab L;
 
 		r = live_load(labs[i], &L);
 		if (r < 0) {

@@ -24,7 +24,6 @@ int cli_up(const struct cli_verb *v, int argc, char **argv)
 		TOPO_DAEMON_BUILTIN, TOPO_DAEMON_BIRD, TOPO_DAEMON_FRR,
 	};
 	struct up_opts o = { .timeout_ms = 30000, .out = stdout };
-	struct topo_diags d = { 0 };
 	struct topo t;
 	int c, rc, r;
 	char *end;
@@ -65,17 +64,8 @@ int cli_up(const struct cli_verb *v, int argc, char **argv)
 		return cli_error(v->name, "takes one FILE, got %d arguments",
 				 argc - optind), 2;
 	o.file = optind < argc ? argv[optind] : cli_default_topology();
-	r = topo_load_file(o.file, &t, &d);
-	if (r == -EINVAL) {
-		topo_diags_print(&d, o.file, stderr);
-		fprintf(stderr, "%s: %zu error%s; nothing was changed\n", o.file,
-			d.n, d.n == 1 ? "" : "s");
-		topo_diags_free(&d);
+	if (cli_load_file(v->name, o.file, "; nothing was changed", &t))
 		return 1;
-	}
-	topo_diags_free(&d);
-	if (r < 0)
-		return cli_error(v->name, "cannot read %s: %s", o.file, strerror(-r));
 	if (!cli_privileged(v->name)) {
 		topo_free(&t);
 		return 1;

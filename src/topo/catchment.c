@@ -35,9 +35,12 @@ static bool is_isp(const struct topo *t, size_t i)
 	return t->nodes[i].kind == TOPO_KIND_ISP;
 }
 
-int topo_catchment(const struct topo *t, long down_pop, long *user_pop)
+/* The search; dist (t->nnodes entries) gets each ISP's AS hops to its
+ * nearest POP, TOPO_NONE when it has none. */
+static int catchment(const struct topo *t, long down_pop, long *user_pop,
+		     size_t *dist)
 {
-	size_t *adj_off, *adj, *queue, *dist, head = 0, tail = 0, i;
+	size_t *adj_off, *adj, *queue, head = 0, tail = 0, i;
 	int err = 0;
 
 	if (down_pop < -1 || (down_pop >= 0 &&
@@ -50,8 +53,7 @@ int topo_catchment(const struct topo *t, long down_pop, long *user_pop)
 	adj_off = calloc(t->nnodes + 1, sizeof(*adj_off));
 	adj = calloc(2 * t->nlinks + 1, sizeof(*adj));
 	queue = calloc(t->nnodes + 1, sizeof(*queue));
-	dist = calloc(t->nnodes + 1, sizeof(*dist));
-	if (!adj_off || !adj || !queue || !dist) {
+	if (!adj_off || !adj || !queue) {
 		err = -ENOMEM;
 		goto out;
 	}
@@ -133,6 +135,84 @@ out:
 	free(adj_off);
 	free(adj);
 	free(queue);
+	return err;
+}
+
+int topo_catchment(const struct topo *t, long down_pop, long *user_pop)
+{
+	size_t *dist = calloc(t->nnodes + 1, sizeof(*dist));
+	int err;
+
+	if (!dist)
+		return -ENOMEM;
+	err = catchment(t, down_pop, user_pop, dist);
+	free(dist);
+	return err;
+}
+
+/*
+ * From node cur, the link one AS hop nearer to pop: to pop itself when cur
+ * is next to it, else to an ISP that reaches pop one hop sooner.  Where
+ * several do, BGP would pick by router id; the first link in the file is
+ * drawn.  NULL when there is none (cannot happen on a search result).
+ */
+static const struct topo_link *step(const struct topo *t, const long *user_pop,
+				    const size_t *dist, size_t cur, long pop)
+{
+	size_t k;
+
+	for (k = 0; k < t->nlinks; k++) {
+		const struct topo_link *l = &t->links[k];
+		size_t v;
+
+		if (l->a != cur && l->b != cur)
+			continue;
+		v = topo_link_peer(l, cur);
+		if ((long)v == pop && dist[cur] == 1)
+			return l;
+		if (is_isp(t, v) && user_pop[v] == pop && dist[v] != TOPO_NONE &&
+		    dist[v] + 1 == dist[cur])
+			return l;
+	}
+	return NULL;
+}
+
+int topo_catchment_paths(const struct topo *t, long down_pop, long *user_pop,
+			 long *link_pop)
+{
+	size_t *dist = calloc(t->nnodes + 1, sizeof(*dist)), i, k;
+	int err;
+
+	if (!dist)
+		return -ENOMEM;
+	err = catchment(t, down_pop, user_pop, dist);
+	for (k = 0; k < t->nlinks; k++)
+		link_pop[k] = -1;
+	for (i = 0; !err && i < t->nnodes; i++) {
+		const struct topo_link *l;
+		long pop = user_pop[i];
+		size_t cur = i, hops = 0;
+
+		if (t->nodes[i].kind != TOPO_KIND_USER || pop < 0)
+			continue;
+		/* The user's link to its ISP, then hop by hop to the POP. */
+		for (k = 0; k < t->nlinks; k++) {
+			l = &t->links[k];
+			if ((l->a == i || l->b == i) &&
+			    is_isp(t, topo_link_peer(l, i)))
+				break;
+		}
+		if (k == t->nlinks)
+			continue;
+		for (l = &t->links[k]; l && hops++ <= t->nnodes;
+		     l = step(t, user_pop, dist, cur, pop)) {
+			if (link_pop[l - t->links] < 0)
+				link_pop[l - t->links] = pop;
+			cur = topo_link_peer(l, cur);
+			if ((long)cur == pop)
+				break;
+		}
+	}
 	free(dist);
 	return err;
 }

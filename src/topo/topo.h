@@ -212,6 +212,14 @@ const char *topo_daemon_name(enum topo_daemon d);
 #define TOPO_CATCH_UNREACHABLE	(-1L)
 #define TOPO_CATCH_TIE		(-2L)
 int topo_catchment(const struct topo *t, long down_pop, long *user_pop);
+/*
+ * The same, and the way there: link_pop (t->nlinks entries) gets, for
+ * every link on a user's shortest path to its POP, that POP's index; -1
+ * for links no user's traffic crosses.  Among equally short paths to the
+ * same POP the first link in the file is taken.
+ */
+int topo_catchment_paths(const struct topo *t, long down_pop, long *user_pop,
+			 long *link_pop);
 
 /* The resolved plan as text (what `anycastlab check` prints). */
 void topo_print_plan(const struct topo *t, FILE *f);
@@ -220,5 +228,28 @@ void topo_print_plan(const struct topo *t, FILE *f);
 void topo_print_catchment(const struct topo *t, FILE *f);
 /* The topology back as YAML that loads to the same plan. */
 void topo_print_yaml(const struct topo *t, FILE *f);
+
+/*
+ * What a drawing shows on top of the topology (graph.c).  Every array may
+ * be NULL and is indexed like t->nodes or t->links.
+ */
+struct topo_view {
+	const char *caption;		/* second title line, or NULL */
+	const long *user_pop;		/* users: the POP they reach, < 0 none */
+	const char *const *note;	/* nodes: what is wrong ("killed",
+					 * "withdrawn"); NULL or "" when fine */
+	const bool *link_cut;		/* links: carrier lost */
+	const long *link_pop;		/* links: the POP whose users' traffic
+					 * crosses it, < 0 none */
+};
+
+enum topo_graph {
+	TOPO_GRAPH_DOT,			/* Graphviz */
+	TOPO_GRAPH_MERMAID,		/* Mermaid flowchart (renders on GitHub) */
+};
+
+/* The lab drawn with view v (NULL: the bare topology). */
+void topo_print_graph(const struct topo *t, const struct topo_view *v,
+		      enum topo_graph g, FILE *f);
 
 #endif

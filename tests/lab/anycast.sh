@@ -61,6 +61,54 @@ like "status says lax is cut off" "$s" "lax cut off"
 "$AL" thaw gru --lab "$LAB" >/dev/null
 "$AL" heal comcast lax --lab "$LAB" >/dev/null
 
+# graph --lab draws what the routers say now: kill syd and cut lax off,
+# and the drawing greys syd, reddens the cut link and recolours the users
+# and the links they now cross, as the world table says.
+colour_of() {	# a POP's colour, from the drawing of the file
+	"$AL" graph "$topo" | sed -n "s/^\t\"$1\" \[shape=box3d.*[^l]color=\"\(#[0-9a-f]*\)\".*/\1/p"
+}
+link_line() { grep -E "^	\"($1\" -- \"$2|$2\" -- \"$1)\" " <<<"$g"; }
+wait_graph() {	# wait_graph REGEX...: until the live drawing matches them all
+	local i r
+	for ((i = 0; i < 50; i++)); do
+		g=$("$AL" graph --lab "$LAB" 2>&1)
+		for r in "$@"; do grep -Eq -- "$r" <<<"$g" || continue 2; done
+		return 0
+	done
+	return 1
+}
+syd_next=$(expected_pop u-syd syd)
+nyc_next=$(expected_pop u-nyc lax)
+"$AL" kill syd --lab "$LAB" >/dev/null
+"$AL" cut comcast lax --lab "$LAB" >/dev/null
+ok "graph --lab: u-syd is drawn to $syd_next and u-nyc to $nyc_next" wait_graph \
+	"\"u-syd\" .*→ $syd_next\"" "\"u-nyc\" .*→ $nyc_next\""
+like "graph --lab: syd is drawn down, grey and dashed" "$g" \
+	'"syd" \[shape=box3d, label="syd\\nSydney\\nAS13335\\ndown", style="filled,dashed", fillcolor="#dddddd"'
+like "graph --lab: the cut link is red and dashed" "$(link_line comcast lax)" \
+	'\\ncut", style=dashed, color="#d62728"'
+c=$(colour_of "$syd_next")
+like "graph --lab: telstra-singtel carries u-syd in $syd_next's colour" \
+	"$(link_line telstra singtel)" "color=\"$c\", penwidth=3"
+like "graph --lab: singtel-$syd_next too" "$(link_line singtel "$syd_next")" \
+	"color=\"$c\", penwidth=3"
+is "graph --lab: telstra-syd carries nobody" "$(link_line telstra syd | grep -c penwidth)" 0
+if command -v dot >/dev/null; then
+	ok "graph --lab is valid Graphviz (dot -Tsvg)" dot -Tsvg -o /dev/null <<<"$g"
+else
+	skip "graphviz not installed"
+fi
+m=$("$AL" graph --lab "$LAB" --format mermaid 2>&1)
+like "graph --lab --format mermaid draws the cut link dotted" "$m" \
+	' -\.-\|"[0-9./]+ cut"\| '
+like "graph --lab --format mermaid greys the failed node" "$m" '^  class n[0-9]+(,n[0-9]+)* down$'
+"$AL" revive syd --lab "$LAB" >/dev/null
+"$AL" heal comcast lax --lab "$LAB" >/dev/null
+ok "graph --lab: after revive and heal, u-syd and u-nyc are drawn to syd and lax again" \
+	wait_graph '"u-syd" .*→ syd"' '"u-nyc" .*→ lax"'
+is "graph --lab: no node is drawn down, no link cut" \
+	"$(grep -c -e 'ndown"' -e 'ncut"' <<<"$g")" 0
+
 # Bad requests: one line on stderr, non-zero, nothing changed.
 bad() {
 	local desc=$1 pattern=$2

@@ -167,6 +167,8 @@ if command -v setpriv >/dev/null; then
 	like "that names the capabilities" "$out" "CAP_SYS_ADMIN and CAP_NET_ADMIN"
 	ok "check needs no privileges" setpriv --reuid=65534 --regid=65534 \
 		--clear-groups --inh-caps=-all "$AL" check "$topo"
+	ok "nor does graph of a file" setpriv --reuid=65534 --regid=65534 \
+		--clear-groups --inh-caps=-all "$AL" graph "$topo"
 else
 	skip "setpriv (util-linux) not installed"
 fi
