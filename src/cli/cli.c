@@ -95,7 +95,7 @@ static const struct cli_verb verbs[] = {
 	{ "thaw", "let a frozen router run again (SIGCONT)",
 	  "thaw NODE [--lab LAB]", "sudo anycastlab thaw syd", cli_fault1, false },
 	{ "router", "the BGP speaker of one node (started by up and revive)",
-	  "router --lab LAB --node NODE [--sync FD] [--lab-start]",
+	  "router --lab LAB --node NODE [--sync FD] [--lab-start] [--http-only]",
 	  "sudo anycastlab router --lab world --node syd", cli_router, true },
 };
 

@@ -73,7 +73,7 @@ static void live_nodes(struct live_lab *L, const struct journal_rec *v,
 			nl->state = LIVE_PARTIAL;
 			continue;
 		}
-		nl->proc = nl->procs.id[nl->procs.n - 1];
+		nl->proc = nl->procs.id[nl->procs.speaker];
 		nl->state = LIVE_FROZEN;
 		for (k = 0; k < nl->procs.n; k++)
 			if (!proc_frozen(nl->procs.id[k].pid))

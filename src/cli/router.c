@@ -1,6 +1,7 @@
 /*
  * `anycastlab router --lab LAB --node NODE`: the daemon every ISP and POP
- * runs, started by `up` and `revive`.  This verb turns the lab's saved
+ * runs, started by `up` and `revive`.  With --http-only it is the web
+ * server of a POP whose BGP speaker is BIRD or FRR.  This verb turns the lab's saved
  * topology into the router's configuration, moves into the node's
  * namespace with its log as stderr, and hands over to router_run().
  */
@@ -75,19 +76,20 @@ int cli_router(const struct cli_verb *v, int argc, char **argv)
 		{ "node", required_argument, NULL, 'n' },
 		{ "sync", required_argument, NULL, 's' },
 		{ "lab-start", no_argument, NULL, 'S' },
+		{ "http-only", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *lab = NULL, *node = NULL;
 	struct router_config rc;
 	char path[STATE_PATH_MAX];
-	bool lab_start = false;
+	bool lab_start = false, http_only = false;
 	int c, rc_exit, sync_fd = -1, logfd, nsfd, r;
 	struct topo t;
 	struct rlimit rl;
 	long self;
 
-	while ((c = cli_getopt(v, argc, argv, "l:n:s:Sh", opts, &rc_exit)) != -1) {
+	while ((c = cli_getopt(v, argc, argv, "l:n:s:SHh", opts, &rc_exit)) != -1) {
 		switch (c) {
 		case CLI_OPT_EXIT:
 			return rc_exit;
@@ -95,6 +97,7 @@ int cli_router(const struct cli_verb *v, int argc, char **argv)
 		case 'n': node = optarg; break;
 		case 's': sync_fd = atoi(optarg); break;
 		case 'S': lab_start = true; break;
+		case 'H': http_only = true; break;
 		}
 	}
 	if (!lab || !node)
@@ -108,6 +111,9 @@ int cli_router(const struct cli_verb *v, int argc, char **argv)
 		return 1;
 	if (t.nodes[self].kind == TOPO_KIND_USER)
 		return cli_error(v->name, "node '%s' is a user: users run no router",
+				 node);
+	if (http_only && t.nodes[self].kind != TOPO_KIND_POP)
+		return cli_error(v->name, "--http-only: node '%s' is not a POP",
 				 node);
 	if (router_state_file(lab, node, "log", path, sizeof(path)) < 0)
 		return cli_error(v->name, "state path too long");
@@ -123,7 +129,11 @@ int cli_router(const struct cli_verb *v, int argc, char **argv)
 		return 1;
 	}
 	rc.sync_fd = sync_fd;
-	if (router_state_file(lab, node, "pid", rc.pid_path, sizeof(rc.pid_path)) < 0 ||
+	rc.http_only = http_only;
+	/* Beside BIRD, whose pid file is N.pid, the web server has its own;
+	 * it is written once port 80 is bound, which is what `up` waits for. */
+	if (router_state_file(lab, node, http_only ? "http.pid" : "pid",
+			      rc.pid_path, sizeof(rc.pid_path)) < 0 ||
 	    router_state_file(lab, node, "sock", rc.ctl_path, sizeof(rc.ctl_path)) < 0) {
 		log_err("state path too long");
 		return 1;

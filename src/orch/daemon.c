@@ -23,7 +23,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-static const char *const builtin_roles[] = { "" };
+#define HTTP_ROLE	"http"
 
 static const struct daemon_ops *daemon_ops_of(enum topo_daemon d)
 {
@@ -37,16 +37,26 @@ static const struct daemon_ops *daemon_ops_of(enum topo_daemon d)
 	}
 }
 
-size_t daemon_roles(enum topo_daemon d, const char *const **roles)
+size_t daemon_node_roles(const struct topo *t, size_t node,
+			 const char *roles[DAEMON_MAX_PROCS], size_t *speaker)
 {
-	const struct daemon_ops *ops = daemon_ops_of(d);
+	const struct topo_node *nd = &t->nodes[node];
+	const struct daemon_ops *ops = daemon_ops_of(nd->daemon);
+	size_t n = 0;
 
-	if (ops) {
-		*roles = ops->roles;
-		return ops->nroles;
+	*speaker = 0;
+	if (!ops) {
+		if (nd->kind == TOPO_KIND_USER || nd->daemon != TOPO_DAEMON_BUILTIN)
+			return 0;
+		roles[n++] = "";
+		return n;
 	}
-	*roles = builtin_roles;
-	return d == TOPO_DAEMON_BUILTIN ? 1 : 0;
+	for (; n < ops->nroles && n < DAEMON_MAX_PROCS; n++)
+		roles[n] = ops->roles[n];
+	*speaker = n - 1;
+	if (nd->kind == TOPO_KIND_POP && n < DAEMON_MAX_PROCS)
+		roles[n++] = HTTP_ROLE;
+	return n;
 }
 
 const char *daemon_title(enum topo_daemon d)
@@ -108,13 +118,11 @@ void daemon_procs_find(const struct journal_rec *v, size_t nv,
 		       const struct topo *t, size_t node,
 		       struct daemon_procs *p)
 {
-	const char *const *roles;
+	const char *roles[DAEMON_MAX_PROCS];
 	size_t r, k;
 
 	memset(p, 0, sizeof(*p));
-	p->n = daemon_roles(t->nodes[node].daemon, &roles);
-	if (p->n > DAEMON_MAX_PROCS)
-		p->n = DAEMON_MAX_PROCS;
+	p->n = daemon_node_roles(t, node, roles, &p->speaker);
 	for (r = 0; r < p->n; r++) {
 		p->role[r] = roles[r];
 		/* The newest record of a role is its current process. */
@@ -170,8 +178,9 @@ int daemon_start(struct journal *j, const char *lab, const struct topo *t,
 	const struct daemon_ops *ops = daemon_ops_of(t->nodes[node].daemon);
 	const struct topo_node *nd = &t->nodes[node];
 	char store[DAEMON_ARGV_MAX][STATE_PATH_MAX], log[STATE_PATH_MAX];
-	const char *argv[DAEMON_ARGV_MAX + 1];
-	size_t i;
+	char pidfile[STATE_PATH_MAX];
+	const char *argv[DAEMON_ARGV_MAX + 1], *roles[DAEMON_MAX_PROCS];
+	size_t i, nroles;
 	int r;
 
 	memset(p, 0, sizeof(*p));
@@ -179,7 +188,11 @@ int daemon_start(struct journal *j, const char *lab, const struct topo *t,
 		snprintf(err, n, "%s runs no daemon anycastlab starts", nd->name);
 		return -EINVAL;
 	}
+	nroles = daemon_node_roles(t, node, roles, &p->speaker);
 	r = router_state_file(lab, nd->name, "log", log, sizeof(log));
+	if (r == 0)
+		r = router_state_file(lab, nd->name, "http.pid", pidfile,
+				      sizeof(pidfile));
 	if (r == 0)
 		r = ops->write_config(lab, t, node);
 	if (r < 0) {
@@ -187,19 +200,31 @@ int daemon_start(struct journal *j, const char *lab, const struct topo *t,
 			 ops->title, nd->name, strerror(-r));
 		return r;
 	}
-	for (i = 0; i < ops->nroles; i++) {
+	/* A killed web server leaves its pid file: readiness is a new one. */
+	unlink(pidfile);
+	for (i = 0; i < nroles; i++) {
 		struct spawn_cmd c = {
-			.node = nd->name, .role = ops->roles[i], .netns = nd->netns,
+			.node = nd->name, .role = roles[i], .netns = nd->netns,
 			.log = log, .argv = argv,
 		};
 
-		p->role[i] = ops->roles[i];
+		p->role[i] = roles[i];
 		p->n = i + 1;
-		r = ops->argv(lab, t, node, i, store, argv);
+		if (i < ops->nroles) {
+			r = ops->argv(lab, t, node, i, store, argv);
+		} else {
+			/* Ourselves, as `anycastlab router --http-only`. */
+			size_t k = spawn_router_argv(lab, nd->name, argv);
+
+			argv[k++] = "--http-only";
+			argv[k] = NULL;
+			c.path = "/proc/self/exe";
+			r = 0;
+		}
 		if (r == 0)
 			r = spawn_exec(j, &c, &p->id[i]);
 		if (r < 0) {
-			snprintf(err, n, "cannot start %s of %s: %s", ops->roles[i],
+			snprintf(err, n, "cannot start %s of %s: %s", roles[i],
 				 nd->name, strerror(-r));
 			goto fail;
 		}
@@ -212,6 +237,32 @@ fail:
 		if (p->alive[i])
 			proc_stop(&p->id[i], 1000);
 	return r;
+}
+
+/* The web server beside a POP's daemon listens once its pid file names
+ * it; true when the node has none. */
+static bool http_ready(const char *lab, const struct topo *t, size_t node,
+		       const struct daemon_procs *p)
+{
+	char path[STATE_PATH_MAX], line[32] = "";
+	size_t i;
+	FILE *f;
+
+	for (i = 0; i < p->n; i++)
+		if (!strcmp(p->role[i], HTTP_ROLE))
+			break;
+	if (i == p->n)
+		return true;
+	if (router_state_file(lab, t->nodes[node].name, "http.pid", path,
+			      sizeof(path)) < 0)
+		return false;
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	if (!fgets(line, sizeof(line), f))
+		line[0] = '\0';
+	fclose(f);
+	return atol(line) == (long)p->id[i].pid;
 }
 
 int daemon_wait_ready(const char *lab, const struct topo *t, size_t node,
@@ -228,7 +279,7 @@ int daemon_wait_ready(const char *lab, const struct topo *t, size_t node,
 		for (i = 0; i < p->n; i++)
 			if (!proc_id_alive(&p->id[i]))
 				return -ECHILD;
-		if (ops->ready(lab, t, node) == 0)
+		if (ops->ready(lab, t, node) == 0 && http_ready(lab, t, node, p))
 			return 0;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (now.tv_sec > deadline.tv_sec ||
@@ -309,9 +360,9 @@ int daemon_status(const char *lab, const struct topo *t, size_t node,
 	r = ops->status(lab, t, node, timeout_ms, sr);
 	if (r < 0)
 		return r;
-	/* The process that speaks BGP (bgpd, the last) is the one to name;
+	/* The process that speaks BGP (bird, bgpd) is the one to name;
 	 * memory counts every process of the node. */
-	sr->pid = p->n ? p->id[p->n - 1].pid : 0;
+	sr->pid = p->n ? p->id[p->speaker].pid : 0;
 	sr->rss_kb = 0;
 	for (i = 0; i < p->n; i++)
 		sr->rss_kb += daemon_rss_kb(p->id[i].pid);

@@ -14,7 +14,9 @@
  *   frr      N.frr/ (zebra.conf bgpd.conf zebra.pid bgpd.pid zebra.vty
  *            bgpd.vty zserv.api; vtysh --vty_socket) N.log
  *
- * Every process of a node writes its output to N.log.
+ * A POP on BIRD or FRR also runs `anycastlab router --http-only`, the web
+ * server the built-in router has inside: N.http.pid, written once it
+ * listens.  Every process of a node writes its output to N.log.
  */
 #ifndef ANYCASTLAB_ORCH_DAEMON_H
 #define ANYCASTLAB_ORCH_DAEMON_H
@@ -30,7 +32,7 @@
 #include "topo/topo.h"
 #include "util/dbuf.h"
 
-#define DAEMON_MAX_PROCS	2
+#define DAEMON_MAX_PROCS	3
 
 /* Names in a generated BIRD configuration: the BGP protocol towards node
  * "x-y" is peer_x_y ('-' is not allowed in a BIRD symbol and '_' is not
@@ -39,9 +41,14 @@
 #define DAEMON_BIRD_ANYCAST	"anycast"
 #define DAEMON_BIRD_OWN		"own"
 
-/* The processes a node's daemon runs, in start order, by the role
- * written in the journal ("" for the built-in router); 0 for none. */
-size_t daemon_roles(enum topo_daemon d, const char *const **roles);
+/*
+ * The processes node runs, in start order, by the role written in the
+ * journal: "" for the built-in router; BIRD's or FRR's processes, and on a
+ * POP then "http", anycastlab's web server beside them.  Returns how many
+ * (0 for daemon: none); *speaker is the index of the one that speaks BGP.
+ */
+size_t daemon_node_roles(const struct topo *t, size_t node,
+			 const char *roles[DAEMON_MAX_PROCS], size_t *speaker);
 /* "BIRD 2", "FRR", "anycastlab" for messages. */
 const char *daemon_title(enum topo_daemon d);
 /* The Debian package that provides d, NULL for builtin and none. */
@@ -71,6 +78,7 @@ int daemon_frr_zebra_config(const struct topo *t, size_t node, FILE *f);
 struct daemon_procs {
 	size_t n;				/* roles of its daemon */
 	const char *role[DAEMON_MAX_PROCS];
+	size_t speaker;				/* the process speaking BGP */
 	struct proc_id id[DAEMON_MAX_PROCS];	/* pid 0: never started */
 	bool alive[DAEMON_MAX_PROCS];
 	size_t nalive;

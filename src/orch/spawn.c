@@ -18,12 +18,27 @@
 #include <time.h>
 #include <unistd.h>
 
+size_t spawn_router_argv(const char *lab, const char *node, const char **argv)
+{
+	size_t i = 0;
+
+	argv[i++] = "anycastlab";
+	argv[i++] = "router";
+	argv[i++] = "--lab";
+	argv[i++] = lab;
+	argv[i++] = "--node";
+	argv[i++] = node;
+	argv[i] = NULL;
+	return i;
+}
+
 static void spawn_child(int fd, const char *lab, const char *node,
 			bool lab_start)
 {
 	char c, fdarg[16];
 	const char *argv[12];
-	int devnull, i = 0;
+	int devnull;
+	size_t i;
 
 	/* Not a step further until our pid is in the journal. */
 	if (read(fd, &c, 1) != 1 || c != 'J')
@@ -43,12 +58,7 @@ static void spawn_child(int fd, const char *lab, const char *node,
 	if (dup2(fd, 3) < 0)
 		_exit(1);
 	snprintf(fdarg, sizeof(fdarg), "%d", 3);
-	argv[i++] = "anycastlab";
-	argv[i++] = "router";
-	argv[i++] = "--lab";
-	argv[i++] = lab;
-	argv[i++] = "--node";
-	argv[i++] = node;
+	i = spawn_router_argv(lab, node, argv);
 	argv[i++] = "--sync";
 	argv[i++] = fdarg;
 	if (lab_start)
@@ -128,9 +138,9 @@ static void spawn_exec_child(int fd, const struct spawn_cmd *c)
 	/* Nothing of ours beyond stdio: an inherited namespace fd would
 	 * keep another node's namespace alive after `down`. */
 	close_range(3, ~0u, 0);
-	execv(c->argv[0], (char *const *)c->argv);
-	dprintf(2, "anycastlab: cannot run %s: %s\n", c->argv[0],
-		strerror(errno));
+	execv(c->path ? c->path : c->argv[0], (char *const *)c->argv);
+	dprintf(2, "anycastlab: cannot run %s: %s\n",
+		c->path ? c->path : c->argv[0], strerror(errno));
 	_exit(127);
 }
 

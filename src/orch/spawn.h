@@ -23,6 +23,9 @@ struct spawned {
 	bool ready;
 };
 
+/* argv[0..5] = "anycastlab router --lab LAB --node NODE", NULL after;
+ * returns 6, where the caller's options go.  down finds orphans by it. */
+size_t spawn_router_argv(const char *lab, const char *node, const char **argv);
 /* Fork and journal one router; it waits for spawn_release. */
 int spawn_router(struct journal *j, const char *lab, const char *node,
 		 bool lab_start, struct spawned *s);
@@ -37,6 +40,7 @@ struct spawn_cmd {
 	const char *netns;		/* entered before exec */
 	const char *log;		/* stdout and stderr, appended to */
 	const char *const *argv;	/* argv[0]: the program's path */
+	const char *path;		/* run this instead of argv[0] */
 };
 
 /* Fork, journal the child, let it exec; its identity in *id. */

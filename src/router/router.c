@@ -509,7 +509,8 @@ static int router_sync(const struct router_config *rc)
 	return 0;
 }
 
-static int router_setup(struct router *r)
+/* The BGP speaker, its kernel routes and its listening socket. */
+static int router_setup_bgp(struct router *r)
 {
 	const struct router_config *rc = r->rc;
 	struct bgp_speaker_config sc = {
@@ -541,12 +542,17 @@ static int router_setup(struct router *r)
 	ret = bgp_speaker_listen(r->sp, 0);
 	if (ret < 0)
 		return log_err("cannot listen on port 179: %s", strerror(-ret)), ret;
-	if (rc->pop) {
-		ret = router_listen_http(r);
-		if (ret < 0)
-			return log_err("cannot listen on port 80: %s",
-				       strerror(-ret)), ret;
-	}
+	return 0;
+}
+
+/* What the speaker needs once it listens: links watched, the control
+ * socket, its own prefixes. */
+static int router_setup_control(struct router *r)
+{
+	const struct router_config *rc = r->rc;
+	size_t i;
+	int ret;
+
 	ret = router_link_monitor(r);
 	if (ret < 0)
 		return log_err("cannot watch links: %s", strerror(-ret)), ret;
@@ -558,6 +564,30 @@ static int router_setup(struct router *r)
 		bgp_speaker_originate(r->sp, &rc->originate[i]);
 	if (rc->pop)
 		router_announce(r, true);
+	return 0;
+}
+
+static int router_setup(struct router *r)
+{
+	const struct router_config *rc = r->rc;
+	int ret;
+
+	if (!rc->http_only) {
+		ret = router_setup_bgp(r);
+		if (ret < 0)
+			return ret;
+	}
+	if (rc->pop) {
+		ret = router_listen_http(r);
+		if (ret < 0)
+			return log_err("cannot listen on port 80: %s",
+				       strerror(-ret)), ret;
+	}
+	if (!rc->http_only) {
+		ret = router_setup_control(r);
+		if (ret < 0)
+			return ret;
+	}
 	ev_signal_add(r->ev, SIGTERM, router_on_signal, r);
 	ev_signal_add(r->ev, SIGINT, router_on_signal, r);
 	signal(SIGPIPE, SIG_IGN);
@@ -575,8 +605,12 @@ int router_run(const struct router_config *rc)
 	if (!r.ev)
 		return 1;
 	r.start_ms = ev_now_ms();
-	log_info("starting: AS%u, router id %s, %zu peers%s", rc->asn,
-		 ip4_str(rc->router_id, id), rc->npeers, rc->pop ? ", POP" : "");
+	if (rc->http_only)
+		log_info("starting: HTTP only (another daemon speaks BGP here)");
+	else
+		log_info("starting: AS%u, router id %s, %zu peers%s", rc->asn,
+			 ip4_str(rc->router_id, id), rc->npeers,
+			 rc->pop ? ", POP" : "");
 	ret = router_setup(&r);
 	if (ret == 0)
 		ret = router_write_pid(rc->pid_path);
@@ -588,7 +622,8 @@ int router_run(const struct router_config *rc)
 	if (ret == 0)
 		ret = router_sync(rc);
 	if (ret == 0) {
-		bgp_speaker_start(r.sp);
+		if (r.sp)
+			bgp_speaker_start(r.sp);
 		ret = ev_loop_run(r.ev);
 	}
 	bgp_speaker_free(r.sp, true);

@@ -1,6 +1,7 @@
 /*
  * The per-node daemon (`anycastlab router`): one BGP speaker, for a POP an
- * HTTP responder, a link monitor and a control socket, on one event loop.
+ * HTTP responder, a link monitor and a control socket, on one event loop;
+ * or, beside a POP's BIRD or FRR, the HTTP responder alone.
  * It is handed a finished configuration and runs inside the namespace it
  * was started in; it knows nothing of topology files.
  */
@@ -22,6 +23,9 @@ struct router_config {
 	char node[16];
 	char city[64];
 	bool pop;			/* HTTP responder, anycast origin */
+	/* A POP whose BGP another daemon (BIRD, FRR) speaks: serve HTTP
+	 * and nothing else (no speaker, no FIB, no control socket). */
+	bool http_only;
 	uint32_t asn;
 	uint32_t router_id;
 	uint16_t hold_time;

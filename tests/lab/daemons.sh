@@ -5,10 +5,11 @@
 # (record route) and by following the kernel FIBs; every failure mode of
 # a POP moves its users to the table's next POP and back, next to a BIRD
 # and next to an FRR router.  A second lab runs BIRD everywhere but on syd,
-# whose own daemon: frr wins over up --daemon bird, and checks withdraw
-# and kill on BIRD and FRR POPs.  The generated configurations pass the
-# daemons' own checks, a missing daemon is named before anything is
-# built, and down leaves no daemon and no namespace behind.
+# whose own daemon: frr wins over up --daemon bird, checks withdraw and
+# kill on BIRD and FRR POPs, and that such POPs serve HTTP.  The generated
+# configurations pass the daemons' own checks, a missing daemon is named
+# before anything is built, and down leaves no daemon and no namespace
+# behind.
 . "$(dirname "$0")/lib.sh"
 require_root
 BIRD=$(command -v bird || echo /usr/sbin/bird)
@@ -257,6 +258,21 @@ for u in $(table_users); do
 		"$(rr_pop_wait "$u")" "$(expected_pop "$u")"
 done
 LAB=$lab_save
+# A POP on BIRD or FRR serves HTTP too: anycastlab's web server runs
+# beside the daemon, as a process of the node.
+like "fra runs bird and a web server" \
+	"$(js "$L2" | jq -r '.labs[0].nodes[] | select(.name == "fra") | .pids | keys | join(" ")')" \
+	"^bird http$"
+like "syd runs zebra, bgpd and a web server" \
+	"$(js "$L2" | jq -r '.labs[0].nodes[] | select(.name == "syd") | .pids | keys | join(" ")')" \
+	"^bgpd http zebra$"
+for u in $(table_users); do
+	want=$(expected_pop "$u")
+	got=$(ip netns exec "$L2-$u" curl -s --max-time 3 -D - -o /dev/null \
+		http://104.16.0.1/ | tr -d '\r' | awk -F': ' 'tolower($1) == "x-served-by" {print $2}')
+	is "curl from $u is served by $want on $(js "$L2" | jq -r --arg p "$want" '.labs[0].nodes[] | select(.name == $p) | .daemon')" \
+		"$got" "$want"
+done
 for pop in syd fra; do
 	for mode in withdraw kill; do
 		j=$("$AL" failover "$pop" --mode "$mode" --lab "$L2" --json 2>&1)
@@ -283,6 +299,11 @@ LAB=$L2
 is "u-syd is answered by syd after announce" "$(back_to u-syd syd)" syd
 is "u-ber is answered by fra after announce" "$(back_to u-ber fra)" fra
 LAB=$lab_save
+# After kill and revive the web servers are back with their daemons.
+like "anycastlab curl u-ber: fra (BIRD) serves it again" \
+	"$("$AL" curl u-ber --lab "$L2" 2>&1)" "200 .*from fra"
+like "anycastlab curl u-syd: syd (FRR) serves it again" \
+	"$("$AL" curl u-syd --lab "$L2" 2>&1)" "200 .*from syd"
 
 # ---- a daemon that is not there ----
 

@@ -265,18 +265,48 @@ Test(daemon_choice, a_nodes_own_daemon_wins_over_the_default)
 	topo_free(&t);
 }
 
+/* The roles node runs with daemon d, joined by ','; its speaker's index. */
+static const char *roles_of(struct topo *t, const char *node,
+			    enum topo_daemon d, size_t *speaker)
+{
+	static char buf[64];
+	const char *roles[DAEMON_MAX_PROCS];
+	size_t i, n, w = 0;
+
+	t->nodes[node_of(t, node)].daemon = d;
+	n = daemon_node_roles(t, node_of(t, node), roles, speaker);
+	buf[0] = '\0';
+	for (i = 0; i < n; i++)
+		w += (size_t)snprintf(buf + w, sizeof(buf) - w, "%s%s",
+				      i ? "," : "", roles[i]);
+	return buf;
+}
+
 Test(daemon_choice, roles_and_packages)
 {
-	const char *const *roles;
+	struct topo t;
+	size_t sp;
 
-	cr_assert_eq(daemon_roles(TOPO_DAEMON_BUILTIN, &roles), 1);
-	cr_assert_str_eq(roles[0], "");
-	cr_assert_eq(daemon_roles(TOPO_DAEMON_BIRD, &roles), 1);
-	cr_assert_str_eq(roles[0], "bird");
-	cr_assert_eq(daemon_roles(TOPO_DAEMON_FRR, &roles), 2);
-	cr_assert_str_eq(roles[0], "zebra");
-	cr_assert_str_eq(roles[1], "bgpd");
-	cr_assert_eq(daemon_roles(TOPO_DAEMON_NONE, &roles), 0);
+	load_small(&t);
+	cr_assert_eq(t.nodes[node_of(&t, "p")].kind, TOPO_KIND_POP);
+	cr_assert_eq(t.nodes[node_of(&t, "i")].kind, TOPO_KIND_ISP);
+	cr_assert_str_eq(roles_of(&t, "i", TOPO_DAEMON_BUILTIN, &sp), "");
+	cr_assert_eq(sp, 0);
+	cr_assert_str_eq(roles_of(&t, "p", TOPO_DAEMON_BUILTIN, &sp), "");
+	cr_assert_str_eq(roles_of(&t, "i", TOPO_DAEMON_BIRD, &sp), "bird");
+	cr_assert_eq(sp, 0);
+	cr_assert_str_eq(roles_of(&t, "i", TOPO_DAEMON_FRR, &sp), "zebra,bgpd");
+	cr_assert_eq(sp, 1);
+	/* A POP on BIRD or FRR also runs our web server, after the daemon. */
+	cr_assert_str_eq(roles_of(&t, "p", TOPO_DAEMON_BIRD, &sp), "bird,http");
+	cr_assert_eq(sp, 0);
+	cr_assert_str_eq(roles_of(&t, "p", TOPO_DAEMON_FRR, &sp),
+			 "zebra,bgpd,http");
+	cr_assert_eq(sp, 1);
+	cr_assert_str_eq(roles_of(&t, "p", TOPO_DAEMON_NONE, &sp), "");
+	cr_assert_eq(daemon_node_roles(&t, node_of(&t, "u"),
+				       (const char *[DAEMON_MAX_PROCS]){ 0 }, &sp), 0);
+	topo_free(&t);
 	cr_assert_str_eq(daemon_package(TOPO_DAEMON_BIRD), "bird2");
 	cr_assert_str_eq(daemon_package(TOPO_DAEMON_FRR), "frr");
 	cr_assert_null(daemon_package(TOPO_DAEMON_BUILTIN));
@@ -302,9 +332,22 @@ Test(daemon_choice, processes_from_the_journal)
 	/* the newest bgpd is the current one */
 	cr_assert_eq(p.id[1].pid, 4260);
 	cr_assert_eq(p.id[1].start, 200ull);
+	cr_assert_eq(p.speaker, 1);
 	daemon_procs_find(v, 4, &t, node_of(&t, "p"), &p);
 	cr_assert_eq(p.n, 1);
 	cr_assert_eq(p.id[0].pid, 4270);
+	/* A POP on FRR: its web server is a process of the node too, and
+	 * bgpd is still the one speaking BGP. */
+	t.nodes[node_of(&t, "p")].daemon = TOPO_DAEMON_FRR;
+	cr_assert_eq(journal_parse("daemon p zebra 4280 400", &v[0]), 0);
+	cr_assert_eq(journal_parse("daemon p bgpd 4281 400", &v[1]), 0);
+	cr_assert_eq(journal_parse("daemon p http 4282 400", &v[2]), 0);
+	daemon_procs_find(v, 3, &t, node_of(&t, "p"), &p);
+	cr_assert_eq(p.n, 3);
+	cr_assert_str_eq(p.role[2], "http");
+	cr_assert_eq(p.id[2].pid, 4282);
+	cr_assert_eq(p.speaker, 1);
+	cr_assert_eq(p.id[p.speaker].pid, 4281);
 	topo_free(&t);
 }
 
