@@ -161,9 +161,13 @@ static void print_json_session(const struct snap_session *s)
 	printf("{\"state\":");
 	cli_json_str(stdout, s->state);
 	printf(",\"for_ms\":%llu,\"rx\":%llu,\"tx\":%llu,\"hold\":%u,"
-	       "\"established\":%u,\"as4\":%s,\"last_error\":",
-	       (unsigned long long)s->since_ms, (unsigned long long)s->rx,
-	       (unsigned long long)s->tx, s->hold, s->up_count,
+	       "\"established\":", (unsigned long long)s->since_ms,
+	       (unsigned long long)s->rx, (unsigned long long)s->tx, s->hold);
+	if (s->up_count_known)
+		printf("%u", s->up_count);
+	else
+		printf("null");
+	printf(",\"as4\":%s,\"last_error\":",
 	       s->as4 < 0 ? "null" : s->as4 ? "true" : "false");
 	cli_json_str(stdout, s->last_error);
 	printf("}");

@@ -448,6 +448,7 @@ int daemon_bird_parse_protocols(const char *text, const struct topo *t,
 				continue;
 			cur = &sr->sess[sr->nsess++];
 			memset(cur, 0, sizeof(*cur));
+			cur->as4 = -1;
 			bird_sym_peer(name, cur->peer, sizeof(cur->peer));
 			/* The BGP state comes below; a disabled protocol
 			 * has none. */
@@ -472,6 +473,15 @@ int daemon_bird_parse_protocols(const char *text, const struct topo *t,
 			    (peer = daemon_peer_by_addr(t, node, addr)) >= 0)
 				daemon_copy(cur->peer, sizeof(cur->peer),
 					    t->nodes[peer].name);
+		} else if ((v = kv(s, "Session:"))) {
+			/* "external AS4": 4-octet AS numbers negotiated. */
+			cur->as4 = strstr(v, "AS4") != NULL;
+		} else if ((v = kv(s, "Hold timer:"))) {
+			/* "2.229/3": time left / negotiated hold time. */
+			const char *slash = strchr(v, '/');
+
+			if (slash)
+				cur->hold = (unsigned)strtoul(slash + 1, NULL, 10);
 		} else if ((v = kv(s, "Last error:"))) {
 			daemon_copy(cur->last_error, sizeof(cur->last_error), v);
 		} else if ((v = kv(s, "Routes:"))) {

@@ -380,6 +380,7 @@ int daemon_frr_parse_neighbors(const char *json, size_t len,
 	     nb = json_next(&d, nb)) {
 		const struct json_node *af;
 		struct snap_session *ss;
+		const char *caps;
 		uint32_t addr;
 		long peer;
 
@@ -400,6 +401,17 @@ int daemon_frr_parse_neighbors(const char *json, size_t len,
 						 "lastResetTimerMsecs"), 0);
 		af = json_get(&d, json_get(&d, nb, "addressFamilyInfo"),
 			      "ipv4Unicast");
+		ss->up_count = (unsigned)json_u64(json_get(&d, nb,
+						 "connectionsEstablished"), 0);
+		ss->up_count_known = true;
+		if (ss->established)
+			ss->hold = (unsigned)(json_u64(json_get(&d, nb,
+					      "bgpTimerHoldTimeMsecs"), 0) / 1000);
+		caps = json_str(json_get(&d, json_get(&d, nb,
+			"neighborCapabilities"), "4byteAs"), NULL);
+		/* Both sides must have said it; FRR lists it only when
+		 * the session came up. */
+		ss->as4 = !caps ? -1 : !strcmp(caps, "advertisedAndReceived");
 		ss->rx = json_u64(json_get(&d, af, "acceptedPrefixCounter"), 0);
 		ss->tx = json_u64(json_get(&d, af, "sentPrefixCounter"), 0);
 		if (!ss->established)

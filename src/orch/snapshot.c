@@ -42,6 +42,7 @@ static int snap_rec(void *ctx, const struct ctl_rec *r)
 		ss->tx = ctl_get_u64(r, "tx", 0);
 		ss->hold = (unsigned)ctl_get_u64(r, "hold", 0);
 		ss->up_count = (unsigned)ctl_get_u64(r, "established", 0);
+		ss->up_count_known = true;
 		ss->as4 = ctl_get(r, "as4") ? !strcmp(ctl_get(r, "as4"), "yes") : -1;
 		copy(ss->last_error, sizeof(ss->last_error), ctl_get(r, "last_error"));
 	}

@@ -25,6 +25,7 @@ struct snap_session {
 	uint64_t rx, tx;
 	unsigned hold;		/* negotiated, seconds (when Established) */
 	unsigned up_count;	/* times the session came up */
+	bool up_count_known;	/* BIRD does not say */
 	int as4;		/* 4-octet ASNs negotiated: 1, 0, -1 unknown */
 	char last_error[160];
 };

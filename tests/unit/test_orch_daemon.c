@@ -478,6 +478,10 @@ Test(bird_parse, sessions_of_an_isp)
 	cr_assert_eq(sr.sess[0].tx, 20);
 	cr_assert_eq(sr.sess[2].rx, 19);
 	cr_assert_eq(sr.sess[2].tx, 7);
+	/* "Session: external AS4" and "Hold timer: 2.229/3" */
+	cr_assert_eq(sr.sess[0].as4, 1);
+	cr_assert_eq(sr.sess[0].hold, 3);
+	cr_assert_not(sr.sess[0].up_count_known, "BIRD does not count them");
 	cr_assert_str_eq(sr.anycast, "", "an ISP has no anycast protocol");
 	free(s);
 	topo_free(&t);
@@ -500,6 +504,8 @@ Test(bird_parse, a_session_whose_peer_was_killed)
 	cr_assert_str_eq(sr.sess[0].state, "Active");
 	cr_assert_str_eq(sr.sess[0].last_error, "Socket: Connection closed");
 	cr_assert_eq(sr.sess[0].rx, 0, "its channel is down: no Routes line");
+	cr_assert_eq(sr.sess[0].as4, -1, "no session, nothing negotiated");
+	cr_assert_eq(sr.sess[0].hold, 0);
 	cr_assert(sr.sess[1].established);
 	cr_assert_str_eq(sr.sess[1].last_error, "");
 	free(s);
@@ -680,6 +686,10 @@ Test(frr_parse, sessions_of_an_isp)
 	cr_assert_eq(sr.sess[0].rx, 2);
 	cr_assert_eq(sr.sess[0].tx, 22);
 	cr_assert_eq(sr.sess[2].rx, 19);
+	cr_assert_eq(sr.sess[0].as4, 1);
+	cr_assert_eq(sr.sess[0].hold, 3);
+	cr_assert(sr.sess[0].up_count_known);
+	cr_assert_eq(sr.sess[0].up_count, 1);
 	cr_assert_str_eq(sr.sess[0].last_error, "", "history once it is up");
 	free(s);
 	memset(&sr, 0, sizeof(sr));
@@ -689,6 +699,7 @@ Test(frr_parse, sessions_of_an_isp)
 	cr_assert_not(sr.sess[0].established);
 	cr_assert_str_eq(sr.sess[0].state, "Idle");
 	cr_assert_str_eq(sr.sess[0].last_error, "Peer closed the session");
+	cr_assert_eq(sr.sess[0].hold, 0, "not negotiated while Idle");
 	cr_assert_eq(sr.sess[0].since_ms, 1000);
 	cr_assert(sr.sess[1].established);
 	free(s);
