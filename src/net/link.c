@@ -111,6 +111,8 @@ int link_veth_add(const struct veth_end *a, const struct veth_end *b)
 	rtnl_link_veth_release(l);
 	if (r < 0)
 		return r;
+	/* The peer cannot come up in the same request: the kernel would
+	 * open it before it is paired (veth_open: ENOTCONN). */
 	ifindex = b->ifindex > 0 ? b->ifindex : link_index(b->sk, b->name);
 	if (ifindex < 0)
 		return ifindex;
