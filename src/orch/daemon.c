@@ -269,21 +269,19 @@ int daemon_wait_ready(const char *lab, const struct topo *t, size_t node,
 		      const struct daemon_procs *p, unsigned timeout_ms)
 {
 	const struct daemon_ops *ops = daemon_ops_of(t->nodes[node].daemon);
-	struct timespec nap = { 0, 5 * 1000 * 1000 }, deadline, now;
+	struct timespec nap = { 0, 5 * 1000 * 1000 }, deadline;
 	size_t i;
 
 	if (!ops)
 		return -EINVAL;
-	daemon_deadline(&deadline, timeout_ms);
+	deadline_in(&deadline, timeout_ms);
 	for (;;) {
 		for (i = 0; i < p->n; i++)
 			if (!proc_id_alive(&p->id[i]))
 				return -ECHILD;
 		if (ops->ready(lab, t, node) == 0 && http_ready(lab, t, node, p))
 			return 0;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec > deadline.tv_sec ||
-		    (now.tv_sec == deadline.tv_sec && now.tv_nsec >= deadline.tv_nsec))
+		if (deadline_passed(&deadline))
 			return -ETIMEDOUT;
 		nanosleep(&nap, NULL);
 	}
@@ -441,35 +439,6 @@ long daemon_peer_by_addr(const struct topo *t, size_t node, uint32_t addr)
 	return -1;
 }
 
-void daemon_deadline(struct timespec *d, unsigned timeout_ms)
-{
-	clock_gettime(CLOCK_MONOTONIC, d);
-	d->tv_sec += timeout_ms / 1000;
-	d->tv_nsec += (long)(timeout_ms % 1000) * 1000000;
-	if (d->tv_nsec >= 1000000000) {
-		d->tv_sec++;
-		d->tv_nsec -= 1000000000;
-	}
-}
-
-static int daemon_sock_wait(int fd, short events, const struct timespec *deadline)
-{
-	struct pollfd pfd = { .fd = fd, .events = events };
-	struct timespec now;
-	long ms;
-	int r;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	ms = (deadline->tv_sec - now.tv_sec) * 1000 +
-	     (deadline->tv_nsec - now.tv_nsec) / 1000000;
-	if (ms <= 0)
-		return -ETIMEDOUT;
-	r = poll(&pfd, 1, (int)ms);
-	if (r < 0)
-		return errno == EINTR ? 0 : -errno;
-	return r == 0 ? -ETIMEDOUT : 0;
-}
-
 int daemon_sock_connect(const char *path)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -497,7 +466,7 @@ int daemon_sock_write(int fd, const void *p, size_t len,
 	int r;
 
 	while (len) {
-		r = daemon_sock_wait(fd, POLLOUT, deadline);
+		r = deadline_poll(fd, POLLOUT, deadline);
 		if (r < 0)
 			return r;
 		w = send(fd, c, len, MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -529,7 +498,7 @@ long daemon_sock_reply(int fd, struct dbuf *raw,
 		 * not a reply we understand. */
 		if (dbuf_len(raw) > (64u << 20))
 			return -EMSGSIZE;
-		r = daemon_sock_wait(fd, POLLIN, deadline);
+		r = deadline_poll(fd, POLLIN, deadline);
 		if (r < 0)
 			return r;
 		if (dbuf_reserve(raw, 65536) < 0)

@@ -348,7 +348,7 @@ static int bird_cli(const char *sock, const char *const *cmds, size_t n,
 	long len;
 	int fd, r = 0;
 
-	daemon_deadline(&deadline, timeout_ms);
+	deadline_in(&deadline, timeout_ms);
 	fd = daemon_sock_connect(sock);
 	if (fd < 0)
 		return fd;

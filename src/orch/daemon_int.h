@@ -10,6 +10,7 @@
 
 #include "orch/daemon.h"
 #include "orch/state.h"
+#include "util/deadline.h"
 
 #define DAEMON_ARGV_MAX	24
 
@@ -44,8 +45,6 @@ extern const struct daemon_ops daemon_frr_ops;
 /* The first of paths that is an executable file, or NULL. */
 const char *daemon_find_program(const char *const *paths);
 
-/* A deadline timeout_ms from now (CLOCK_MONOTONIC). */
-void daemon_deadline(struct timespec *d, unsigned timeout_ms);
 /* Connect to the Unix stream socket at path: fd or -errno. */
 int daemon_sock_connect(const char *path);
 /* Write all of p before the deadline. */

@@ -6,6 +6,7 @@
 #include "router/ctl.h"
 #include "router/ctlmsg.h"
 #include "ev/ev.h"
+#include "util/deadline.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -168,24 +169,6 @@ void ctl_server_free(struct ctl_server *s)
 	free(s);
 }
 
-static int ctl_wait(int fd, short events, const struct timespec *deadline)
-{
-	struct pollfd pfd = { .fd = fd, .events = events };
-	struct timespec now;
-	long ms;
-	int r;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	ms = (deadline->tv_sec - now.tv_sec) * 1000 +
-	     (deadline->tv_nsec - now.tv_nsec) / 1000000;
-	if (ms <= 0)
-		return -ETIMEDOUT;
-	r = poll(&pfd, 1, (int)ms);
-	if (r < 0)
-		return errno == EINTR ? 0 : -errno;
-	return r == 0 ? -ETIMEDOUT : 0;
-}
-
 int ctl_request(const char *path, const char *req, unsigned timeout_ms,
 		ctl_rec_fn fn, void *ctx)
 {
@@ -200,13 +183,7 @@ int ctl_request(const char *path, const char *req, unsigned timeout_ms,
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return -ENAMETOOLONG;
 	strcpy(sa.sun_path, path);
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += timeout_ms / 1000;
-	deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
-	if (deadline.tv_nsec >= 1000000000) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000;
-	}
+	deadline_in(&deadline, timeout_ms);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
@@ -218,7 +195,7 @@ int ctl_request(const char *path, const char *req, unsigned timeout_ms,
 	for (;;) {
 		size_t i, start = 0;
 
-		r = ctl_wait(fd, POLLIN, &deadline);
+		r = deadline_poll(fd, POLLIN, &deadline);
 		if (r < 0)
 			break;
 		n = read(fd, buf, sizeof(buf));

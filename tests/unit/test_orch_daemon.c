@@ -20,6 +20,7 @@
 #include "orch/journal.h"
 #include "orch/json.h"
 #include "topo/topo.h"
+#include "slurp.h"
 
 #define GOLDEN_DIR	SOURCE_ROOT "/tests/golden"
 
@@ -40,29 +41,6 @@ static const char small_yaml[] =
 	"  - [i, p]\n"
 	"  - [i, j]\n"
 	"  - [j, p]\n";
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n;
-
-	*len = 0;
-	if (!f)
-		return NULL;
-	do {
-		if (*len + 4096 > cap) {
-			cap = cap ? cap * 2 : 8192;
-			buf = realloc(buf, cap + 1);
-			cr_assert_not_null(buf);
-		}
-		n = fread(buf + *len, 1, cap - *len, f);
-		*len += n;
-	} while (n > 0);
-	fclose(f);
-	buf[*len] = '\0';
-	return buf;
-}
 
 static void load_small(struct topo *t)
 {

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "topo/topo.h"
+#include "slurp.h"
 
 #define GOLDEN_DIR	"tests/golden"
 
@@ -73,29 +74,6 @@ ParameterizedTestParameters(golden, matches_out)
 		memcpy(shared, v, n * sizeof(*v));
 	free(v);
 	return cr_make_param_array(struct golden, shared, n, golden_free);
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n;
-
-	*len = 0;
-	if (!f)
-		return NULL;
-	do {
-		if (*len + 4096 > cap) {
-			cap = cap ? cap * 2 : 8192;
-			buf = realloc(buf, cap + 1);
-			cr_assert_not_null(buf);
-		}
-		n = fread(buf + *len, 1, cap - *len, f);
-		*len += n;
-	} while (n > 0);
-	fclose(f);
-	buf[*len] = '\0';
-	return buf;
 }
 
 /* What `anycastlab check <file>` prints, for a file read from disk. */

@@ -16,27 +16,9 @@
 #include <string.h>
 
 #include "topo/topo.h"
+#include "slurp.h"
 
 #define WORLD_REL	"topologies/world.yaml"
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	cr_assert_not_null(f, "cannot read %s", path);
-	cr_assert_eq(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	cr_assert_geq(n, 0);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	cr_assert_not_null(buf);
-	*len = fread(buf, 1, (size_t)n, f);
-	buf[*len] = '\0';
-	fclose(f);
-	return buf;
-}
 
 /* Load a file of the repository under its relative name, so what is
  * printed does not depend on where the checkout is. */
@@ -49,6 +31,7 @@ static void load_rel(const char *rel, struct topo *t)
 
 	snprintf(path, sizeof(path), "%s/%s", SOURCE_ROOT, rel);
 	data = slurp(path, &len);
+	cr_assert_not_null(data, "cannot read %s", path);
 	err = topo_load_buf(rel, data, len, t, &d);
 	cr_assert_eq(err, 0, "%s: %d (%zu problems)", rel, err, d.n);
 	topo_diags_free(&d);
@@ -229,6 +212,8 @@ static void golden(const char *name, const char *got)
 		return;
 	}
 	want = slurp(path, &len);
+	cr_assert_not_null(want, "%s is missing; run with "
+			   "ANYCASTLAB_GOLDEN_UPDATE=1 and review it", path);
 	cr_assert_str_eq(got, want, "%s differs (ANYCASTLAB_GOLDEN_UPDATE=1 "
 			 "rewrites it)", name);
 	free(want);
