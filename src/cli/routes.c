@@ -162,19 +162,19 @@ static int routes_daemon(const struct cli_verb *v, const char *lab,
 	daemon_cli_hint(lab, t, node, hint, sizeof(hint));
 	o->adj = peer != NULL;
 	if (o->json) {
-		printf("{\"node\":");
-		cli_json_str(stdout, n->name);
-		printf(",\"daemon\":\"%s\",\"%s\":[", topo_daemon_name(n->daemon),
+		fprintf(o->f, "{\"node\":");
+		cli_json_str(o->f, n->name);
+		fprintf(o->f, ",\"daemon\":\"%s\",\"%s\":[", topo_daemon_name(n->daemon),
 		       o->adj ? "adj_in" : "routes");
 	} else if (o->adj) {
-		printf("paths %s accepted from %s (%s; %s):\n", n->name, peer,
+		fprintf(o->f, "paths %s accepted from %s (%s; %s):\n", n->name, peer,
 		       daemon_title(n->daemon), hint);
-		printf("  %-18s %-15s %-24s %-10s %s\n", "PREFIX", "NEXT HOP",
+		fprintf(o->f, "  %-18s %-15s %-24s %-10s %s\n", "PREFIX", "NEXT HOP",
 		       "AS PATH", "ORIGIN", "");
 	} else {
-		printf("best paths of %s (AS%u, %s; %s):\n", n->name, n->asn,
+		fprintf(o->f, "best paths of %s (AS%u, %s; %s):\n", n->name, n->asn,
 		       daemon_title(n->daemon), hint);
-		printf("  %-18s %-15s %-9s %-24s %s\n", "PREFIX", "NEXT HOP",
+		fprintf(o->f, "  %-18s %-15s %-9s %-24s %s\n", "PREFIX", "NEXT HOP",
 		       "FROM", "AS PATH", "ORIGIN");
 	}
 	r = daemon_routes(lab, t, node, peer, route_collect, &set, err,
@@ -187,10 +187,21 @@ static int routes_daemon(const struct cli_verb *v, const char *lab,
 		routes_daemon_rec(o, &set.v[i]);
 	free(set.v);
 	if (o->json)
-		printf("]}\n");
+		fputs("]}\n", o->f);
 	if (r < 0)
 		return cli_error(v->name, "%s", err);
 	return 0;
+}
+
+/* Close the stream of *out and print what it gathered when rc is 0
+ * (success), drop it otherwise; returns rc. */
+static int routes_flush(struct routes_out *o, char **out, size_t *len, int rc)
+{
+	fclose(o->f);
+	if (rc == 0 && *out)
+		fwrite(*out, 1, *len, stdout);
+	free(*out);
+	return rc;
 }
 
 int cli_routes(const struct cli_verb *v, int argc, char **argv)
@@ -202,9 +213,10 @@ int cli_routes(const struct cli_verb *v, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct routes_out o = { .f = stdout };
-	char labname[TOPO_NAME_MAX + 1], sock[STATE_PATH_MAX], req[64];
+	struct routes_out o = { 0 };
+	char *out = NULL, labname[TOPO_NAME_MAX + 1], sock[STATE_PATH_MAX], req[64];
 	const char *lab = NULL, *peer = NULL;
+	size_t outlen = 0;
 	struct topo t;
 	long node;
 	int c, rc, r;
@@ -220,9 +232,7 @@ int cli_routes(const struct cli_verb *v, int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cli_error(v->name, "needs one NODE (a router)"), 2;
-	if (cli_pick_lab(v->name, lab, labname, sizeof(labname)) < 0)
-		return 1;
-	if (cli_load_lab(v->name, labname, &t))
+	if (cli_lab_begin(v->name, lab, labname, sizeof(labname), &t))
 		return 1;
 	node = cli_find_node(v->name, &t, argv[optind]);
 	if (node < 0) {
@@ -247,38 +257,43 @@ int cli_routes(const struct cli_verb *v, int argc, char **argv)
 		topo_free(&t);
 		return 1;
 	}
+	/* Everything is printed once the router has answered: a router
+	 * that does not answer gets one line, not a table's header. */
+	o.f = open_memstream(&out, &outlen);
+	if (!o.f) {
+		topo_free(&t);
+		return cli_error(v->name, "out of memory");
+	}
 	if (t.nodes[node].daemon != TOPO_DAEMON_BUILTIN) {
 		r = routes_daemon(v, labname, &t, (size_t)node, peer, &o);
 		topo_free(&t);
-		return r;
+		return routes_flush(&o, &out, &outlen, r);
 	}
 	router_state_file(labname, t.nodes[node].name, "sock", sock, sizeof(sock));
 	o.adj = peer != NULL;
 	snprintf(req, sizeof(req), peer ? "adj-in %s" : "routes", peer);
 	if (o.json) {
-		printf("{\"node\":");
-		cli_json_str(stdout, t.nodes[node].name);
-		printf(",\"%s\":[", o.adj ? "adj_in" : "routes");
+		fprintf(o.f, "{\"node\":");
+		cli_json_str(o.f, t.nodes[node].name);
+		fprintf(o.f, ",\"%s\":[", o.adj ? "adj_in" : "routes");
 	} else if (o.adj) {
-		printf("paths %s received from %s (Adj-RIB-In):\n", t.nodes[node].name,
+		fprintf(o.f, "paths %s received from %s (Adj-RIB-In):\n", t.nodes[node].name,
 		       peer);
-		printf("  %-18s %-15s %-24s %-10s %s\n", "PREFIX", "NEXT HOP",
+		fprintf(o.f, "  %-18s %-15s %-24s %-10s %s\n", "PREFIX", "NEXT HOP",
 		       "AS PATH", "ORIGIN", "");
 	} else {
-		printf("best paths of %s (AS%u, Loc-RIB):\n", t.nodes[node].name,
+		fprintf(o.f, "best paths of %s (AS%u, Loc-RIB):\n", t.nodes[node].name,
 		       t.nodes[node].asn);
-		printf("  %-18s %-15s %-9s %-24s %-6s %s\n", "PREFIX", "NEXT HOP",
+		fprintf(o.f, "  %-18s %-15s %-9s %-24s %-6s %s\n", "PREFIX", "NEXT HOP",
 		       "FROM", "AS PATH", "ORIGIN", "WHY IT WON");
 	}
 	r = ctl_request(sock, req, 3000, routes_rec, &o);
 	if (o.json)
-		printf("]}\n");
+		fputs("]}\n", o.f);
 	topo_free(&t);
-	if (r > 0)
-		return 1;
 	if (r < 0)
-		return cli_error(v->name, "the router of %s does not answer (%s); is "
-				 "it running? see 'anycastlab status'", argv[optind],
-				 strerror(-r));
-	return 0;
+		cli_error(v->name, "the router of %s does not answer (%s); is it "
+			  "running? see 'anycastlab status'", argv[optind],
+			  strerror(-r));
+	return routes_flush(&o, &out, &outlen, r ? 1 : 0);
 }

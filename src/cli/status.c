@@ -332,6 +332,10 @@ int cli_status(const struct cli_verb *v, int argc, char **argv)
 	}
 	if (argc - optind > 1)
 		return cli_error(v->name, "takes at most one LAB"), 2;
+	/* Routers' sockets and links' carrier are root's to see: without
+	 * them status would report what it cannot know. */
+	if (!cli_privileged(v->name))
+		return 1;
 	if (optind < argc) {
 		if (cli_pick_lab(v->name, argv[optind], one, sizeof(one)) < 0)
 			return 1;

@@ -169,6 +169,14 @@ if command -v setpriv >/dev/null; then
 		--clear-groups --inh-caps=-all "$AL" check "$topo"
 	ok "nor does graph of a file" setpriv --reuid=65534 --regid=65534 \
 		--clear-groups --inh-caps=-all "$AL" graph "$topo"
+	# Verbs that read a running lab need what they read: one line, exit 1.
+	for verb in "status $LAB" "routes isp --lab $LAB" "graph --lab $LAB"; do
+		out=$(setpriv --reuid=65534 --regid=65534 --clear-groups \
+			--inh-caps=-all "$AL" $verb 2>&1)
+		rc=$?
+		is "${verb%% *} without privileges: exit 1 and one line" \
+			"$rc $(wc -l <<<"$out")" "1 1"
+	done
 else
 	skip "setpriv (util-linux) not installed"
 fi
