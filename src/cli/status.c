@@ -5,19 +5,12 @@
  */
 #include "cli/cli.h"
 #include "cli/live.h"
-#include "net/link.h"
-#include "net/netns.h"
-#include "orch/daemon.h"
-#include "orch/journal.h"
-#include "orch/proc.h"
-#include "orch/snapshot.h"
 #include "orch/state.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 static void print_sessions_text(const struct live_lab *L)
 {

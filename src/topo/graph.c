@@ -121,12 +121,11 @@ static void put_label(const struct topo *t, const struct topo_view *v,
 static void put_link_label(const struct topo_link *l, const struct topo_view *v,
 			   size_t k, const char *sep, FILE *f)
 {
-	char net[IP4_STRLEN];
+	char net[IP4_STRLEN], netem[96];
 
 	fprintf(f, "%s/%u", ip4_str(l->net.addr, net), l->net.len);
-	if (l->delay_us)
-		fprintf(f, "%sdelay %u.%03u ms", sep, l->delay_us / 1000,
-			l->delay_us % 1000);
+	if (topo_netem_str(l, " ", netem, sizeof(netem))[0])
+		fprintf(f, "%s%s", sep, netem);
 	if (view_cut(v, k))
 		fprintf(f, "%scut", sep);
 }

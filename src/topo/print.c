@@ -82,8 +82,8 @@ static const char *fmt_loss(uint32_t ppm, char *buf, size_t cap)
 }
 
 /* "delay 2ms, loss 0.5%, rate 10mbit", or "" when the link has none. */
-static const char *fmt_netem(const struct topo_link *l, const char *sep,
-			     char *buf, size_t cap)
+const char *topo_netem_str(const struct topo_link *l, const char *sep,
+			   char *buf, size_t cap)
 {
 	char v[32];
 	size_t o = 0;
@@ -210,7 +210,7 @@ static void print_links(const struct topo *t, FILE *f)
 		snprintf(eb, sizeof(eb), "%s:%s", nb->name, na->name);
 		snprintf(a, sizeof(a), "%s/31", ip4_str(l->addr_a, ip));
 		snprintf(b, sizeof(b), "%s/31", ip4_str(l->addr_b, ip));
-		fmt_netem(l, " ", netem, sizeof(netem));
+		topo_netem_str(l, " ", netem, sizeof(netem));
 		if (netem[0])
 			fprintf(f, "  %-*s  %-*s  <-> %-*s  %-*s  %s\n",
 				(int)wa, ea, (int)waddr, a, (int)wb, eb,
@@ -355,7 +355,7 @@ void topo_print_yaml(const struct topo *t, FILE *f)
 	for (i = 0; i < t->nlinks; i++) {
 		const struct topo_link *l = &t->links[i];
 
-		fmt_netem(l, ": ", netem, sizeof(netem));
+		topo_netem_str(l, ": ", netem, sizeof(netem));
 		fputs(netem[0] ? "  - {endpoints: [" : "  - [", f);
 		put_name(t->nodes[l->a].name, f);
 		fputs(", ", f);

@@ -226,6 +226,10 @@ void topo_print_plan(const struct topo *t, FILE *f);
 /* The catchment topo_catchment predicts, in the format of world.yaml's
  * table: nearest POP per user and the POP for each single failure. */
 void topo_print_catchment(const struct topo *t, FILE *f);
+/* A link's netem and rate settings, "delay 2ms, loss 0.5%, rate 10mbit"
+ * with sep between name and value, in buf; "" when it has none. */
+const char *topo_netem_str(const struct topo_link *l, const char *sep,
+			   char *buf, size_t cap);
 /* The topology back as YAML that loads to the same plan. */
 void topo_print_yaml(const struct topo *t, FILE *f);
 

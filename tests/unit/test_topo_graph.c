@@ -354,6 +354,31 @@ Test(graph, failed_node_cut_link_and_lost_user)
 	topo_free(&t);
 }
 
+/* A link's netem settings are in its label, as check prints them. */
+Test(graph, link_label_carries_netem_settings)
+{
+	static const char text[] =
+		"name: slow\n"
+		"nodes:\n"
+		"  edge: {kind: pop, asn: 64500}\n"
+		"  isp: {kind: isp, asn: 64501}\n"
+		"links:\n"
+		"  - {endpoints: [isp, edge], delay: 2ms, loss: 0.5%, rate: 10mbit}\n";
+	struct topo t;
+	char *out;
+
+	load_text(text, &t);
+	out = draw(&t, NULL, TOPO_GRAPH_DOT);
+	cr_assert_not_null(strstr(out, "[label=\"100.64.0.0/31\\ndelay 2ms, "
+				  "loss 0.5%, rate 10mbit\"]"), "%s", out);
+	free(out);
+	out = draw(&t, NULL, TOPO_GRAPH_MERMAID);
+	cr_assert_not_null(strstr(out, "|\"100.64.0.0/31 delay 2ms, loss 0.5%, "
+				  "rate 10mbit\"|"), "%s", out);
+	free(out);
+	topo_free(&t);
+}
+
 Test(graph, bare_topology_has_no_catchment)
 {
 	struct topo t;
