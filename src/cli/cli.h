@@ -10,10 +10,14 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "topo/topo.h"
 
 int cli_main(int argc, char **argv);
+/* The umask anycastlab was started with; it runs with 077, and gives the
+ * caller's back to the commands `exec` runs. */
+extern mode_t cli_caller_umask;
 
 struct cli_verb {
 	const char *name;
@@ -40,7 +44,10 @@ bool cli_privileged(const char *verb);
 int cli_error(const char *verb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* The lab a verb acts on: lab if given, else the only running one. */
+/* "'x' is not a lab name (...)" on stderr; returns 1. */
+int cli_bad_lab(const char *verb, const char *lab);
+/* The lab a verb acts on: lab if given (it must be a valid name), else
+ * the only running one. */
 int cli_pick_lab(const char *verb, const char *lab, char *buf, size_t n);
 /* Load a running lab's saved topology, or explain why not (returns 1). */
 int cli_load_lab(const char *verb, const char *lab, struct topo *t);

@@ -11,6 +11,13 @@
 #include <string.h>
 #include <unistd.h>
 
+int cli_bad_lab(const char *verb, const char *lab)
+{
+	return cli_error(verb, "'%s' is not a lab name (a-z, 0-9 and '-', a "
+			 "letter first, at most %d characters)", lab,
+			 TOPO_NAME_MAX);
+}
+
 int cli_pick_lab(const char *verb, const char *lab, char *buf, size_t n)
 {
 	char **v, list[512] = "";
@@ -21,6 +28,8 @@ int cli_pick_lab(const char *verb, const char *lab, char *buf, size_t n)
 	if (!lab && getenv("ANYCASTLAB_LAB") && *getenv("ANYCASTLAB_LAB"))
 		lab = getenv("ANYCASTLAB_LAB");
 	if (lab) {
+		if (!topo_name_valid(lab))
+			return cli_bad_lab(verb, lab), -EINVAL;
 		if (!state_exists(lab)) {
 			const char *hint = NULL;
 

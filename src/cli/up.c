@@ -105,10 +105,8 @@ int cli_down(const struct cli_verb *v, int argc, char **argv)
 		return r < 0 ? 1 : 0;
 	}
 	if (optind < argc) {
-		if (strlen(argv[optind]) > TOPO_NAME_MAX)
-			return cli_error(v->name, "'%s' is not a lab name (at most "
-					 "%d characters)", argv[optind],
-					 TOPO_NAME_MAX), 2;
+		if (!topo_name_valid(argv[optind]))
+			return cli_bad_lab(v->name, argv[optind]) + 1;
 		snprintf(lab, sizeof(lab), "%s", argv[optind]);
 	} else {
 		char **labs;

@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <sched.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -25,11 +26,32 @@ static int netns_home_fd(void)
 	return netns_home < 0 ? -errno : netns_home;
 }
 
+/* A namespace name is one path component of /run/netns: never "..",
+ * never a '/'. */
 static int netns_path(char *buf, size_t n, const char *name)
 {
-	int r = snprintf(buf, n, "%s/%s", NETNS_RUN_DIR, name);
+	int r;
 
+	if (!name || !*name || name[0] == '.' || strchr(name, '/') ||
+	    strlen(name) >= NAME_MAX)
+		return -EINVAL;
+	r = snprintf(buf, n, "%s/%s", NETNS_RUN_DIR, name);
 	return r < 0 || (size_t)r >= n ? -ENAMETOOLONG : 0;
+}
+
+/* /run/netns itself: a root-owned directory, not a symbolic link to
+ * somewhere else, before anything in it is unmounted or unlinked. */
+static int netns_dir_check(void)
+{
+	struct stat st;
+
+	if (lstat(NETNS_RUN_DIR, &st) < 0)
+		return -errno;
+	if (!S_ISDIR(st.st_mode))
+		return S_ISLNK(st.st_mode) ? -ELOOP : -ENOTDIR;
+	if (st.st_uid != 0 || (st.st_mode & 0022))
+		return -EPERM;
+	return 0;
 }
 
 static int netns_prepare_dir(void)
@@ -41,6 +63,8 @@ static int netns_prepare_dir(void)
 		return 0;
 	if (mkdir(NETNS_RUN_DIR, 0755) < 0 && errno != EEXIST)
 		return -errno;
+	if (netns_dir_check() < 0)
+		return -EPERM;
 	/*
 	 * As iproute2 does: make /run/netns shared so namespace mounts made
 	 * now show up in every mount namespace, binding the directory onto
@@ -109,10 +133,18 @@ out_unlink:
 int netns_delete(const char *name)
 {
 	char path[PATH_MAX];
+	struct stat st;
 	int r = netns_path(path, sizeof(path), name);
 
+	if (r == 0)
+		r = netns_dir_check();
 	if (r < 0)
 		return r;
+	/* Only a file of its own, never what a link points to. */
+	if (lstat(path, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EPERM;
 	/* EINVAL: not mounted (a file left by a crash between create and
 	 * mount); the unlink below still removes it. */
 	if (umount2(path, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
@@ -148,6 +180,17 @@ int netns_enter(int fd)
 	if (home < 0)
 		return home;
 	return setns(fd, CLONE_NEWNET) < 0 ? -errno : 0;
+}
+
+int netns_move(int fd)
+{
+	if (setns(fd, CLONE_NEWNET) < 0)
+		return -errno;
+	if (netns_home >= 0) {
+		close(netns_home);
+		netns_home = -1;
+	}
+	return 0;
 }
 
 int netns_leave(void)

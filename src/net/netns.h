@@ -22,6 +22,10 @@ int netns_open(const char *name);
 bool netns_exists(const char *name);
 int netns_enter(int fd);
 int netns_leave(void);
+/* Move the process into the namespace behind fd for good: no fd on the
+ * namespace it came from is kept (a router must hold nothing that
+ * reaches the host's namespace).  netns_leave() fails after it. */
+int netns_move(int fd);
 /* socket(2) created inside the namespace behind fd. */
 int netns_socket(int fd, int domain, int type, int protocol);
 

@@ -10,10 +10,14 @@
 #include "orch/daemon_int.h"
 #include "orch/spawn.h"
 #include "orch/state.h"
+#include "net/netns.h"
+#include "router/sandbox.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -114,6 +118,61 @@ void daemon_copy(char *dst, size_t n, const char *src)
 	snprintf(dst, n, "%s", src ? src : "");
 }
 
+/* The program a process of role runs, and the user it runs as besides
+ * root: ourselves for the built-in router and the web server, BIRD's and
+ * FRR's programs as their users. */
+static void daemon_role_owner(const char *role, char *prog, size_t n,
+			      uid_t *uid)
+{
+	static const char *const daemon_users[][2] = {
+		{ "bird", "bird" }, { "zebra", "frr" }, { "bgpd", "frr" },
+	};
+	char exe[PATH_MAX], *base;
+	struct passwd *pw;
+	gid_t gid;
+	ssize_t k;
+	size_t i;
+
+	for (i = 0; i < sizeof(daemon_users) / sizeof(daemon_users[0]); i++) {
+		if (strcmp(role, daemon_users[i][0]))
+			continue;
+		snprintf(prog, n, "%s", role);
+		pw = getpwnam(daemon_users[i][1]);
+		*uid = pw ? pw->pw_uid : 0;
+		return;
+	}
+	sandbox_user(uid, &gid);
+	k = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	exe[k > 0 ? k : 0] = '\0';
+	if (k > 10 && !strcmp(exe + k - 10, " (deleted)"))
+		exe[k - 10] = '\0';
+	base = strrchr(exe, '/');
+	snprintf(prog, n, "%s", base ? base + 1 : "anycastlab");
+}
+
+bool daemon_proc_ours(const char *netns, const char *role,
+		      const struct proc_id *id)
+{
+	char prog[64], path[sizeof(NETNS_RUN_DIR) + TOPO_NETNS_MAX + 2];
+	unsigned long long ino = 0;
+	struct stat st;
+	uid_t uid, owner;
+
+	daemon_role_owner(role, prog, sizeof(prog), &uid);
+	if (netns) {
+		snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, netns);
+		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+		    stat(path, &st) == 0)
+			ino = (unsigned long long)st.st_ino;
+	}
+	if (ino)
+		return proc_is_ours(id, prog, uid, ino);
+	/* No namespace to compare with: only a process of the daemon's own
+	 * user, which root alone can start, is ours. */
+	return uid != 0 && proc_is_ours(id, prog, uid, 0) &&
+	       proc_owner(id->pid, &owner) == 0 && owner == uid;
+}
+
 void daemon_procs_find(const struct journal_rec *v, size_t nv,
 		       const struct topo *t, size_t node,
 		       struct daemon_procs *p)
@@ -132,7 +191,8 @@ void daemon_procs_find(const struct journal_rec *v, size_t nv,
 			    strcmp(v[k].role, roles[r]))
 				continue;
 			p->id[r] = v[k].proc;
-			p->alive[r] = proc_id_alive(&v[k].proc);
+			p->alive[r] = daemon_proc_ours(t->nodes[node].netns,
+						       roles[r], &v[k].proc);
 			p->nalive += p->alive[r];
 			break;
 		}

@@ -73,6 +73,14 @@ int daemon_bird_config(const struct topo *t, size_t node, FILE *f);
 int daemon_frr_bgpd_config(const struct topo *t, size_t node, FILE *f);
 int daemon_frr_zebra_config(const struct topo *t, size_t node, FILE *f);
 
+/*
+ * Whether the journaled process id of role ("" for the built-in router,
+ * "http", "bird", "zebra", "bgpd") is one anycastlab started in namespace
+ * netns (NULL when unknown): see proc_is_ours.  Nothing else is signalled.
+ */
+bool daemon_proc_ours(const char *netns, const char *role,
+		      const struct proc_id *id);
+
 /* The processes of one node's router, from the journal: per role the
  * newest journaled process. */
 struct daemon_procs {

@@ -121,9 +121,14 @@ static size_t down_stop_procs(const char *lab, const struct journal_rec *v,
 	/* Recorded routers first, newest first (FRR's bgpd before its
 	 * zebra): they get SIGTERM and shut down cleanly. */
 	for (i = n; i-- > 0;) {
+		char netns[TOPO_NETNS_MAX + 1];
+
 		if (v[i].kind != JOURNAL_PROC)
 			continue;
-		if (proc_id_alive(&v[i].proc)) {
+		snprintf(netns, sizeof(netns), "%s-%s", lab, v[i].name);
+		/* A pid in the journal is only a hint: signalled only when
+		 * it is our program, of our user, in our namespace. */
+		if (daemon_proc_ours(netns, v[i].role, &v[i].proc)) {
 			proc_stop(&v[i].proc, 1000);
 			stopped++;
 		}
@@ -149,7 +154,6 @@ static size_t down_stop_procs(const char *lab, const struct journal_rec *v,
 out:
 	free(procs);
 	free(inos);
-	(void)lab;
 	return stopped;
 }
 
@@ -162,8 +166,17 @@ static int down_lab(const char *lab, bool orphans, FILE *out, bool *nothing)
 	bool had_state;
 	int r, err = 0;
 
+	char why[160];
+
 	*nothing = false;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	r = state_check(lab, why, sizeof(why));
+	if (r < 0) {
+		fprintf(out, "anycastlab: lab '%s': refusing to act on its state: "
+			"%s (remove it by hand once you know whose it is)\n",
+			lab, why);
+		return r;
+	}
 	had_state = state_exists(lab);
 	s.ns = calloc(DOWN_MAX_NS, sizeof(*s.ns));
 	if (!s.ns)
@@ -215,7 +228,8 @@ int orch_down(const char *lab, FILE *out, bool *nothing)
  * state its command line names ("bird -f -c /run/anycastlab/LAB/..."):
  * 0 and the name in lab, or -ENOENT.
  */
-static int down_daemon_lab(const char *cmd, size_t len, char *lab, size_t n)
+static int down_daemon_lab(const char *cmd, size_t len, char *lab, size_t n,
+			   const char **role)
 {
 	static const char *const progs[] = { "bird", "zebra", "bgpd" };
 	static const char root[] = STATE_ROOT "/";
@@ -228,6 +242,7 @@ static int down_daemon_lab(const char *cmd, size_t len, char *lab, size_t n)
 			break;
 	if (i == sizeof(progs) / sizeof(progs[0]))
 		return -ENOENT;
+	*role = progs[i];
 	for (off = strlen(cmd) + 1; off < len; off += strlen(cmd + off) + 1) {
 		const char *a = cmd + off + sizeof(root) - 1;
 
@@ -262,7 +277,7 @@ static size_t down_stray_routers(char labs[][TOPO_NAME_MAX + 1], size_t *nlabs,
 		return 0;
 	while ((de = readdir(d))) {
 		char path[64], cmd[1024], dlab[TOPO_NAME_MAX + 1];
-		const char *lab = NULL;
+		const char *lab = NULL, *role = "";
 		struct proc_id id;
 		size_t len, off, k;
 		char *end;
@@ -278,7 +293,7 @@ static size_t down_stray_routers(char labs[][TOPO_NAME_MAX + 1], size_t *nlabs,
 		len = fread(cmd, 1, sizeof(cmd) - 1, f);
 		fclose(f);
 		cmd[len] = '\0';
-		if (down_daemon_lab(cmd, len, dlab, sizeof(dlab)) == 0) {
+		if (down_daemon_lab(cmd, len, dlab, sizeof(dlab), &role) == 0) {
 			lab = dlab;
 		} else {
 			/* argv: anycastlab router --lab LAB ... */
@@ -294,9 +309,15 @@ static size_t down_stray_routers(char labs[][TOPO_NAME_MAX + 1], size_t *nlabs,
 					lab = cmd + off;
 			}
 		}
-		if (!lab || strlen(lab) > TOPO_NAME_MAX || state_exists(lab))
+		/* A command line is anyone's to write: only a valid lab name,
+		 * and only a process of our program run by our routers' user
+		 * (or BIRD's, FRR's), is believed. */
+		if (!lab || !topo_name_valid(lab) || state_exists(lab))
 			continue;
-		if (proc_id_get((pid_t)pid, &id) == 0 && proc_stop(&id, 1000) == 0)
+		if (proc_id_get((pid_t)pid, &id) < 0 ||
+		    !daemon_proc_ours(NULL, role, &id))
+			continue;
+		if (proc_stop(&id, 1000) == 0)
 			stopped++;
 		for (k = 0; k < *nlabs; k++)
 			if (!strcmp(labs[k], lab))

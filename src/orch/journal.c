@@ -14,6 +14,16 @@
 #include <time.h>
 #include <unistd.h>
 
+/* "<lab>-<node>": a namespace name of ours, never a path. */
+static bool journal_netns_name_ok(const char *s)
+{
+	size_t len = strlen(s);
+
+	return len >= 3 && len <= TOPO_NETNS_MAX && s[0] >= 'a' && s[0] <= 'z' &&
+	       s[len - 1] != '-' && strchr(s, '-') &&
+	       !s[strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-")];
+}
+
 int journal_parse(const char *line, struct journal_rec *r)
 {
 	char kind[8], name[TOPO_NETNS_MAX + 2], role[JOURNAL_ROLE_MAX + 2];
@@ -26,7 +36,7 @@ int journal_parse(const char *line, struct journal_rec *r)
 	line += n;
 	if (!strcmp(kind, "netns") || !strcmp(kind, "-netns")) {
 		if (sscanf(line, " %32s %n", name, &n) != 1 || line[n] ||
-		    strlen(name) > TOPO_NETNS_MAX)
+		    strlen(name) > TOPO_NETNS_MAX || !journal_netns_name_ok(name))
 			return -EINVAL;
 		r->kind = kind[0] == '-' ? JOURNAL_NETNS_CANCEL : JOURNAL_NETNS;
 		strcpy(r->name, name);
@@ -34,7 +44,7 @@ int journal_parse(const char *line, struct journal_rec *r)
 	}
 	if (!strcmp(kind, "proc")) {
 		if (sscanf(line, " %16s %d %lld %n", name, &pid, &a, &n) != 3 ||
-		    line[n] || strlen(name) > TOPO_NAME_MAX || pid <= 0 || a < 0)
+		    line[n] || !topo_name_valid(name) || pid <= 1 || a <= 0)
 			return -EINVAL;
 		r->kind = JOURNAL_PROC;
 		strcpy(r->name, name);
@@ -44,10 +54,10 @@ int journal_parse(const char *line, struct journal_rec *r)
 	}
 	if (!strcmp(kind, "daemon")) {
 		if (sscanf(line, " %16s %8s %d %lld %n", name, role, &pid, &a,
-			   &n) != 4 || line[n] || strlen(name) > TOPO_NAME_MAX ||
-		    strlen(role) > JOURNAL_ROLE_MAX ||
+			   &n) != 4 || line[n] || !topo_name_valid(name) ||
+		    !*role || strlen(role) > JOURNAL_ROLE_MAX ||
 		    role[strspn(role, "abcdefghijklmnopqrstuvwxyz")] ||
-		    pid <= 0 || a < 0)
+		    pid <= 1 || a <= 0)
 			return -EINVAL;
 		r->kind = JOURNAL_PROC;
 		strcpy(r->name, name);
@@ -73,7 +83,8 @@ int journal_open(struct journal *j, const char *lab)
 
 	if (r < 0)
 		return r;
-	j->fd = open(p, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	j->fd = open(p, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+		     0600);
 	return j->fd < 0 ? -errno : 0;
 }
 
@@ -142,29 +153,18 @@ int journal_up(struct journal *j)
 					       (long long)time(NULL)));
 }
 
-int journal_append_proc(const char *lab, const char *node,
-			const struct proc_id *p)
-{
-	struct journal j;
-	int r = journal_open(&j, lab);
-
-	if (r < 0)
-		return r;
-	r = journal_proc(&j, node, p);
-	journal_close(&j);
-	return r;
-}
-
 int journal_load(const char *lab, struct journal_rec **v, size_t *n)
 {
-	char p[STATE_PATH_MAX], line[256];
+	char p[STATE_PATH_MAX], line[256], why[160];
 	struct journal_rec *recs = NULL, *nr;
-	size_t k = 0, cap = 0;
+	size_t k = 0, cap = 0, ll = strlen(lab);
 	FILE *f;
 	int r = state_path(p, sizeof(p), lab, "journal");
 
 	*v = NULL;
 	*n = 0;
+	if (r == 0)
+		r = state_check(lab, why, sizeof(why));
 	if (r < 0)
 		return r;
 	f = fopen(p, "re");
@@ -175,6 +175,11 @@ int journal_load(const char *lab, struct journal_rec **v, size_t *n)
 
 		line[strcspn(line, "\n")] = '\0';
 		if (journal_parse(line, &rec) < 0)
+			continue;
+		/* This lab's namespaces only: "<lab>-<node>". */
+		if ((rec.kind == JOURNAL_NETNS || rec.kind == JOURNAL_NETNS_CANCEL) &&
+		    (strncmp(rec.name, lab, ll) || rec.name[ll] != '-' ||
+		     !topo_name_valid(rec.name + ll + 1)))
 			continue;
 		if (k == cap) {
 			cap = cap ? cap * 2 : 64;

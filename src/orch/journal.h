@@ -38,7 +38,9 @@ struct journal_rec {
 	long long when;
 };
 
-/* Parse one line (without its newline); -EINVAL when it is not a record. */
+/* Parse one line (without its newline); -EINVAL when it is not a record.
+ * Strict: names are names ([a-z0-9-], never a path), pids above 1 with a
+ * start time. */
 int journal_parse(const char *line, struct journal_rec *r);
 
 struct journal {
@@ -54,11 +56,10 @@ int journal_proc(struct journal *j, const char *node, const struct proc_id *p);
 int journal_daemon(struct journal *j, const char *node, const char *role,
 		   const struct proc_id *p);
 int journal_up(struct journal *j);
-/* Append one record to a lab's journal (open, write, close). */
-int journal_append_proc(const char *lab, const char *node,
-			const struct proc_id *p);
 
-/* Every valid record, in order; 0 records when there is no journal. */
+/* Every valid record of lab, in order (namespaces only those named
+ * "<lab>-<node>"); 0 records when there is no journal; an error when the
+ * state directory cannot be trusted (state_check). */
 int journal_load(const char *lab, struct journal_rec **v, size_t *n);
 
 #endif

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,6 +124,60 @@ int proc_stop(const struct proc_id *id, unsigned grace_ms)
 		nanosleep(&ts, NULL);
 	}
 	return -ETIMEDOUT;
+}
+
+int proc_owner(pid_t pid, uid_t *uid)
+{
+	char path[64], line[256];
+	unsigned long r, e;
+	int found = -ESRCH;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "Uid: %lu %lu", &r, &e) == 2) {
+			*uid = (uid_t)e;
+			found = 0;
+			break;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+bool proc_exe_named(pid_t pid, const char *name)
+{
+	static const char deleted[] = " (deleted)";
+	char path[64], exe[PATH_MAX], *base;
+	size_t len;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	n = readlink(path, exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return false;
+	exe[n] = '\0';
+	/* A binary rebuilt under a running process is "... (deleted)". */
+	len = (size_t)n;
+	if (len > sizeof(deleted) - 1 &&
+	    !strcmp(exe + len - (sizeof(deleted) - 1), deleted))
+		exe[len - (sizeof(deleted) - 1)] = '\0';
+	base = strrchr(exe, '/');
+	return !strcmp(base ? base + 1 : exe, name);
+}
+
+bool proc_is_ours(const struct proc_id *id, const char *prog, uid_t uid,
+		  unsigned long long netns_ino)
+{
+	uid_t owner;
+
+	if (!proc_id_alive(id) || proc_owner(id->pid, &owner) < 0 ||
+	    (owner != 0 && owner != uid) || !proc_exe_named(id->pid, prog))
+		return false;
+	return !netns_ino || proc_netns_ino(id->pid) == netns_ino;
 }
 
 unsigned long long proc_netns_ino(pid_t pid)

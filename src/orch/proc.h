@@ -24,6 +24,18 @@ int proc_kill(const struct proc_id *id, int sig);
 /* SIGTERM, wait up to grace_ms for exit, then SIGKILL (and reap if it is
  * our child).  Returns 0 once the process is gone. */
 int proc_stop(const struct proc_id *id, unsigned grace_ms);
+/* Effective uid of pid, from /proc/<pid>/status. */
+int proc_owner(pid_t pid, uid_t *uid);
+/* Whether the program pid runs is called name (its path's last part). */
+bool proc_exe_named(pid_t pid, const char *name);
+/*
+ * Whether id is a process a lab may signal: still the recorded process,
+ * owned by root or uid, running a program called prog, and living in the
+ * network namespace netns_ino (0: not checked).  A journal names pids;
+ * only this makes them ours.
+ */
+bool proc_is_ours(const struct proc_id *id, const char *prog, uid_t uid,
+		  unsigned long long netns_ino);
 /* Inode of the network namespace of pid (0 when unreadable). */
 unsigned long long proc_netns_ino(pid_t pid);
 /*

@@ -6,16 +6,90 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+/*
+ * Every directory of the tree is root's and no one else may write it or
+ * list it: 0711, where the x bit lets BIRD and FRR, which drop to their
+ * own users, reach the files we made for them (their pid file, their
+ * subdirectory).  Files are 0600 whatever the umask.
+ */
+#define STATE_DIR_MODE	0711
+
+/* A name that may become part of a path: a lab or node name, or a file
+ * name of ours ("journal", "syd.http.pid"): no '/', no leading '.'. */
+static bool state_component_ok(const char *s)
+{
+	return s && *s && s[0] != '.' && !strchr(s, '/');
+}
+
+static int state_dir_ok(const char *p, bool ours, char *why, size_t n)
+{
+	struct stat st;
+
+	if (lstat(p, &st) < 0)
+		return -errno;
+	if (S_ISLNK(st.st_mode)) {
+		snprintf(why, n, "%s is a symbolic link", p);
+		return -ELOOP;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(why, n, "%s is not a directory", p);
+		return -ENOTDIR;
+	}
+	if (st.st_uid != 0) {
+		snprintf(why, n, "%s belongs to uid %u, not root", p,
+			 (unsigned)st.st_uid);
+		return -EPERM;
+	}
+	/* Nobody else may write (plant a journal, swap a file for a link);
+	 * a parent like /tmp may be sticky, a directory of ours not.  The
+	 * files in ours are 0600, so reading the directory shows names at
+	 * most. */
+	if ((st.st_mode & 0022) && (ours || !(st.st_mode & S_ISVTX))) {
+		snprintf(why, n, "%s has mode %04o: others may write in it", p,
+			 (unsigned)(st.st_mode & 07777));
+		return -EPERM;
+	}
+	return 0;
+}
+
+int state_check(const char *lab, char *why, size_t n)
+{
+	char p[STATE_PATH_MAX], parent[STATE_PATH_MAX], *slash;
+	int r;
+
+	snprintf(parent, sizeof(parent), "%s", STATE_ROOT);
+	slash = strrchr(parent, '/');
+	if (slash && slash != parent)
+		*slash = '\0';
+	r = state_dir_ok(parent, false, why, n);
+	if (r == 0)
+		r = state_dir_ok(STATE_ROOT, true, why, n);
+	if (r == 0 && lab) {
+		r = state_path(p, sizeof(p), lab, NULL);
+		if (r == 0)
+			r = state_dir_ok(p, true, why, n);
+	}
+	if (r == -ENOENT)
+		return 0;	/* nothing there yet: nothing to trust */
+	if (r < 0 && r != -ELOOP && r != -ENOTDIR && r != -EPERM)
+		snprintf(why, n, "cannot check %s: %s", lab ? p : STATE_ROOT,
+			 strerror(-r));
+	return r;
+}
+
 int state_path(char *buf, size_t n, const char *lab, const char *file)
 {
 	int r;
 
+	if (!topo_name_valid(lab) || (file && !state_component_ok(file)))
+		return -EINVAL;
 	if (file)
 		r = snprintf(buf, n, "%s/%s/%s", STATE_ROOT, lab, file);
 	else
@@ -26,8 +100,12 @@ int state_path(char *buf, size_t n, const char *lab, const char *file)
 int router_state_file(const char *lab, const char *node, const char *ext,
 		      char *buf, size_t n)
 {
-	int r = snprintf(buf, n, "%s/%s/%s.%s", STATE_ROOT, lab, node, ext);
+	int r;
 
+	if (!topo_name_valid(lab) || !topo_name_valid(node) ||
+	    !state_component_ok(ext))
+		return -EINVAL;
+	r = snprintf(buf, n, "%s/%s/%s.%s", STATE_ROOT, lab, node, ext);
 	return r < 0 || (size_t)r >= n ? -ENAMETOOLONG : 0;
 }
 
@@ -36,7 +114,7 @@ bool state_exists(const char *lab)
 	char p[STATE_PATH_MAX];
 	struct stat st;
 
-	return state_path(p, sizeof(p), lab, NULL) == 0 && stat(p, &st) == 0 &&
+	return state_path(p, sizeof(p), lab, NULL) == 0 && lstat(p, &st) == 0 &&
 	       S_ISDIR(st.st_mode);
 }
 
@@ -45,13 +123,24 @@ int state_create(const char *lab)
 	char p[STATE_PATH_MAX];
 	int r = state_path(p, sizeof(p), lab, NULL);
 
+	char why[160];
+
 	if (r < 0)
 		return r;
-	if (mkdir(STATE_ROOT, 0755) < 0 && errno != EEXIST)
+	if (mkdir(STATE_ROOT, STATE_DIR_MODE) < 0 && errno != EEXIST)
 		return -errno;
-	if (mkdir(p, 0755) < 0)
+	r = state_check(NULL, why, sizeof(why));
+	if (r < 0)
+		return r;
+	/* Made by an older anycastlab, or under a umask: ours to tighten. */
+	if (chmod(STATE_ROOT, STATE_DIR_MODE) < 0)
 		return -errno;
-	return 0;
+	if (mkdir(p, STATE_DIR_MODE) < 0)
+		return -errno;
+	/* mkdir applied the umask; the mode is ours to set. */
+	if (chmod(p, STATE_DIR_MODE) < 0)
+		return -errno;
+	return state_check(lab, why, sizeof(why));
 }
 
 /* Empty directory p and remove it; depth bounds the subdirectories
@@ -90,6 +179,11 @@ int state_remove(const char *lab)
 	char p[STATE_PATH_MAX];
 	int r = state_path(p, sizeof(p), lab, NULL);
 
+	char why[160];
+
+	if (r < 0)
+		return r;
+	r = state_check(lab, why, sizeof(why));
 	if (r < 0)
 		return r;
 	return state_rmtree(p, 1);
@@ -108,7 +202,8 @@ int state_save_topology(const char *lab, const char *src)
 	in = open(src, O_RDONLY | O_CLOEXEC);
 	if (in < 0)
 		return -errno;
-	out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+		   0600);
 	if (out < 0) {
 		r = -errno;
 		close(in);
@@ -132,33 +227,66 @@ int state_save_topology(const char *lab, const char *src)
 	return r;
 }
 
-int state_save_daemons(const char *lab, const struct topo *t)
+int state_write_file(const char *path, const struct passwd *owner,
+		     int (*gen)(void *ctx, FILE *f), void *ctx)
 {
-	char p[STATE_PATH_MAX], tmp[STATE_PATH_MAX + 8];
-	size_t i;
+	char tmp[STATE_PATH_MAX + 8];
 	FILE *f;
-	int r = state_path(p, sizeof(p), lab, "daemons");
+	int fd, r;
 
-	if (r < 0)
-		return r;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", p);
-	f = fopen(tmp, "we");
-	if (!f)
+	r = snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if (r < 0 || (size_t)r >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+		  0600);
+	if (fd < 0)
 		return -errno;
+	if (owner && fchown(fd, owner->pw_uid, owner->pw_gid) < 0) {
+		r = -errno;
+		close(fd);
+		unlink(tmp);
+		return r;
+	}
+	f = fdopen(fd, "w");
+	if (!f) {
+		r = -errno;
+		close(fd);
+		unlink(tmp);
+		return r;
+	}
+	r = gen(ctx, f);
+	if (ferror(f) && r == 0)
+		r = -EIO;
+	if (fclose(f) != 0 && r == 0)
+		r = -errno;
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0)
+		unlink(tmp);
+	return r;
+}
+
+static int state_gen_daemons(void *ctx, FILE *f)
+{
+	const struct topo *t = ctx;
+	size_t i;
+
 	fprintf(f, "default %s\n", topo_daemon_name(t->daemon));
 	for (i = 0; i < t->nnodes; i++)
 		if (t->nodes[i].kind != TOPO_KIND_USER)
 			fprintf(f, "%s %s\n", t->nodes[i].name,
 				topo_daemon_name(t->nodes[i].daemon));
-	if (ferror(f))
-		r = -EIO;
-	if (fclose(f) != 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, p) < 0)
-		r = -errno;
+	return 0;
+}
+
+int state_save_daemons(const char *lab, const struct topo *t)
+{
+	char p[STATE_PATH_MAX];
+	int r = state_path(p, sizeof(p), lab, "daemons");
+
 	if (r < 0)
-		unlink(tmp);
-	return r;
+		return r;
+	return state_write_file(p, NULL, state_gen_daemons, (void *)t);
 }
 
 static int daemon_by_name(const char *s, enum topo_daemon *d)
@@ -212,8 +340,11 @@ int state_load_topology(const char *lab, struct topo *t)
 {
 	char p[STATE_PATH_MAX];
 	struct topo_diags d = { 0 };
+	char why[160];
 	int r = state_path(p, sizeof(p), lab, "topology.yaml");
 
+	if (r == 0)
+		r = state_check(lab, why, sizeof(why));
 	if (r < 0)
 		return r;
 	r = topo_load_file(p, t, &d);
@@ -235,13 +366,21 @@ int state_labs(char ***names, size_t *n)
 	size_t k = 0, cap = 0;
 	DIR *d;
 
+	char why[160];
+	int r;
+
 	*names = NULL;
 	*n = 0;
+	r = state_check(NULL, why, sizeof(why));
+	if (r < 0)
+		return r;
 	d = opendir(STATE_ROOT);
 	if (!d)
 		return errno == ENOENT ? 0 : -errno;
 	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.' || de->d_type != DT_DIR)
+		/* Only what could be a lab of ours; a name that is not a
+		 * lab name never reaches a path or a namespace. */
+		if (de->d_type != DT_DIR || !topo_name_valid(de->d_name))
 			continue;
 		if (k == cap) {
 			char **nv;

@@ -11,13 +11,24 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "topo/topo.h"
 
 #define STATE_ROOT	"/run/anycastlab"
 #define STATE_PATH_MAX	160
 
-/* "/run/anycastlab/<lab>[/<file>]" into buf; -ENAMETOOLONG if it can't fit. */
+/*
+ * Whether the state tree can be trusted: /run/anycastlab and (when lab is
+ * not NULL) its lab directory must be real directories, not symbolic
+ * links, owned by root, that no one else may read or write; their parent
+ * must not be writable by others.  0 (also when they do not exist yet),
+ * or -ELOOP, -ENOTDIR, -EPERM with the reason in why.  Every function
+ * below that reads or removes state checks this first.
+ */
+int state_check(const char *lab, char *why, size_t n);
+/* "/run/anycastlab/<lab>[/<file>]" into buf; -EINVAL when lab is not a
+ * lab name or file holds a '/', -ENAMETOOLONG if it can't fit. */
 int state_path(char *buf, size_t n, const char *lab, const char *file);
 bool state_exists(const char *lab);
 /* Create the lab's directory; -EEXIST if it is there already. */
@@ -26,6 +37,14 @@ int state_create(const char *lab);
 int state_remove(const char *lab);
 /* Copy the topology file into the state directory. */
 int state_save_topology(const char *lab, const char *src);
+/*
+ * Write a file of the state directory whole or not at all: gen writes it
+ * to "<path>.tmp" (0600, owned by owner when not NULL: BIRD and FRR read
+ * their configuration as their own users), which then replaces path.
+ */
+struct passwd;
+int state_write_file(const char *path, const struct passwd *owner,
+		     int (*gen)(void *ctx, FILE *f), void *ctx);
 /* Record the daemon of every router of t ("daemons": "<node> <daemon>"
  * lines after "default <daemon>"). */
 int state_save_daemons(const char *lab, const struct topo *t);
@@ -33,7 +52,8 @@ int state_save_daemons(const char *lab, const struct topo *t);
  * router running the daemon recorded for it. */
 int state_load_topology(const char *lab, struct topo *t);
 
-/* "/run/anycastlab/<lab>/<node>.<ext>": a router's pid, log or socket. */
+/* "/run/anycastlab/<lab>/<node>.<ext>": a router's pid, log or socket;
+ * -EINVAL unless lab and node are names and ext holds no '/'. */
 int router_state_file(const char *lab, const char *node, const char *ext,
 		      char *buf, size_t n);
 

@@ -57,6 +57,23 @@ size_t topo_link_peer(const struct topo_link *l, size_t i)
 	return i == l->a ? l->b : l->a;
 }
 
+bool topo_name_valid(const char *s)
+{
+	size_t len, i;
+
+	if (!s)
+		return false;
+	len = strlen(s);
+	if (len == 0 || len > TOPO_NAME_MAX || !(s[0] >= 'a' && s[0] <= 'z') ||
+	    s[len - 1] == '-')
+		return false;
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return false;
+	return true;
+}
+
 const char *topo_kind_name(enum topo_kind k)
 {
 	switch (k) {

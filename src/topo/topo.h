@@ -185,6 +185,13 @@ int topo_validate(const struct topo *t, struct topo_diags *d);
  */
 int topo_plan(struct topo *t);
 
+/*
+ * Whether s is a valid lab or node name: [a-z0-9-], a letter first, no
+ * '-' last, 1 to TOPO_NAME_MAX bytes.  Every name that reaches a path,
+ * a namespace or a command line as root is checked with this first.
+ */
+bool topo_name_valid(const char *s);
+
 /* Index of the node called name, or -1. */
 long topo_node_find(const struct topo *t, const char *name);
 /* The link between nodes i and j, or NULL. */
