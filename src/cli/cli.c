@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <sys/capability.h>
+#include <sys/stat.h>
 
 static const struct cli_verb verbs[] = {
 	{ "up", "build a lab and start its routers",
@@ -202,10 +203,16 @@ bool cli_privileged(const char *verb)
 	return false;
 }
 
+mode_t cli_caller_umask;
+
 int cli_main(int argc, char **argv)
 {
 	const char *names[NVERBS], *hint;
 	size_t i, n = 0;
+
+	/* Whatever the caller's umask, what a lab writes as root (state,
+	 * journal, logs, control sockets) is root's alone. */
+	cli_caller_umask = umask(077);
 
 	if (argc < 2) {
 		cli_help(stderr);

@@ -11,6 +11,7 @@
 #include <sched.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void exec_remount_sys(void)
@@ -81,11 +82,12 @@ int cli_exec(const struct cli_verb *v, int argc, char **argv)
 		}
 		topo_free(&t);
 	}
-	if (netns_enter(fd) < 0)
+	if (netns_move(fd) < 0)
 		return cli_error(v->name, "cannot enter the namespace: %s",
 				 strerror(errno));
 	close(fd);
 	exec_remount_sys();
+	umask(cli_caller_umask);
 	execvp(argv[optind], argv + optind);
 	cli_error(v->name, "cannot run '%s': %s", argv[optind], strerror(errno));
 	return errno == ENOENT ? 127 : 126;

@@ -102,6 +102,8 @@ int cli_router(const struct cli_verb *v, int argc, char **argv)
 	}
 	if (!lab || !node)
 		return cli_error(v->name, "needs --lab LAB and --node NODE"), 2;
+	if (!topo_name_valid(lab))
+		return cli_bad_lab(v->name, lab) + 1;
 	if (!cli_privileged(v->name))
 		return 1;
 	if (cli_load_lab(v->name, lab, &t))
@@ -117,7 +119,8 @@ int cli_router(const struct cli_verb *v, int argc, char **argv)
 				 node);
 	if (router_state_file(lab, node, "log", path, sizeof(path)) < 0)
 		return cli_error(v->name, "state path too long");
-	logfd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	logfd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW,
+		     0600);
 	if (logfd < 0)
 		return cli_error(v->name, "cannot open %s: %s", path, strerror(errno));
 	dup2(logfd, 2);
@@ -139,7 +142,7 @@ int cli_router(const struct cli_verb *v, int argc, char **argv)
 		return 1;
 	}
 	nsfd = netns_open(t.nodes[self].netns);
-	if (nsfd < 0 || netns_enter(nsfd) < 0) {
+	if (nsfd < 0 || netns_move(nsfd) < 0) {
 		log_err("cannot enter namespace %s: %s", t.nodes[self].netns,
 			strerror(nsfd < 0 ? -nsfd : errno));
 		return 1;

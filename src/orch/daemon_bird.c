@@ -191,11 +191,23 @@ static int bird_file(const char *lab, const char *node, const char *ext,
 	return router_state_file(lab, node, ext, buf, STATE_PATH_MAX);
 }
 
+struct bird_gen {
+	const struct topo *t;
+	size_t node;
+};
+
+static int bird_gen(void *ctx, FILE *f)
+{
+	const struct bird_gen *g = ctx;
+
+	return daemon_bird_config(g->t, g->node, f);
+}
+
 static int bird_write_config(const char *lab, const struct topo *t, size_t node)
 {
-	char path[STATE_PATH_MAX], tmp[STATE_PATH_MAX + 8];
+	char path[STATE_PATH_MAX];
 	struct passwd *pw = getpwnam(BIRD_USER);
-	FILE *f;
+	struct bird_gen g;
 	int r, fd;
 
 	/* BIRD drops to its user before it writes its pid file, which must
@@ -204,7 +216,8 @@ static int bird_write_config(const char *lab, const struct topo *t, size_t node)
 		r = bird_file(lab, t->nodes[node].name, "pid", path);
 		if (r < 0)
 			return r;
-		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+			  O_NOFOLLOW, 0600);
 		if (fd < 0)
 			return -errno;
 		r = fchown(fd, pw->pw_uid, pw->pw_gid) < 0 ? -errno : 0;
@@ -215,18 +228,10 @@ static int bird_write_config(const char *lab, const struct topo *t, size_t node)
 	r = bird_file(lab, t->nodes[node].name, "bird.conf", path);
 	if (r < 0)
 		return r;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "we");
-	if (!f)
-		return -errno;
-	r = daemon_bird_config(t, node, f);
-	if (fclose(f) != 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0)
-		unlink(tmp);
-	return r;
+	/* BIRD reads it as its own user (when it has one). */
+	g.t = t;
+	g.node = node;
+	return state_write_file(path, pw, bird_gen, &g);
 }
 
 static int bird_argv(const char *lab, const struct topo *t, size_t node,

@@ -190,28 +190,31 @@ static int frr_file(const char *lab, const char *node, const char *file,
 	return r < 0 || r >= STATE_PATH_MAX ? -ENAMETOOLONG : 0;
 }
 
+struct frr_gen {
+	const struct topo *t;
+	size_t node;
+	int (*gen)(const struct topo *, size_t, FILE *);
+};
+
+static int frr_gen_one(void *ctx, FILE *f)
+{
+	const struct frr_gen *g = ctx;
+
+	return g->gen(g->t, g->node, f);
+}
+
 static int frr_write_one(const char *lab, const struct topo *t, size_t node,
 			 const char *name,
 			 int (*gen)(const struct topo *, size_t, FILE *))
 {
-	char path[STATE_PATH_MAX], tmp[STATE_PATH_MAX + 8];
-	FILE *f;
+	struct frr_gen g = { t, node, gen };
+	char path[STATE_PATH_MAX];
 	int r = frr_file(lab, t->nodes[node].name, name, path);
 
 	if (r < 0)
 		return r;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "we");
-	if (!f)
-		return -errno;
-	r = gen(t, node, f);
-	if (fclose(f) != 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0)
-		unlink(tmp);
-	return r;
+	/* zebra and bgpd read it as FRR's user. */
+	return state_write_file(path, getpwnam(FRR_USER), frr_gen_one, &g);
 }
 
 static int frr_write_config(const char *lab, const struct topo *t, size_t node)
@@ -225,7 +228,7 @@ static int frr_write_config(const char *lab, const struct topo *t, size_t node)
 	pw = getpwnam(FRR_USER);
 	if (!pw)
 		return -ENOENT;
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return -errno;
 	/* zebra and bgpd write their pid files and sockets here. */
 	if (chown(dir, pw->pw_uid, pw->pw_gid) < 0)

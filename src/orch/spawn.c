@@ -57,6 +57,9 @@ static void spawn_child(int fd, const char *lab, const char *node,
 	}
 	if (dup2(fd, 3) < 0)
 		_exit(1);
+	/* Nothing else of ours or of our caller's: a router holds only what
+	 * it opens itself. */
+	close_range(4, ~0u, 0);
 	snprintf(fdarg, sizeof(fdarg), "%d", 3);
 	i = spawn_router_argv(lab, node, argv);
 	argv[i++] = "--sync";
@@ -122,7 +125,8 @@ static void spawn_exec_child(int fd, const struct spawn_cmd *c)
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
 	signal(SIGPIPE, SIG_DFL);
-	logfd = open(c->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	logfd = open(c->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW,
+		     0600);
 	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (logfd < 0 || devnull < 0 || dup2(devnull, 0) < 0 ||
 	    dup2(logfd, 1) < 0 || dup2(logfd, 2) < 0)

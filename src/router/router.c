@@ -11,6 +11,7 @@
 #include "router/router.h"
 #include "router/ctl.h"
 #include "router/ctlmsg.h"
+#include "router/sandbox.h"
 #include "bgp/aspath.h"
 #include "bgp/decide.h"
 #include "bgp/fib.h"
@@ -27,9 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/capability.h>
 #include <sys/epoll.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -440,35 +439,6 @@ static int router_listen_http(struct router *r)
 	return ret;
 }
 
-static int router_drop_privileges(void)
-{
-	static const cap_value_t keep[] = {
-		CAP_NET_ADMIN, CAP_NET_BIND_SERVICE, CAP_NET_RAW,
-	};
-	cap_value_t c;
-	cap_t caps;
-	int ret = 0;
-
-	/* Out of the bounding set first (that needs CAP_SETPCAP). */
-	for (c = 0; c <= CAP_LAST_CAP; c++) {
-		if (c == keep[0] || c == keep[1] || c == keep[2])
-			continue;
-		if (cap_drop_bound(c) < 0 && errno != EINVAL)
-			ret = -errno;
-	}
-	caps = cap_init();
-	if (!caps)
-		return -ENOMEM;
-	if (cap_set_flag(caps, CAP_PERMITTED, 3, keep, CAP_SET) < 0 ||
-	    cap_set_flag(caps, CAP_EFFECTIVE, 3, keep, CAP_SET) < 0 ||
-	    cap_set_proc(caps) < 0)
-		ret = -errno;
-	cap_free(caps);
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 && !ret)
-		ret = -errno;
-	return ret;
-}
-
 static void router_on_signal(struct ev_loop *l, int signo, void *ctx)
 {
 	(void)ctx;
@@ -481,7 +451,8 @@ static int router_write_pid(const char *path)
 	char line[32];
 	int fd, n, ret = 0;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+		  0600);
 	if (fd < 0)
 		return -errno;
 	n = snprintf(line, sizeof(line), "%d\n", (int)getpid());
@@ -615,7 +586,7 @@ int router_run(const struct router_config *rc)
 	if (ret == 0)
 		ret = router_write_pid(rc->pid_path);
 	if (ret == 0) {
-		ret = router_drop_privileges();
+		ret = sandbox_enter();
 		if (ret < 0)
 			log_err("cannot drop privileges: %s", strerror(-ret));
 	}
