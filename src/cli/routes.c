@@ -291,7 +291,10 @@ int cli_routes(const struct cli_verb *v, int argc, char **argv)
 	if (o.json)
 		fputs("]}\n", o.f);
 	topo_free(&t);
-	if (r < 0)
+	if (r == -EPIPE)
+		cli_error(v->name, "the answer of the router of %s was cut short "
+			  "before its end: not printed", argv[optind]);
+	else if (r < 0)
 		cli_error(v->name, "the router of %s does not answer (%s); is it "
 			  "running? see 'anycastlab status'", argv[optind],
 			  strerror(-r));

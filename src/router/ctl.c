@@ -1,7 +1,12 @@
 /*
  * Control socket server and client (see ctl.h).  The server never blocks
  * the router's loop: requests are read and answers written as the socket
- * allows, and a client that stalls is dropped after a timeout.
+ * allows, and a client that makes no progress for a timeout is dropped
+ * (the timeout starts again whenever bytes move, so a long table reaches
+ * a slow reader whole).  Every answer ends with an "end" record; a client
+ * that sees the connection close without it has a truncated answer, which
+ * is an error, never a short table.  Only root may ask (SO_PEERCRED), and
+ * the socket file is 0600 whatever the umask.
  */
 #include "router/ctl.h"
 #include "router/ctlmsg.h"
@@ -9,11 +14,13 @@
 #include "util/deadline.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -81,11 +88,18 @@ static void ctl_conn_io(struct ev_loop *l, int fd, uint32_t events, void *ctx)
 		*nl = '\0';
 		c->answered = true;
 		c->s->h(c->s->ctx, c->req, &c->out);
+		dbuf_append(&c->out, CTL_END "\n", sizeof(CTL_END));
 		ev_io_mod(l, c->fd, EPOLLOUT);
 	}
 	if (c->answered) {
-		if (dbuf_write_fd(&c->out, c->fd) < 0 || !dbuf_len(&c->out))
+		long w = dbuf_write_fd(&c->out, c->fd);
+
+		if (w < 0 || !dbuf_len(&c->out)) {
 			ctl_conn_free(c);
+			return;
+		}
+		if (w > 0)
+			ev_timer_arm(l, &c->timeout, CTL_TIMEOUT_MS);
 	}
 }
 
@@ -97,6 +111,16 @@ static void ctl_accept(struct ev_loop *l, int fd, uint32_t events, void *ctx)
 
 	(void)events;
 	while ((cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+		struct ucred cr;
+		socklen_t crlen = sizeof(cr);
+
+		/* A router takes orders (withdraw, announce) from root only,
+		 * even if someone loosened the socket file's mode. */
+		if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cr, &crlen) < 0 ||
+		    cr.uid != 0) {
+			close(cfd);
+			continue;
+		}
 		c = calloc(1, sizeof(*c));
 		if (!c) {
 			close(cfd);
@@ -140,7 +164,7 @@ int ctl_server_new(struct ev_loop *l, const char *path, ctl_handler h,
 	/* A socket left by a crashed router of the same node. */
 	unlink(path);
 	if (bind(s->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    listen(s->fd, 16) < 0) {
+	    chmod(path, 0600) < 0 || listen(s->fd, 16) < 0) {
 		r = -errno;
 		goto out_close;
 	}
@@ -177,6 +201,7 @@ int ctl_request(const char *path, const char *req, unsigned timeout_ms,
 	struct timespec deadline;
 	char line[CTL_LINE_MAX + 1], buf[8192];
 	size_t len = 0, reqlen = strlen(req);
+	bool ended = false;
 	int fd, r = 0;
 	ssize_t n;
 
@@ -205,15 +230,25 @@ int ctl_request(const char *path, const char *req, unsigned timeout_ms,
 			r = -errno;
 			break;
 		}
-		if (n == 0)
+		/* The deadline bounds a silence, not a long answer. */
+		deadline_in(&deadline, timeout_ms);
+		if (n == 0) {
+			/* Closed before its end record: cut short. */
+			if (!ended)
+				r = -EPIPE;
 			break;
+		}
 		for (i = 0; i < (size_t)n; i++) {
 			if (buf[i] != '\n')
 				continue;
 			if (len + (i - start) < sizeof(line)) {
 				memcpy(line + len, buf + start, i - start);
 				len += i - start;
-				if (ctl_parse(line, len, &rec) == 0 && fn) {
+				if (ctl_parse(line, len, &rec) < 0) {
+					/* not a record: skipped */
+				} else if (!strcmp(rec.kind, CTL_END)) {
+					ended = true;
+				} else if (fn) {
 					r = fn(ctx, &rec);
 					if (r)
 						goto out;

@@ -20,11 +20,15 @@ int ctl_server_new(struct ev_loop *l, const char *path, ctl_handler h,
 		   void *ctx, struct ctl_server **out);
 void ctl_server_free(struct ctl_server *s);
 
+/* The record that ends every answer. */
+#define CTL_END	"end"
+
 /*
  * Client side, for the CLI and the orchestrator: send req to the socket at
- * path and call fn for every record of the answer.  timeout_ms bounds the
- * whole exchange.  Returns 0, or -errno (-ECONNREFUSED / -ENOENT when no
- * router listens there, -ETIMEDOUT).
+ * path and call fn for every record of the answer (the end record aside).
+ * timeout_ms bounds how long the router may stay silent.  Returns 0, or -errno
+ * (-ECONNREFUSED / -ENOENT when no router listens there, -ETIMEDOUT, -EPIPE
+ * when the answer stopped before its end record).
  */
 struct ctl_rec;
 typedef int (*ctl_rec_fn)(void *ctx, const struct ctl_rec *r);
