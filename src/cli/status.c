@@ -329,8 +329,10 @@ int cli_status(const struct cli_verb *v, int argc, char **argv)
 	 * them status would report what it cannot know. */
 	if (!cli_privileged(v->name))
 		return 1;
-	if (optind < argc) {
-		if (cli_pick_lab(v->name, argv[optind], one, sizeof(one)) < 0)
+	if (optind < argc || (getenv("ANYCASTLAB_LAB") && *getenv("ANYCASTLAB_LAB"))) {
+		/* One lab: named, or $ANYCASTLAB_LAB. */
+		if (cli_pick_lab(v->name, optind < argc ? argv[optind] : NULL,
+				 one, sizeof(one)) < 0)
 			return 1;
 		labs = calloc(1, sizeof(*labs));
 		if (!labs || !(labs[0] = strdup(one)))
