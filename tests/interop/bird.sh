@@ -61,7 +61,7 @@ EOF
 	} > "$d/bird.conf"
 	iop_bg "$i" "${P_LAB[$i]}" "${P_NODE[$i]}" \
 		bird -f -c "$d/bird.conf" -s "$d/ctl" -P "$d/bird.pid"
-	wait_for 5 birdc_ "$i" show status
+	wait_for 30 birdc_ "$i" show status
 }
 
 drv_kill() { iop_stop "$1" KILL; }
@@ -102,7 +102,7 @@ bad_text() {
 	local want='peer peer: received NOTIFICATION 6/2 (Cease, Administrative Shutdown), malformed Shutdown Communication (RFC 9003): 0x0b62616420fffe2074657874'
 	birdc_ pd disable al "\"$(printf 'bad \xff\xfe text')\"" >/dev/null
 	ok "D: a Cease whose text is not UTF-8: we log it as malformed, in hex" \
-		wait_for 10 grep -qF "$want" "/run/anycastlab/$LD/us.log"
+		wait_for 30 grep -qF "$want" "/run/anycastlab/$LD/us.log"
 	drv_enable pd
 	ok "D: and the session comes back" wait_for 30 session_up pd
 }

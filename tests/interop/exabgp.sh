@@ -70,7 +70,7 @@ EOF
 		exabgp.api.cli=false exabgp.api.ack=false \
 		exabgp.log.destination=stdout \
 		exabgp "$d/exabgp.conf"
-	wait_for 10 grep -q 'loaded new configuration' "$IOP_TMP/$i.out"
+	wait_for 30 grep -q 'loaded new configuration' "$IOP_TMP/$i.out"
 }
 
 drv_kill() { iop_stop "$1" KILL; }
@@ -191,7 +191,7 @@ by_start() {
 EOT
 	iop_bg by "$LM" by gobgpd -f "$d/gobgpd.toml" -t toml -l info -p \
 		--pprof-disable
-	wait_for 10 by_ global
+	wait_for 30 by_ global
 	# A 4-octet AS on the path, for a 2-octet ExaBGP to get as AS4_PATH.
 	by_ global rib add -a ipv4 "$PEER2_NET" aspath 4200000005 >/dev/null
 }
@@ -270,10 +270,10 @@ m_withdraw_as() {
 	p=$(m_prefix "$1")
 	ups=$(sess "$LM" exa established)
 	exa_cmd pm "announce route $p next-hop self"
-	wait_for 5 by_has "$p"
+	seen 30 by_has "$p"
 	exa_cmd pm "announce route $p $3"
 	ok "M: $2 ($3): treat-as-withdraw, $p leaves our Loc-RIB and the bystander's" \
-		eval "wait_not 5 has_our_route $LM $p && wait_not 5 by_has $p"
+		eval "gone 30 by_has $p && wait_not 30 has_our_route $LM $p"
 	like "M: $2: we log it" "$(our_log "$LM")" "peer exa: $4"
 	ok "M: $2: same session with ExaBGP, bystander untouched, same router" \
 		m_same_session "$ups"
@@ -287,10 +287,10 @@ m_discard() {
 	p=$(m_prefix "$1")
 	ups=$(sess "$LM" exa established)
 	exa_cmd pm "announce route $p next-hop self community [ 65000:1 ]"
-	wait_for 5 by_has "$p"
+	wait_for 30 by_has "$p"
 	exa_cmd pm "announce route $p next-hop self community [ 65000:2 ] attribute [ $3 ]"
 	ok "M: $2 (attribute [ $3 ]): attribute discard, $p stays in our Loc-RIB and is passed on" \
-		eval "wait_for 5 by_community $p 4259840002 && has_our_route $LM $p"
+		eval "wait_for 30 by_community $p 4259840002 && has_our_route $LM $p"
 	is "M: $2: the bystander gets it without attribute $4" \
 		"$(by_attr "$p" "$4")" ""
 	# Said once per attribute type and peer: pass no LOG after the first.
@@ -323,10 +323,10 @@ m_reset() {
 	ups=$(sess "$LM" exa established)
 	exa_cmd pm "announce route $p next-hop self attribute [ $3 ]"
 	ok "M: $2 (attribute [ $3 ]): session reset, ExaBGP reports our NOTIFICATION $4/$5 with data $6" \
-		wait_for 5 m_notified "$4" "$5" "$6"
+		wait_for 30 m_notified "$4" "$5" "$6"
 	like "M: $2: we log it" "$(our_log "$LM")" \
 		"peer exa: malformed UPDATE .*: resetting the session with NOTIFICATION $4/$5"
-	ok "M: $2: the session with ExaBGP comes back" wait_for 15 m_back "$ups"
+	ok "M: $2: the session with ExaBGP comes back" wait_for 30 m_back "$ups"
 	ok "M: $2: without $p; bystander untouched, same router" \
 		eval "! has_our_route $LM $p && m_steady"
 }
@@ -334,10 +334,10 @@ m_reset() {
 m_checks() {
 	local p
 	ok "M: we are Established with ExaBGP and with the bystander (GoBGP)" \
-		wait_for 20 eval 'session_up pm && sess_established $LM by'
+		wait_for 30 eval 'session_up pm && sess_established $LM by'
 	ok "M: the bystander's $PEER2_NET is in our FIB" \
-		wait_for 10 has_fib "$LM" "$PEER2_NET"
-	wait_for 10 peer_has pm "$PEER2_NET"
+		wait_for 30 has_fib "$LM" "$PEER2_NET"
+	wait_for 30 peer_has pm "$PEER2_NET"
 	is "M: ExaBGP gets it with AS_PATH [13335 64501 4200000005]" \
 		"$(drv_route pm "$PEER2_NET")" "13335 64501 4200000005|${P_US_ADDR[pm]}"
 	M_PID=$(our_pid "$LM")
@@ -392,13 +392,13 @@ m_checks() {
 	p=$(m_prefix 16)
 	exa_cmd pm "announce route $p next-hop self attribute [ 0x99 0xc0 0x01020304 ]"
 	ok "M: unknown optional transitive attribute 0x99: the route is kept and passed on" \
-		wait_for 5 by_has "$p"
+		wait_for 30 by_has "$p"
 	is "M: the bystander gets 0x99 with Partial set (flags 0xe0) and its value" \
 		"$(by_attr "$p" 153 | jq -c '[.flags, .value]')" '[224,"AQIDBA=="]'
 	p=$(m_prefix 17)
 	exa_cmd pm "announce route $p next-hop self attribute [ 0x9a 0x80 0x0102 ]"
 	ok "M: unknown optional non-transitive attribute 0x9a: the route is kept" \
-		wait_for 5 by_has "$p"
+		wait_for 30 by_has "$p"
 	is "M: and the bystander does not get 0x9a" "$(by_attr "$p" 154)" ""
 	ok "M: unknown attributes: the sessions stayed up, same router" m_steady
 
@@ -419,34 +419,34 @@ m_as2() {
 	P_AS4[pm]=0
 	drv_start pm
 	ok "M: ExaBGP restarted without the 4-octet AS capability: Established" \
-		wait_for 20 session_up pm
+		wait_for 30 session_up pm
 	is "M: ExaBGP negotiated 2-octet AS numbers" \
 		"$(reports pm 'select(.type == "negotiated") | .neighbor.negotiated.asn4' | tail -1)" \
 		false
 	# AS_PATH [13335 64501 23456] alone could not say 4200000005: the
 	# AS4_PATH we add for a 2-octet peer (RFC 6793 §4.2.2) does.
-	wait_for 10 peer_has pm "$PEER2_NET"
+	wait_for 30 peer_has pm "$PEER2_NET"
 	is "M: ExaBGP, 2-octet now, rebuilds the bystander's path [13335 64501 4200000005] from our AS4_PATH" \
 		"$(drv_route pm "$PEER2_NET")" "13335 64501 4200000005|${P_US_ADDR[pm]}"
 
 	p=$(m_prefix 20)
 	exa_cmd pm "announce route $p next-hop self as-path [ 64500 4200000009 ]"
 	ok "M: a path with a 4-octet AS from a 2-octet peer is accepted" \
-		wait_for 5 has_our_route "$LM" "$p"
+		wait_for 30 has_our_route "$LM" "$p"
 	is "M: AS_PATH [64500 23456] and AS4_PATH merge into [64500 4200000009]" \
 		"$(our_route_field "$LM" "$p" aspath)" "64500 4200000009"
 
 	p=$(m_prefix 21)
 	exa_cmd pm "announce route $p next-hop self as-path [ 64500 4200000009 ] attribute [ 0x11 0xc0 0x02020000fbf4fa56ea4d ]"
 	ok "M: a second AS4_PATH (duplicate attribute, RFC 7606 §3 g): the route is kept" \
-		wait_for 5 has_our_route "$LM" "$p"
+		wait_for 30 has_our_route "$LM" "$p"
 	is "M: the first AS4_PATH counts, the repeated one is discarded" \
 		"$(our_route_field "$LM" "$p" aspath)" "64500 4200000009"
 
 	p=$(m_prefix 22)
 	exa_cmd pm "announce route $p next-hop self as-path [ 64500 23456 ] attribute [ 0x11 0xc0 0x02030000fbf4fa56ea4d ]"
 	ok "M: a malformed AS4_PATH from a 2-octet peer (RFC 6793 §6): the route is kept" \
-		wait_for 5 has_our_route "$LM" "$p"
+		wait_for 30 has_our_route "$LM" "$p"
 	is "M: with AS_PATH alone: AS4_PATH discarded" \
 		"$(our_route_field "$LM" "$p" aspath)" "64500 23456"
 
@@ -455,7 +455,7 @@ m_as2() {
 	p=$(m_prefix 28)
 	exa_cmd pm "announce route $p next-hop self aggregator ( 4200000009:10.0.0.1 )"
 	ok "M: an aggregated route from a 2-octet peer (AGGREGATOR AS_TRANS + AS4_AGGREGATOR) is accepted" \
-		wait_for 5 by_has "$p"
+		wait_for 30 by_has "$p"
 	is "M: the bystander gets AGGREGATOR 4200000009 10.0.0.1 from us" \
 		"$(by_attr "$p" 7 | jq -c '[.as, .address]')" '[4200000009,"10.0.0.1"]'
 

@@ -56,7 +56,7 @@ drv_start() {
 		printf 'hostname %s\nlog file %s/zebra.log informational\n' \
 			"${P_NODE[$i]}" "$d" > "$d/zebra.conf"
 		frr_daemon "$i" zebra
-		wait_for 10 test -S "$d/zserv.api"
+		wait_for 30 test -S "$d/zserv.api"
 	fi
 	{
 		cat <<EOF
@@ -78,7 +78,7 @@ EOF
 		echo " exit-address-family"
 	} > "$d/bgpd.conf"
 	frr_daemon "$i" bgpd
-	wait_for 10 vtysh_ "$i" "show bgp summary"
+	wait_for 30 vtysh_ "$i" "show bgp summary"
 }
 
 # A crash of bgpd; zebra stays, as it would.

@@ -51,7 +51,7 @@ drv_start() {
 EOF
 	iop_bg "$i" "${P_LAB[$i]}" "${P_NODE[$i]}" gobgpd -f "$d/gobgpd.toml" \
 		-t toml -l info -p --pprof-disable
-	wait_for 10 gobgp_ "$i" global
+	wait_for 30 gobgp_ "$i" global
 	for n in ${P_NETS[$i]}; do
 		gobgp_ "$i" global rib add -a ipv4 "$n" >/dev/null
 	done

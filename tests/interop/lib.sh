@@ -41,6 +41,25 @@ wait_for() {
 	"$@" >/dev/null 2>&1
 }
 
+# seen SECONDS CMD...: wait for CMD to succeed and remember whether it
+# did.  An absence check (gone) must follow one: otherwise "no longer
+# there" passes when it never arrived.
+SEEN=0
+seen() {
+	SEEN=0
+	wait_for "$@" && SEEN=1
+}
+
+# gone SECONDS CMD...: CMD stops succeeding within SECONDS, and the last
+# seen found what it waited for; fails at once otherwise.
+gone() {
+	if [ "$SEEN" != 1 ]; then
+		echo "never there in the first place: ${*:2}"
+		return 1
+	fi
+	wait_not "$@"
+}
+
 # wait_not SECONDS CMD...: poll until CMD fails.
 wait_not() {
 	local limit=$1 i
@@ -290,7 +309,7 @@ capture_start() {
 	mkdir -p "$IOP_TMP/pcap"
 	iop_bg "$1" "$2" us tshark -n -i "$3" -f 'tcp port 179' \
 		-w "$IOP_TMP/pcap/$1.pcap"
-	wait_for 10 grep -q "Capturing on" "$IOP_TMP/$1.out"
+	wait_for 30 grep -q "Capturing on" "$IOP_TMP/$1.out"
 }
 
 capture_stop() {
@@ -443,44 +462,46 @@ std_routes() {
 		"$(sess "$lab" peer hold)" 3
 	is "A: $DRV_NAME's negotiated hold time is 3 s" "$(drv_hold "$i")" 3
 
-	wait_for 10 peer_has "$i" "$ANYCAST"
+	wait_for 30 peer_has "$i" "$ANYCAST"
 	is "A: $DRV_NAME learns $ANYCAST with AS_PATH [13335] and our next hop" \
 		"$(drv_route "$i" "$ANYCAST")" "13335|${P_US_ADDR[$i]}"
-	wait_for 10 has_fib "$lab" "$PEER_NET"
+	wait_for 30 has_fib "$lab" "$PEER_NET"
 	is "A: we learn $PEER_NET from $DRV_NAME with AS_PATH [64500] and its next hop, and select it" \
 		"$(our_route "$lab" "$PEER_NET")" "64500|${P_ADDR[$i]}|peer"
 	like "A: and install it in our kernel FIB" "$(fib "$lab" "$PEER_NET")" \
 		"^$PEER_NET via ${P_ADDR[$i]//./\\.} dev peer proto bgp metric 20"
 
+	seen 30 peer_has "$i" "$ANYCAST"
 	"$AL" withdraw us --lab "$lab" >/dev/null
 	ok "A: after we withdraw $ANYCAST, $DRV_NAME no longer has it" \
-		wait_not 10 peer_has "$i" "$ANYCAST"
+		gone 30 peer_has "$i" "$ANYCAST"
 	"$AL" announce us --lab "$lab" >/dev/null
 	ok "A: after we announce it again, $DRV_NAME has it again" \
-		wait_for 10 peer_has "$i" "$ANYCAST"
+		wait_for 30 peer_has "$i" "$ANYCAST"
 
+	seen 30 eval 'has_our_route "$lab" "$PEER_NET" && has_fib "$lab" "$PEER_NET"'
 	drv_withdraw "$i" "$PEER_NET"
 	ok "A: after $DRV_NAME withdraws $PEER_NET, it leaves our RIB" \
-		wait_not 10 has_our_route "$lab" "$PEER_NET"
-	ok "A: and our kernel FIB" wait_not 5 has_fib "$lab" "$PEER_NET"
+		gone 30 has_our_route "$lab" "$PEER_NET"
+	ok "A: and our kernel FIB" gone 30 has_fib "$lab" "$PEER_NET"
 	drv_announce "$i" "$PEER_NET"
 	ok "A: after $DRV_NAME announces it again, it is back in our FIB" \
-		wait_for 10 has_fib "$lab" "$PEER_NET"
+		wait_for 30 has_fib "$lab" "$PEER_NET"
 }
 
 std_as4() {
 	local i=pb lab="$LB"
 	ok "B: $DRV_NAME (AS4200000002) and we (AS4200000001) are Established" \
-		wait_for 20 session_up "$i"
+		wait_for 30 session_up "$i"
 	is "B: $DRV_NAME initiated the connection (we are passive)" \
 		"$(tcp_role "$lab" "${P_ADDR[$i]}")" responder
 	is "B: our negotiated hold time is 3 s (ours 90, theirs 3)" \
 		"$(sess "$lab" peer hold)" 3
 	is "B: $DRV_NAME's negotiated hold time is 3 s" "$(drv_hold "$i")" 3
-	wait_for 10 peer_has "$i" "$ANYCAST"
+	wait_for 30 peer_has "$i" "$ANYCAST"
 	is "B: $DRV_NAME learns $ANYCAST with AS_PATH [4200000001]" \
 		"$(drv_route "$i" "$ANYCAST")" "4200000001|${P_US_ADDR[$i]}"
-	wait_for 10 has_fib "$lab" "$PEER_NET"
+	wait_for 30 has_fib "$lab" "$PEER_NET"
 	is "B: we learn $PEER_NET with AS_PATH [4200000002]" \
 		"$(our_route "$lab" "$PEER_NET")" "4200000002|${P_ADDR[$i]}|peer"
 	ok "B: and install it in our kernel FIB" has_fib "$lab" "$PEER_NET"
@@ -491,12 +512,12 @@ std_as2() {
 	local i=pc lab="$LC" us
 	us=${P_US_ADDR[$i]//./\\.}
 	ok "C: $DRV_NAME without the 4-octet AS capability and we (AS4200000001) are Established" \
-		wait_for 20 session_up "$i"
-	wait_for 10 peer_has "$i" "$ANYCAST"
+		wait_for 30 session_up "$i"
+	wait_for 30 peer_has "$i" "$ANYCAST"
 	is "C: $DRV_NAME shows $ANYCAST with AS_PATH [$DRV_AS2_VIEW]" \
 		"$(drv_route "$i" "$ANYCAST")" "$DRV_AS2_VIEW|${P_US_ADDR[$i]}"
 	[ -n "${DRV_AS2_NOTE:-}" ] && diag "C: $DRV_AS2_NOTE"
-	wait_for 10 has_fib "$lab" "$PEER_NET"
+	wait_for 30 has_fib "$lab" "$PEER_NET"
 	is "C: we learn $PEER_NET with AS_PATH [64500] from its 2-octet encoding" \
 		"$(our_route "$lab" "$PEER_NET")" "64500|${P_ADDR[$i]}|peer"
 	capture_stop capc
@@ -516,25 +537,25 @@ std_as2() {
 
 std_restart() {
 	local i=pd lab="$LD" pid text re ups
-	ok "D: $DRV_NAME and we are Established" wait_for 20 session_up "$i"
-	wait_for 10 has_fib "$lab" "$PEER_NET"
+	ok "D: $DRV_NAME and we are Established" wait_for 30 session_up "$i"
+	ok "D: its routes are in our FIB" seen 30 has_fib "$lab" "$PEER_NET"
 	pid=$(our_pid "$lab")
 	drv_kill "$i"
 	ok "D: when $DRV_NAME is killed, our session goes down" \
-		wait_not 10 sess_established "$lab" peer
-	ok "D: and its routes leave our FIB" wait_not 5 has_fib "$lab" "$PEER_NET"
+		wait_not 30 sess_established "$lab" peer
+	ok "D: and its routes leave our FIB" gone 30 has_fib "$lab" "$PEER_NET"
 	drv_start "$i"
 	ok "D: $DRV_NAME started again: the session is Established again" \
 		wait_for 30 session_up "$i"
-	ok "D: its routes are back in our FIB" wait_for 10 has_fib "$lab" "$PEER_NET"
-	ok "D: and it has our $ANYCAST again" wait_for 10 peer_has "$i" "$ANYCAST"
+	ok "D: its routes are back in our FIB" wait_for 30 has_fib "$lab" "$PEER_NET"
+	ok "D: and it has our $ANYCAST again" wait_for 30 peer_has "$i" "$ANYCAST"
 	is "D: our router was not restarted (same pid)" "$(our_pid "$lab")" "$pid"
 
 	ups=$(sess "$lab" peer established)
 	text=$(drv_shutdown "$i" "maintenance window 42")
 	re="received NOTIFICATION 6/2 \(Cease, Administrative Shutdown\): \"$text\""
 	ok "D: when $DRV_NAME sends a Cease, we log its code and Shutdown Communication" \
-		wait_for 10 grep -Eq "peer peer: $re" "/run/anycastlab/$lab/us.log"
+		wait_for 30 grep -Eq "peer peer: $re" "/run/anycastlab/$lab/us.log"
 	like "D: and that the session went down for it" "$(our_log "$lab")" \
 		"peer peer: session down \($re\)"
 	if [ "${DRV_RECONNECTS:-0}" = 0 ]; then
@@ -578,7 +599,7 @@ std_end() {
 	pid=$(our_pid "$LA")
 	kill -TERM "$pid"
 	wait_not 5 kill -0 "$pid"
-	wait_for 10 eval '[[ "$(drv_cease_log pa)" =~ $DRV_CEASE_RE ]]'
+	wait_for 30 eval '[[ "$(drv_cease_log pa)" =~ $DRV_CEASE_RE ]]'
 	like "A: after SIGTERM to our router, $DRV_NAME logs our Cease with its code and text" \
 		"$(drv_cease_log pa)" "$DRV_CEASE_RE"
 	diag "A: $DRV_NAME: $(drv_cease_log pa | tail -1)"
