@@ -17,6 +17,7 @@ int cli_up(const struct cli_verb *v, int argc, char **argv)
 		{ "no-routers", no_argument, NULL, 'n' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "daemon", required_argument, NULL, 'd' },
+		{ "keep-on-failure", no_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -28,7 +29,7 @@ int cli_up(const struct cli_verb *v, int argc, char **argv)
 	int c, rc, r;
 	char *end;
 
-	while ((c = cli_getopt(v, argc, argv, "fnt:d:h", opts, &rc)) != -1) {
+	while ((c = cli_getopt(v, argc, argv, "fnt:d:kh", opts, &rc)) != -1) {
 		switch (c) {
 		case CLI_OPT_EXIT:
 			return rc;
@@ -48,6 +49,9 @@ int cli_up(const struct cli_verb *v, int argc, char **argv)
 			break;
 		case 'n':
 			o.no_routers = true;
+			break;
+		case 'k':
+			o.keep_on_failure = true;
 			break;
 		case 't': {
 			double s = strtod(optarg, &end);
@@ -81,20 +85,25 @@ int cli_down(const struct cli_verb *v, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "all", no_argument, NULL, 'a' },
+		{ "lab", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char lab[TOPO_NAME_MAX + 1];
+	const char *name = NULL;
 	bool all = false, nothing;
 	int c, rc, r;
 
-	while ((c = cli_getopt(v, argc, argv, "ah", opts, &rc)) != -1) {
+	while ((c = cli_getopt(v, argc, argv, "al:h", opts, &rc)) != -1) {
 		if (c == CLI_OPT_EXIT)
 			return rc;
 		if (c == 'a')
 			all = true;
+		if (c == 'l')
+			name = optarg;
 	}
-	if (argc - optind > 1 || (all && argc - optind > 0))
+	if (argc - optind > 1 || (all && (argc - optind > 0 || name)) ||
+	    (name && argc - optind > 0))
 		return cli_error(v->name, "takes one LAB, or --all"), 2;
 	if (!cli_privileged(v->name))
 		return 1;
@@ -104,10 +113,16 @@ int cli_down(const struct cli_verb *v, int argc, char **argv)
 			printf("no lab is running; nothing to do\n");
 		return r < 0 ? 1 : 0;
 	}
-	if (optind < argc) {
-		if (!topo_name_valid(argv[optind]))
-			return cli_bad_lab(v->name, argv[optind]) + 1;
-		snprintf(lab, sizeof(lab), "%s", argv[optind]);
+	/* LAB, --lab LAB, $ANYCASTLAB_LAB, the only lab running: a lab
+	 * that is not running is nothing to do, however it was named. */
+	if (!name && optind < argc)
+		name = argv[optind];
+	if (!name && getenv("ANYCASTLAB_LAB") && *getenv("ANYCASTLAB_LAB"))
+		name = getenv("ANYCASTLAB_LAB");
+	if (name) {
+		if (!topo_name_valid(name))
+			return cli_bad_lab(v->name, name) + 1;
+		snprintf(lab, sizeof(lab), "%s", name);
 	} else {
 		char **labs;
 		size_t n;

@@ -5,7 +5,7 @@
  * to answer first), then wait until every BGP session is Established and
  * every user's traffic for the anycast prefix ends at a POP, and print the
  * catchment.  On timeout, name what is missing and show the tail of the
- * logs that explain it; the lab stays up for debugging.
+ * logs that explain it; `up` then removes the lab unless told to keep it.
  */
 #include "orch/lab.h"
 #include "orch/daemon.h"
@@ -240,10 +240,21 @@ int lab_converge(struct lab *lab)
 		if (s.all_established && s.all_routed)
 			break;
 		if (orch_interrupted || lab_ms_since(&t0) > lab->opts->timeout_ms) {
-			fprintf(lab->out, "anycastlab: lab '%s': BGP did not converge "
-				"in %.1f s; the lab stays up for debugging "
-				"('anycastlab down %s' removes it):\n", t->name,
-				lab_ms_since(&t0) / 1e3, t->name);
+			if (orch_interrupted)
+				fprintf(lab->out, "anycastlab: lab '%s': interrupted "
+					"(%s) while waiting for BGP to converge",
+					t->name, strsignal(orch_interrupted));
+			else
+				fprintf(lab->out, "anycastlab: lab '%s': BGP did not "
+					"converge in %.1f s", t->name,
+					lab_ms_since(&t0) / 1e3);
+			if (lab->opts->keep_on_failure)
+				fprintf(lab->out, "; the lab stays up for debugging "
+					"('anycastlab down %s' removes it):\n",
+					t->name);
+			else
+				fprintf(lab->out, " (--keep-on-failure keeps it for "
+					"debugging):\n");
 			print_stuck(t, &s, lab->out);
 			snapshot_free(&s);
 			return -ETIMEDOUT;

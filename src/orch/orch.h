@@ -20,6 +20,9 @@ struct up_opts {
 					 * already applied to the topology
 					 * (daemon_apply_default) */
 	unsigned timeout_ms;		/* convergence wait */
+	/* A lab that fails to converge (or is interrupted while it does)
+	 * stays up for debugging instead of being removed. */
+	bool keep_on_failure;
 	FILE *out;
 };
 

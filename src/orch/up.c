@@ -491,6 +491,10 @@ int orch_up(const struct topo *t, const struct up_opts *o)
 	journal_up(&lab.journal);
 	if (!o->no_routers)
 		r = lab_converge(&lab);
+	/* A lab that did not converge is removed like one that failed to
+	 * build, unless asked to keep it for debugging. */
+	if (r < 0 && !o->keep_on_failure)
+		goto out_down;
 	if (r == 0)
 		fprintf(o->out, "\nlab '%s' is up%s in %.2f s\n", t->name,
 			o->no_routers ? " (no routers)" : " and converged",

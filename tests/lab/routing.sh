@@ -72,6 +72,8 @@ is "a router runs in its node's namespace" \
 
 # A clean shutdown removes the kernel routes the router installed.
 isp_pid=$(jq -r '.labs[0].nodes[] | select(.name == "mtn") | .pid' <<<"$json")
+ge "before SIGTERM mtn has BGP routes in its FIB" \
+	"$(ip -n "$LAB-mtn" route show proto bgp | wc -l)" 1
 kill -TERM "$isp_pid"
 for _ in $(seq 1 100); do kill -0 "$isp_pid" 2>/dev/null || break; sleep 0.02; done
 is "after SIGTERM the router left no BGP route in its FIB" \
@@ -79,7 +81,8 @@ is "after SIGTERM the router left no BGP route in its FIB" \
 
 # BGP that cannot converge: an ISP with no path to any POP, so its user
 # never gets a route.  up says what is missing, shows the logs that
-# explain it, exits non-zero, and leaves the lab up to debug.
+# explain it, exits non-zero, and removes the lab, or with
+# --keep-on-failure leaves it up to debug.
 nc=${LAB}n
 EXTRA_LABS+=("$nc")
 printf 'name: %s\nnodes:\n  p: {kind: pop, asn: 13335}\n  i: {kind: isp, asn: 64500}\n  j: {kind: isp, asn: 64501}\n  u: {kind: user}\n  v: {kind: user}\nlinks:\n  - [u, i]\n  - [i, p]\n  - [v, j]\n' \
@@ -87,6 +90,12 @@ printf 'name: %s\nnodes:\n  p: {kind: pop, asn: 13335}\n  i: {kind: isp, asn: 64
 out=$("$AL" up "$TMPD/nc.yaml" --timeout 1 2>&1)
 rc=$?
 is "up exits 1 when BGP does not converge in time" "$rc" 1
+like "and says it removes what it built" "$out" "removing what was built of lab '$nc'"
+ok "the lab is gone" test ! -e "/run/anycastlab/$nc"
+is "namespaces and all" "$(ip netns list | grep -c "^$nc-")" 0
+out=$("$AL" up "$TMPD/nc.yaml" --timeout 1 --keep-on-failure 2>&1)
+rc=$?
+is "with --keep-on-failure up exits 1 too" "$rc" 1
 like "and names the user still without a route" "$out" \
 	"did not converge in 1\.[0-9] s.*"$'\n'"  v: no route to the anycast prefix \(via j\)"
 like "with the tail of that ISP's log" "$out" "log of j ends:"$'\n'"    [0-9-]+T.* j info: "
