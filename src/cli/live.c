@@ -15,7 +15,7 @@
 
 static const char *const node_state_str[] = {
 	"ok", "running", "frozen", "stopped", "namespace missing", "external",
-	"partly running",
+	"partly running", "broken: no default route",
 };
 
 const char *live_state_name(enum live_state s)
@@ -109,6 +109,17 @@ static void live_links(struct live_lab *L)
 						 &ll->a) == 0;
 		ll->b_ok = sk[l->b] && link_get(sk[l->b], L->t.nodes[l->a].name,
 						 &ll->b) == 0;
+	}
+	/* A user is only as good as its default route: the kernel drops it
+	 * with the carrier of its link, and nothing but heal puts it back. */
+	for (i = 0; i < L->t.nnodes; i++) {
+		static const struct prefix4 any = { 0, 0 };
+		uint32_t gw;
+
+		if (L->t.nodes[i].kind == TOPO_KIND_USER &&
+		    L->nodes[i].state == LIVE_OK &&
+		    (!sk[i] || route_find(sk[i], &any, &gw) < 0))
+			L->nodes[i].state = LIVE_NO_ROUTE;
 	}
 	for (i = 0; i < L->t.nnodes; i++)
 		rtsock_close(sk[i]);

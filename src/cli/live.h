@@ -24,6 +24,7 @@ enum live_state {
 	LIVE_NO_NETNS,
 	LIVE_EXTERNAL,		/* daemon: none: whatever runs there is yours */
 	LIVE_PARTIAL,		/* FRR: zebra without bgpd, or the reverse */
+	LIVE_NO_ROUTE,		/* user: its default route is gone */
 };
 
 struct live_node {

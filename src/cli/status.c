@@ -62,6 +62,12 @@ static void print_catchment_text(const struct live_lab *L)
 
 		if (t->nodes[i].kind != TOPO_KIND_USER)
 			continue;
+		if (L->nodes[i].state == LIVE_NO_ROUTE) {
+			printf("  %-15s %-6s %-24s %s\n", t->nodes[i].name, "none",
+			       "-", "(no default route: 'anycastlab heal' "
+			       "restores it)");
+			continue;
+		}
 		printf("  %-15s %-6s %-24s %s\n", t->nodes[i].name,
 		       su->pop >= 0 ? t->nodes[su->pop].name : "none",
 		       su->path[0] ? su->path : "-", su->hops);
@@ -162,22 +168,34 @@ static void print_json_session(const struct snap_session *s)
 		printf("null");
 	printf(",\"as4\":%s,\"last_error\":",
 	       s->as4 < 0 ? "null" : s->as4 ? "true" : "false");
-	cli_json_str(stdout, s->last_error);
+	if (s->last_error[0])
+		cli_json_str(stdout, s->last_error);
+	else
+		printf("null");
 	printf("}");
 }
 
 static void print_json(const struct live_lab *L, bool first)
 {
 	const struct topo *t = &L->t;
-	char a[IP4_STRLEN];
+	char a[IP4_STRLEN], b[IP4_STRLEN];
 	size_t i;
 
 	printf("%s{\"name\":", first ? "" : ",");
 	cli_json_str(stdout, t->name);
-	printf(",\"complete\":%s,\"since\":%lld,\"anycast\":{\"prefix\":\"%s/%u\","
-	       "\"address\":\"%s\"},\"nodes\":[", L->complete ? "true" : "false",
-	       L->since, ip4_str(t->anycast_prefix.addr, a), t->anycast_prefix.len,
-	       ip4_str(t->anycast_addr, a));
+	/* One buffer per address: both are formatted before printf runs. */
+	printf(",\"complete\":%s,\"since\":", L->complete ? "true" : "false");
+	if (L->complete) {
+		struct timespec ts = { (time_t)L->since, 0 };
+		char when[40];
+
+		cli_json_str(stdout, cli_rfc3339(&ts, false, when, sizeof(when)));
+	} else {
+		printf("null");
+	}
+	printf(",\"anycast\":{\"prefix\":\"%s/%u\",\"address\":\"%s\"},"
+	       "\"nodes\":[", ip4_str(t->anycast_prefix.addr, a),
+	       t->anycast_prefix.len, ip4_str(t->anycast_addr, b));
 	for (i = 0; i < t->nnodes; i++) {
 		const struct topo_node *n = &t->nodes[i];
 		const struct live_node *nl = &L->nodes[i];
@@ -188,7 +206,10 @@ static void print_json(const struct live_lab *L, bool first)
 		cli_json_str(stdout, n->name);
 		printf(",\"kind\":\"%s\",\"netns\":", topo_kind_name(n->kind));
 		cli_json_str(stdout, n->netns);
-		printf(",\"asn\":%u,\"router_id\":", n->asn);
+		if (n->asn)
+			printf(",\"asn\":%u,\"router_id\":", n->asn);
+		else
+			printf(",\"asn\":null,\"router_id\":");
 		if (n->router_id)
 			printf("\"%s\"", ip4_str(n->router_id, a));
 		else
@@ -290,14 +311,15 @@ static void print_json(const struct live_lab *L, bool first)
 			printf("%s{\"user\":", none_yet ? "" : ",");
 			cli_json_str(stdout, t->nodes[i].name);
 			printf(",\"pop\":");
-			if (su->pop >= 0)
+			if (su->pop >= 0 && L->nodes[i].state != LIVE_NO_ROUTE)
 				cli_json_str(stdout, t->nodes[su->pop].name);
 			else
 				printf("null");
 			printf(",\"aspath\":");
-			cli_json_str(stdout, su->path);
+			cli_json_aspath(stdout, L->nodes[i].state == LIVE_NO_ROUTE ?
+					"" : su->path);
 			printf(",\"via\":");
-			cli_json_str(stdout, su->hops);
+			cli_json_hops(stdout, su->hops);
 			printf("}");
 			none_yet = false;
 		}
@@ -309,30 +331,36 @@ int cli_status(const struct cli_verb *v, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "lab", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char **labs = NULL, one[TOPO_NAME_MAX + 1];
+	const char *lab = NULL;
 	size_t n = 0, i, shown = 0;
 	bool json = false;
 	int c, rc, r, err = 0;
 
-	while ((c = cli_getopt(v, argc, argv, "jh", opts, &rc)) != -1) {
+	while ((c = cli_getopt(v, argc, argv, "jl:h", opts, &rc)) != -1) {
 		if (c == CLI_OPT_EXIT)
 			return rc;
 		if (c == 'j')
 			json = true;
+		if (c == 'l')
+			lab = optarg;
 	}
-	if (argc - optind > 1)
+	if (argc - optind > 1 || (lab && argc - optind > 0))
 		return cli_error(v->name, "takes at most one LAB"), 2;
+	if (optind < argc)
+		lab = argv[optind];
 	/* Routers' sockets and links' carrier are root's to see: without
 	 * them status would report what it cannot know. */
 	if (!cli_privileged(v->name))
 		return 1;
-	if (optind < argc || (getenv("ANYCASTLAB_LAB") && *getenv("ANYCASTLAB_LAB"))) {
-		/* One lab: named, or $ANYCASTLAB_LAB. */
-		if (cli_pick_lab(v->name, optind < argc ? argv[optind] : NULL,
-				 one, sizeof(one)) < 0)
+	if (lab || (getenv("ANYCASTLAB_LAB") && *getenv("ANYCASTLAB_LAB"))) {
+		/* One lab: named, or $ANYCASTLAB_LAB; without either, every
+		 * lab running. */
+		if (cli_pick_lab(v->name, lab, one, sizeof(one)) < 0)
 			return 1;
 		labs = calloc(1, sizeof(*labs));
 		if (!labs || !(labs[0] = strdup(one)))

@@ -50,6 +50,13 @@ int addr_add(struct nl_sock *sk, int ifindex, uint32_t addr, unsigned plen);
 int route_add(struct nl_sock *sk, const struct prefix4 *dst, uint32_t gw,
 	      int ifindex);
 
+/* The same, replacing a route to dst that is there already. */
+int route_replace(struct nl_sock *sk, const struct prefix4 *dst, uint32_t gw,
+		  int ifindex);
+/* 0 and the gateway (0: none) of the main table's route to exactly dst,
+ * -ENOENT when there is none. */
+int route_find(struct nl_sock *sk, const struct prefix4 *dst, uint32_t *gw);
+
 /* Link emulation on the egress of ifindex; -ENOENT / -EOPNOTSUPP when the
  * kernel lacks the qdisc. */
 int tc_netem_add(struct nl_sock *sk, int ifindex, uint32_t delay_us,

@@ -296,11 +296,44 @@ static int link_is_up(const struct topo *t, size_t node, size_t peer)
 	return r < 0 ? r : st.up;
 }
 
+/*
+ * The routes `up` installed over a link that the kernel dropped with the
+ * carrier: a user's default route via its ISP.  1 when one was put back,
+ * 0 when it was there, or -errno.
+ */
+static int restore_routes(const struct topo *t, size_t node)
+{
+	static const struct prefix4 any = { 0, 0 };
+	const struct topo_node *nd = &t->nodes[node];
+	struct nl_sock *sk;
+	uint32_t gw;
+	int fd, r;
+
+	if (nd->kind != TOPO_KIND_USER)
+		return 0;
+	fd = netns_open(nd->netns);
+	if (fd < 0)
+		return fd;
+	r = rtsock_open(fd, &sk);
+	close(fd);
+	if (r < 0)
+		return r;
+	r = route_find(sk, &any, &gw);
+	if (r == 0 && gw == nd->gateway) {
+		rtsock_close(sk);
+		return 0;
+	}
+	r = route_replace(sk, &any, nd->gateway, 0);
+	rtsock_close(sk);
+	return r < 0 ? r : 1;
+}
+
 int fault_cut(const char *lab, const struct topo *t, size_t a, size_t b,
 	      bool cut, char *msg, size_t n)
 {
 	const char *an = t->nodes[a].name, *bn = t->nodes[b].name;
-	int ua, ub, r;
+	const char *fixed = NULL;
+	int ua, ub, r, ra = 0, rb = 0;
 
 	(void)lab;
 	if (!topo_link_find(t, a, b))
@@ -313,17 +346,41 @@ int fault_cut(const char *lab, const struct topo *t, size_t a, size_t b,
 			   an, bn, strerror(-(ua < 0 ? ua : ub)));
 	if (cut && !ua && !ub)
 		return say(msg, n, -EALREADY, "link %s-%s is cut already", an, bn);
-	if (!cut && ua && ub)
-		return say(msg, n, -EALREADY, "link %s-%s is not cut", an, bn);
-	r = link_end(t, a, b, !cut);
-	acted();
-	if (r == 0)
-		r = link_end(t, b, a, !cut);
-	if (r < 0)
-		return say(msg, n, r, "cannot set link %s-%s %s: %s", an, bn,
-			   cut ? "down" : "up", strerror(-r));
-	return say(msg, n, 0, cut ? "cut link %s-%s: both ends are down" :
-		   "healed link %s-%s: both ends are up", an, bn);
+	if (!cut && !(ua && ub)) {
+		r = link_end(t, a, b, true);
+		acted();
+		if (r == 0)
+			r = link_end(t, b, a, true);
+		if (r < 0)
+			return say(msg, n, r, "cannot set link %s-%s up: %s", an,
+				   bn, strerror(-r));
+	} else if (cut) {
+		r = link_end(t, a, b, false);
+		acted();
+		if (r == 0)
+			r = link_end(t, b, a, false);
+		if (r < 0)
+			return say(msg, n, r, "cannot set link %s-%s down: %s", an,
+				   bn, strerror(-r));
+		return say(msg, n, 0, "cut link %s-%s: both ends are down", an, bn);
+	}
+	/* Healing, or asked to heal a link that is up: whatever `up` routed
+	 * over it comes back either way. */
+	ra = restore_routes(t, a);
+	rb = restore_routes(t, b);
+	if (ra < 0 || rb < 0)
+		return say(msg, n, ra < 0 ? ra : rb, "link %s-%s is up, but the "
+			   "default route of %s could not be restored: %s", an, bn,
+			   ra < 0 ? an : bn, strerror(-(ra < 0 ? ra : rb)));
+	if (ra > 0 || rb > 0)
+		fixed = ra > 0 ? an : bn;
+	if (ua && ub)
+		return fixed ? say(msg, n, 0, "link %s-%s is not cut; restored the "
+				   "default route of %s", an, bn, fixed) :
+		       say(msg, n, -EALREADY, "link %s-%s is not cut", an, bn);
+	return fixed ? say(msg, n, 0, "healed link %s-%s: both ends are up, and "
+			   "%s has its default route again", an, bn, fixed) :
+	       say(msg, n, 0, "healed link %s-%s: both ends are up", an, bn);
 }
 
 int fault_freeze(const char *lab, const struct topo *t, size_t node,
