@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sys/capability.h>
@@ -16,22 +17,27 @@
 static const struct cli_verb verbs[] = {
 	{ "up", "build a lab and start its routers",
 	  "up [FILE] [--force] [--no-routers] [--daemon D] [--timeout SEC]\n"
+	  "   [--keep-on-failure]\n"
 	  "  FILE          topology (default: the world lab, topologies/world.yaml)\n"
 	  "  --force       replace a running lab of the same name\n"
 	  "  --no-routers  namespaces, links and addresses only\n"
 	  "  --daemon D    what every router runs unless its node says otherwise:\n"
 	  "                builtin (anycastlab's own BGP speaker), bird (BIRD 2)\n"
 	  "                or frr (FRR's zebra and bgpd)\n"
-	  "  --timeout SEC how long to wait for BGP to converge (default 30)",
+	  "  --timeout SEC how long to wait for BGP to converge (default 30)\n"
+	  "  --keep-on-failure  keep a lab that did not converge (or whose wait\n"
+	  "                was interrupted) for debugging; by default it is\n"
+	  "                removed like one that failed to build",
 	  "sudo anycastlab up topologies/world.yaml", cli_up, false },
 	{ "down", "remove a lab and everything it created",
-	  "down [LAB] [--all]\n"
-	  "  LAB     the lab to remove (default: the only running one)\n"
+	  "down [LAB | --lab LAB] [--all]\n"
+	  "  LAB     the lab to remove (default: $ANYCASTLAB_LAB, else the only\n"
+	  "          running one); one that is not running is nothing to do\n"
 	  "  --all   remove every lab, including ones left by a crash",
 	  "sudo anycastlab down world", cli_down, false },
 	{ "status", "show labs, nodes, links and their live state",
-	  "status [LAB] [--json]\n"
-	  "  LAB     one lab (default: every running lab)\n"
+	  "status [LAB | --lab LAB] [--json]\n"
+	  "  LAB     one lab (default: $ANYCASTLAB_LAB, else every running lab)\n"
 	  "  --json  machine-readable output",
 	  "anycastlab status world --json", cli_status, false },
 	{ "check", "validate a topology file and print its plan",
@@ -68,8 +74,13 @@ static const struct cli_verb verbs[] = {
 	  "  prints the status, X-Served-By (the POP) and the time taken",
 	  "sudo anycastlab curl u-syd", cli_curl, false },
 	{ "watch", "probe continuously and report every change of POP and outage",
-	  "watch USER [--interval MS] [--json] [--lab LAB]\n"
+	  "watch USER [--interval MS] [--probe http|icmp] [--json] [--lab LAB]\n"
 	  "  --interval MS  time between probes (default 10)\n"
+	  "  --probe P      http (default): GET http://104.16.0.1/, answered by\n"
+	  "                 the POP's web server, so a frozen or killed POP is\n"
+	  "                 an outage, as a browser sees it; icmp: echoes, which\n"
+	  "                 a frozen or killed POP's kernel still answers until\n"
+	  "                 BGP moves the traffic\n"
 	  "  --json         one JSON object per event",
 	  "sudo anycastlab watch u-syd --interval 1", cli_watch, false },
 	{ "failover", "measure how long users of a POP are cut off when it fails",
@@ -214,6 +225,20 @@ int cli_main(int argc, char **argv)
 	 * journal, logs, control sockets) is root's alone. */
 	cli_caller_umask = umask(077);
 
+	/* `anycastlab --lab X VERB ...` is `ANYCASTLAB_LAB=X anycastlab VERB
+	 * ...`: the lab every verb then acts on unless it names another. */
+	while (argc >= 2 && (!strcmp(argv[1], "--lab") ||
+			     !strncmp(argv[1], "--lab=", 6))) {
+		const char *lab = argv[1][5] == '=' ? argv[1] + 6 : argv[2];
+
+		if (!lab) {
+			cli_error(NULL, "option '--lab' needs a value");
+			return 2;
+		}
+		setenv("ANYCASTLAB_LAB", lab, 1);
+		argc -= argv[1][5] == '=' ? 1 : 2;
+		argv += argv[1][5] == '=' ? 1 : 2;
+	}
 	if (argc < 2) {
 		cli_help(stderr);
 		return 2;

@@ -74,9 +74,27 @@ void cli_hops(const struct topo *t, const struct probe_reply *r, long pop,
 	      char *buf, size_t n);
 int cli_user_netns(const char *verb, const struct topo *t, const char *user,
 		   long *idx);
+/* The POP that answered a probe: by X-Served-By (HTTP) or by the
+ * recorded route (ICMP); -1 when none can be told. */
+struct probe_event;
+long cli_event_pop(const struct topo *t, const struct probe_event *ev);
+/* --probe http|icmp into *http; -EINVAL after an error line. */
+int cli_probe_kind(const char *verb, const char *arg, bool *http);
+/* One line on what a probe kind sees, for the verbs' headers. */
+const char *cli_probe_what(bool http);
 
+/* ts as RFC 3339 local time with its zone, "2026-12-02T05:39:05.292+00:00"
+ * (milliseconds when ms). */
+struct timespec;
+const char *cli_rfc3339(const struct timespec *ts, bool ms, char *buf,
+			size_t n);
 /* JSON string with escapes. */
 void cli_json_str(FILE *f, const char *s);
+/* An AS path as a JSON array of numbers ("9498 13335" -> [9498,13335];
+ * "" -> []). */
+void cli_json_aspath(FILE *f, const char *path);
+/* Hops "telstra > syd" as a JSON array of node names. */
+void cli_json_hops(FILE *f, const char *hops);
 
 /* Verbs. */
 int cli_check(const struct cli_verb *v, int argc, char **argv);

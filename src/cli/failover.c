@@ -45,6 +45,9 @@ struct fo_user {
 	uint64_t moved_ns;	/* trigger -> first answer from new_pop sent */
 	uint64_t back_ns;	/* restore -> first answer from the POP again */
 	unsigned lost;		/* probes lost after the trigger */
+	uint64_t answered_ns;	/* send time of the last answered probe */
+	uint16_t answered_seq;	/* and its sequence number */
+	uint64_t outage_ns;	/* no probe answered, around the move */
 };
 
 struct fo_run {
@@ -59,6 +62,7 @@ struct fo_run {
 	enum fo_phase phase;
 	uint64_t trigger_ns, restore_ns;
 	struct ev_timer deadline;
+	uint64_t interval_ns;
 	pid_t child;
 	int acted_fd;		/* the child's report of when it acted */
 	bool timed_out;
@@ -185,13 +189,10 @@ static void fo_cb(void *ctx, const struct probe_event *ev)
 	}
 	u = &r->u[ev->user];
 	if (!ev->answered) {
-		if (r->phase == FO_FAILED && !u->moved)
-			u->lost++;
 		u->streak = 0;
 		return;
 	}
-	pop = probe_answering_pop(ev->reply, r->t->anycast_addr,
-				  cli_pop_of_link_addr, (void *)r->t);
+	pop = cli_event_pop(r->t, ev);
 	u->streak = pop == u->pop ? u->streak + 1 : 1;
 	u->pop = pop;
 	if (r->phase == FO_FAILED && !u->moved && pop >= 0 && pop != (long)r->pop &&
@@ -199,6 +200,16 @@ static void fo_cb(void *ctx, const struct probe_event *ev)
 		u->moved = true;
 		u->new_pop = pop;
 		u->moved_ns = ev->sent_ns;	/* made relative once we know */
+		/* What `watch` calls the outage and its lost probes: those
+		 * sent between the last answer and this one (counted by
+		 * sequence: their timeouts may come later). */
+		u->lost = (unsigned)(uint16_t)(ev->seq - u->answered_seq) - 1;
+		if (u->lost && ev->sent_ns > u->answered_ns + r->interval_ns)
+			u->outage_ns = ev->sent_ns - u->answered_ns - r->interval_ns;
+	}
+	if ((int16_t)(ev->seq - u->answered_seq) > 0 || !u->answered_ns) {
+		u->answered_ns = ev->sent_ns;
+		u->answered_seq = ev->seq;
 	}
 	if (r->phase == FO_RESTORED && !u->returned && pop == (long)r->pop &&
 	    ev->sent_ns >= r->restore_ns) {
@@ -293,8 +304,7 @@ static void who_cb(void *ctx, const struct probe_event *ev)
 		return;
 	}
 	if (ev->answered && ev->user < FO_MAX_USERS)
-		w->answered_by[ev->user] = probe_answering_pop(ev->reply,
-			w->t->anycast_addr, cli_pop_of_link_addr, (void *)w->t);
+		w->answered_by[ev->user] = cli_event_pop(w->t, ev);
 }
 
 /* Add a prober entry for user; index is its position in u[]. */
@@ -311,7 +321,8 @@ static int fo_add_user(struct prober *pr, const struct topo *t, size_t node,
 }
 
 /* Users answered by pop right now (three probes each, the last counts). */
-static size_t fo_find_users(const struct topo *t, size_t pop, size_t *out)
+static size_t fo_find_users(const struct topo *t, size_t pop, bool http,
+			    size_t *out)
 {
 	struct who_ctx w = { .t = t };
 	size_t users[FO_MAX_USERS], nu = 0, i, n = 0;
@@ -319,7 +330,7 @@ static size_t fo_find_users(const struct topo *t, size_t pop, size_t *out)
 
 	w.l = ev_loop_new();
 	if (!w.l || prober_new(w.l, t->anycast_addr, 5000000ull, 500000000ull,
-			       who_cb, &w, &pr) < 0)
+			       who_cb, &w, &pr) < 0 || (http && prober_use_http(pr) < 0))
 		goto out;
 	for (i = 0; i < t->nnodes && nu < FO_MAX_USERS; i++) {
 		if (t->nodes[i].kind != TOPO_KIND_USER)
@@ -360,6 +371,34 @@ static double median(double *v, size_t n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* One median per user over the runs: as JSON members after json_open,
+ * or as a text line. */
+static void fo_medians(const struct topo *t, const size_t *nodes, size_t nu,
+		       long runs, const double *v, const char *json_open,
+		       const char *text_fmt)
+{
+	double col[100];
+	size_t i;
+	long run;
+
+	if (json_open)
+		printf("%s", json_open);
+	else
+		printf(text_fmt, runs, runs == 1 ? "" : "s");
+	for (i = 0; i < nu; i++) {
+		for (run = 0; run < runs; run++)
+			col[run] = v[(size_t)run * nu + i];
+		if (json_open)
+			printf("%s\"%s\":%.3f", i ? "," : "", t->nodes[nodes[i]].name,
+			       median(col, (size_t)runs));
+		else
+			printf(" %s %.1f ms", t->nodes[nodes[i]].name,
+			       median(col, (size_t)runs));
+	}
+	if (!json_open)
+		printf("\n");
+}
+
 int cli_failover(const struct cli_verb *v, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -368,11 +407,14 @@ int cli_failover(const struct cli_verb *v, int argc, char **argv)
 		{ "runs", required_argument, NULL, 'r' },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "probe", required_argument, NULL, 'p' },
 		{ "lab", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char labname[TOPO_NAME_MAX + 1];
+	bool http = true;
+	double *moved = NULL;
 	const char *lab = NULL, *user = NULL;
 	enum fo_mode mode = FO_KILL;
 	double interval_ms = 1;
@@ -384,10 +426,14 @@ int cli_failover(const struct cli_verb *v, int argc, char **argv)
 	int c, rc, r = 0;
 	char *end;
 
-	while ((c = cli_getopt(v, argc, argv, "u:m:r:i:jl:h", opts, &rc)) != -1) {
+	while ((c = cli_getopt(v, argc, argv, "u:m:r:i:jp:l:h", opts, &rc)) != -1) {
 		switch (c) {
 		case CLI_OPT_EXIT:
 			return rc;
+		case 'p':
+			if (cli_probe_kind(v->name, optarg, &http) < 0)
+				return 2;
+			break;
 		case 'u': user = optarg; break;
 		case 'm':
 			for (k = 0; k < 4 && strcmp(optarg, fo_mode_name[k]); k++)
@@ -425,7 +471,7 @@ int cli_failover(const struct cli_verb *v, int argc, char **argv)
 		cli_error(v->name, "%s is not a POP", argv[optind]);
 		goto fail;
 	}
-	nu = fo_find_users(&t, (size_t)pop, nodes);
+	nu = fo_find_users(&t, (size_t)pop, http, nodes);
 	if (user) {
 		long ui = cli_find_node(v->name, &t, user);
 
@@ -447,17 +493,23 @@ int cli_failover(const struct cli_verb *v, int argc, char **argv)
 		goto fail;
 	}
 	outage = calloc(nu * (size_t)runs, sizeof(*outage));
-	if (!outage)
+	moved = calloc(nu * (size_t)runs, sizeof(*moved));
+	if (!outage || !moved)
 		goto fail;
 	if (json)
-		printf("{\"pop\":\"%s\",\"mode\":\"%s\",\"interval_ms\":%g,\"runs\":[",
-		       t.nodes[pop].name, fo_mode_name[mode], interval_ms);
+		printf("{\"pop\":\"%s\",\"mode\":\"%s\",\"probe\":\"%s\","
+		       "\"interval_ms\":%g,\"runs\":[", t.nodes[pop].name,
+		       fo_mode_name[mode], http ? "http" : "icmp", interval_ms);
 	else
 		printf("failover of %s (%s), %ld run%s, probing every %g ms from %zu "
-		       "user%s\n  %-3s %-15s %-5s %-5s %-8s %10s %6s %10s\n",
+		       "user%s with %s\n"
+		       "  MOVED: from the failure to the first answer of the next POP;"
+		       " OUTAGE: no probe answered\n"
+		       "  %-3s %-15s %-5s %-5s %-8s %10s %10s %6s %10s\n",
 		       t.nodes[pop].name, fo_mode_name[mode], runs, runs == 1 ? "" : "s",
-		       interval_ms, nu, nu == 1 ? "" : "s", "RUN", "USER", "FROM", "TO",
-		       "EXPECTED", "OUTAGE", "LOST", "BACK");
+		       interval_ms, nu, nu == 1 ? "" : "s", cli_probe_what(http),
+		       "RUN", "USER", "FROM", "TO", "EXPECTED", "MOVED", "OUTAGE",
+		       "LOST", "BACK");
 	for (run = 1; run <= runs; run++) {
 		struct fo_user u[FO_MAX_USERS];
 		struct fo_run fr = {
@@ -467,9 +519,10 @@ int cli_failover(const struct cli_verb *v, int argc, char **argv)
 
 		memset(u, 0, sizeof(u));
 		fr.l = ev_loop_new();
-		if (!fr.l || prober_new(fr.l, t.anycast_addr,
-					(uint64_t)(interval_ms * 1e6), 1000000000ull,
-					fo_cb, &fr, &fr.pr) < 0) {
+		fr.interval_ns = (uint64_t)(interval_ms * 1e6);
+		if (!fr.l || prober_new(fr.l, t.anycast_addr, fr.interval_ns,
+					1000000000ull, fo_cb, &fr, &fr.pr) < 0 ||
+		    (http && prober_use_http(fr.pr) < 0)) {
 			r = -ENOMEM;
 			break;
 		}
@@ -510,24 +563,33 @@ int cli_failover(const struct cli_verb *v, int argc, char **argv)
 		for (i = 0; i < nu; i++) {
 			const char *to = u[i].moved ? t.nodes[u[i].new_pop].name : "-";
 			const char *ex = u[i].expect >= 0 ? t.nodes[u[i].expect].name : "-";
+			char jto[24] = "null", jex[24] = "null";
 			bool ok = u[i].moved && u[i].returned &&
 				  (u[i].expect < 0 || u[i].expect == u[i].new_pop);
 
 			if (!ok)
 				all_ok = false;
-			outage[(size_t)(run - 1) * nu + i] = ms(u[i].moved_ns);
+			if (u[i].moved)
+				snprintf(jto, sizeof(jto), "\"%s\"", to);
+			if (u[i].expect >= 0)
+				snprintf(jex, sizeof(jex), "\"%s\"", ex);
+			outage[(size_t)(run - 1) * nu + i] = ms(u[i].outage_ns);
+			moved[(size_t)(run - 1) * nu + i] = ms(u[i].moved_ns);
 			if (json)
 				printf("%s{\"run\":%ld,\"user\":\"%s\",\"from\":\"%s\","
-				       "\"to\":\"%s\",\"expected\":\"%s\",\"ok\":%s,"
-				       "\"outage_ms\":%.3f,\"lost\":%u,\"back_ms\":%.3f}",
+				       "\"to\":%s,\"expected\":%s,\"ok\":%s,"
+				       "\"moved_ms\":%.3f,\"outage_ms\":%.3f,\"lost\":%u,"
+				       "\"back_ms\":%.3f}",
 				       run == 1 && i == 0 ? "" : ",", run,
-				       t.nodes[u[i].node].name, t.nodes[pop].name, to, ex,
-				       ok ? "true" : "false", ms(u[i].moved_ns), u[i].lost,
-				       ms(u[i].back_ns));
+				       t.nodes[u[i].node].name, t.nodes[pop].name, jto, jex,
+				       ok ? "true" : "false", ms(u[i].moved_ns),
+				       ms(u[i].outage_ns), u[i].lost, ms(u[i].back_ns));
 			else
-				printf("  %-3ld %-15s %-5s %-5s %-8s %7.1f ms %6u %7.0f ms%s\n",
+				printf("  %-3ld %-15s %-5s %-5s %-8s %7.1f ms %7.1f ms %6u "
+				       "%7.0f ms%s\n",
 				       run, t.nodes[u[i].node].name, t.nodes[pop].name, to,
-				       ex, ms(u[i].moved_ns), u[i].lost, ms(u[i].back_ns),
+				       ex, ms(u[i].moved_ns), ms(u[i].outage_ns), u[i].lost,
+				       ms(u[i].back_ns),
 				       ok ? "" : u[i].moved && u[i].expect >= 0 &&
 				       u[i].expect != u[i].new_pop ? "  UNEXPECTED POP" :
 				       !u[i].moved ? "  DID NOT MOVE" : "  DID NOT COME BACK");
@@ -538,31 +600,19 @@ int cli_failover(const struct cli_verb *v, int argc, char **argv)
 		if (fr.timed_out)
 			break;
 	}
-	if (json)
-		printf("],\"median_outage_ms\":{");
-	else
-		printf("  median outage over %ld run%s:", runs, runs == 1 ? "" : "s");
-	for (i = 0; i < nu; i++) {
-		double col[100];
-
-		for (run = 0; run < runs; run++)
-			col[run] = outage[(size_t)run * nu + i];
-		if (json)
-			printf("%s\"%s\":%.3f", i ? "," : "", t.nodes[nodes[i]].name,
-			       median(col, (size_t)runs));
-		else
-			printf(" %s %.1f ms", t.nodes[nodes[i]].name,
-			       median(col, (size_t)runs));
-	}
+	fo_medians(&t, nodes, nu, runs, outage, json ? "],\"median_outage_ms\":{" :
+		   NULL, "  median outage over %ld run%s:");
+	fo_medians(&t, nodes, nu, runs, moved, json ? "},\"median_moved_ms\":{" :
+		   NULL, "  median time to move over %ld run%s:");
 	if (json)
 		printf("},\"ok\":%s}\n", all_ok ? "true" : "false");
-	else
-		printf("\n");
 	free(outage);
+	free(moved);
 	topo_free(&t);
 	return r < 0 || !all_ok ? 1 : 0;
 fail:
 	free(outage);
+	free(moved);
 	topo_free(&t);
 	return 1;
 }

@@ -34,6 +34,36 @@ long cli_pop_of_link_addr(void *ctx, uint32_t addr)
 	return -1;
 }
 
+long cli_event_pop(const struct topo *t, const struct probe_event *ev)
+{
+	long i;
+
+	if (ev->served_by) {
+		i = topo_node_find(t, ev->served_by);
+		return i >= 0 && t->nodes[i].kind == TOPO_KIND_POP ? i : -1;
+	}
+	return probe_answering_pop(ev->reply, t->anycast_addr,
+				   cli_pop_of_link_addr, (void *)t);
+}
+
+int cli_probe_kind(const char *verb, const char *arg, bool *http)
+{
+	if (!strcmp(arg, "http") || !strcmp(arg, "icmp")) {
+		*http = arg[0] == 'h';
+		return 0;
+	}
+	cli_error(verb, "--probe is http or icmp, not '%s'", arg);
+	return -EINVAL;
+}
+
+const char *cli_probe_what(bool http)
+{
+	return http ? "HTTP GET http://104.16.0.1/ (what a browser sees: a "
+		      "stopped or killed POP answers none)" :
+		      "ICMP echo (a stopped or killed POP's kernel still answers "
+		      "echoes until BGP moves traffic away)";
+}
+
 static const char *addr_owner(const struct topo *t, uint32_t addr)
 {
 	size_t k;
@@ -111,7 +141,7 @@ static double ms(uint64_t ns)
  */
 static int user_prober(const char *verb, const char *lab, const char *user,
 		       struct topo *t, long *idx, uint64_t interval_ns,
-		       uint64_t timeout_ns, probe_cb cb, void *ctx,
+		       uint64_t timeout_ns, bool http, probe_cb cb, void *ctx,
 		       struct ev_loop **l, struct prober **pr)
 {
 	char labname[TOPO_NAME_MAX + 1];
@@ -128,6 +158,8 @@ static int user_prober(const char *verb, const char *lab, const char *user,
 	*l = ev_loop_new();
 	r = *l ? prober_new(*l, t->anycast_addr, interval_ns, timeout_ns, cb,
 			    ctx, pr) : -ENOMEM;
+	if (r == 0 && http)
+		r = prober_use_http(*pr);
 	if (r == 0)
 		r = prober_add(*pr, fd, (size_t)*idx);
 	close(fd);
@@ -239,8 +271,8 @@ int cli_ping(const struct cli_verb *v, int argc, char **argv)
 	if (argc - optind != 1)
 		return cli_error(v->name, "needs one USER: anycastlab ping USER"), 2;
 	if (user_prober(v->name, lab, argv[optind], &t, &user,
-			(uint64_t)(interval * 1e9), 2000000000ull, ping_cb, &pc,
-			&pc.l, &pr))
+			(uint64_t)(interval * 1e9), 2000000000ull, false, ping_cb,
+			&pc, &pc.l, &pr))
 		return 1;
 	pc.t = &t;
 	pc.count = (unsigned)count;
@@ -272,21 +304,27 @@ struct watch_ctx {
 	size_t user;
 	bool json;
 	uint64_t interval_ns;
-	long pop;			/* last POP that answered, -1: none yet */
+	long pop;			/* last POP that answered, -2: none yet */
 	uint64_t last_sent;		/* send time of that reply */
 	uint16_t last_seq;		/* and its sequence number */
-	unsigned lost_since;		/* probes lost since */
+	unsigned lost_since;		/* timed out since, known so far */
 	bool quiet_said;		/* "no replies" printed for this outage */
 	unsigned sent, answered, lost, changes;
 	uint64_t longest;
 };
 
-static void stamp(char *buf, size_t n)
+/* Now: "12:00:01.234" for people, RFC 3339 with date and zone for
+ * JSON. */
+static void stamp(char *buf, size_t n, bool json)
 {
 	struct timespec ts;
 	struct tm tm;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
+	if (json) {
+		cli_rfc3339(&ts, true, buf, n);
+		return;
+	}
 	localtime_r(&ts.tv_sec, &tm);
 	snprintf(buf, n, "%02d:%02d:%02d.%03ld", tm.tm_hour, tm.tm_min, tm.tm_sec,
 		 ts.tv_nsec / 1000000);
@@ -297,11 +335,29 @@ static const char *pop_name(const struct topo *t, long pop)
 	return pop >= 0 ? t->nodes[pop].name : "none";
 }
 
+/* A POP as a JSON value: its name, or null. */
+static const char *pop_json(const struct topo *t, long pop, char *buf, size_t n)
+{
+	if (pop < 0)
+		return "null";
+	snprintf(buf, n, "\"%s\"", t->nodes[pop].name);
+	return buf;
+}
+
+/*
+ * Every probe is resolved once, answered or timed out, but a timeout is
+ * known only a timeout after the probe was sent, often after later
+ * probes were answered.  So an outage is counted when it ends, by
+ * sequence numbers: the probes sent between two answered ones are the
+ * ones it lost.  A timeout of a probe older than the last answered one
+ * belongs to an outage already told.
+ */
 static void watch_cb(void *ctx, const struct probe_event *ev)
 {
 	struct watch_ctx *w = ctx;
 	const struct topo *t = w->t;
-	char when[32];
+	char when[40], pj[24], pj2[24];
+	unsigned missing;
 	uint64_t gap;
 	long pop;
 
@@ -310,34 +366,19 @@ static void watch_cb(void *ctx, const struct probe_event *ev)
 		return;
 	}
 	w->sent++;
-	stamp(when, sizeof(when));
+	stamp(when, sizeof(when), w->json);
 	if (!ev->answered) {
 		w->lost++;
-		/* Timeouts are known late: a probe answered after this one
-		 * means this was a loss between two answers. */
-		if (w->pop != -2 && (int16_t)(ev->seq - w->last_seq) < 0) {
-			if (w->interval_ns > w->longest)
-				w->longest = w->interval_ns;
-			if (w->json)
-				printf("{\"time\":\"%s\",\"user\":\"%s\",\"event\":"
-				       "\"outage\",\"from\":\"%s\",\"to\":\"%s\","
-				       "\"outage_ms\":%.3f,\"lost\":1}\n", when,
-				       t->nodes[w->user].name, pop_name(t, w->pop),
-				       pop_name(t, w->pop), ms(w->interval_ns));
-			else
-				printf("%s  outage %.1f ms, 1 probe lost between replies\n",
-				       when, ms(w->interval_ns));
-			fflush(stdout);
-			return;
-		}
+		if (w->pop != -2 && (int16_t)(ev->seq - w->last_seq) < 0)
+			return;		/* counted when its outage ended */
 		w->lost_since++;
 		if (!w->quiet_said && w->lost_since * w->interval_ns >= 1000000000ull) {
 			w->quiet_said = true;
 			if (w->json)
 				printf("{\"time\":\"%s\",\"user\":\"%s\",\"event\":"
-				       "\"silent\",\"last_pop\":\"%s\",\"lost\":%u}\n", when,
-				       t->nodes[w->user].name, pop_name(t, w->pop),
-				       w->lost_since);
+				       "\"silent\",\"from\":%s,\"lost\":%u}\n", when,
+				       t->nodes[w->user].name,
+				       pop_json(t, w->pop, pj, sizeof(pj)), w->lost_since);
 			else
 				printf("%s  no reply for 1 s (last from %s)...\n", when,
 				       pop_name(t, w->pop));
@@ -346,40 +387,44 @@ static void watch_cb(void *ctx, const struct probe_event *ev)
 		return;
 	}
 	w->answered++;
-	pop = probe_answering_pop(ev->reply, t->anycast_addr, cli_pop_of_link_addr,
-				  (void *)t);
+	/* An answer older than the last one (reordered) changes nothing. */
+	if (w->pop != -2 && (int16_t)(ev->seq - w->last_seq) <= 0)
+		return;
+	pop = cli_event_pop(t, ev);
+	missing = w->pop == -2 ? 0 : (unsigned)(uint16_t)(ev->seq - w->last_seq) - 1;
 	if (w->pop == -2) {
 		if (w->json)
 			printf("{\"time\":\"%s\",\"user\":\"%s\",\"event\":\"first\","
-			       "\"pop\":\"%s\"}\n", when, t->nodes[w->user].name,
-			       pop_name(t, pop));
+			       "\"pop\":%s}\n", when, t->nodes[w->user].name,
+			       pop_json(t, pop, pj, sizeof(pj)));
 		else
 			printf("%s  answered by %s\n", when, pop_name(t, pop));
-	} else if (pop != w->pop || w->lost_since) {
+	} else if (pop != w->pop || missing) {
 		/* The time no probe got through: from the last answered probe
 		 * to this one, less the one interval that is normal. */
 		gap = ev->sent_ns - w->last_sent;
-		gap = gap > w->interval_ns && w->lost_since ? gap - w->interval_ns : 0;
+		gap = gap > w->interval_ns && missing ? gap - w->interval_ns : 0;
 		if (gap > w->longest)
 			w->longest = gap;
 		if (pop != w->pop)
 			w->changes++;
 		if (w->json)
 			printf("{\"time\":\"%s\",\"user\":\"%s\",\"event\":\"%s\","
-			       "\"from\":\"%s\",\"to\":\"%s\",\"outage_ms\":%.3f,"
+			       "\"from\":%s,\"to\":%s,\"outage_ms\":%.3f,"
 			       "\"lost\":%u}\n", when, t->nodes[w->user].name,
-			       pop != w->pop ? "change" : "outage", pop_name(t, w->pop),
-			       pop_name(t, pop), ms(gap), w->lost_since);
-		else if (pop != w->pop && !w->lost_since)
+			       pop != w->pop ? "change" : "outage",
+			       pop_json(t, w->pop, pj, sizeof(pj)),
+			       pop_json(t, pop, pj2, sizeof(pj2)), ms(gap), missing);
+		else if (pop != w->pop && !missing)
 			printf("%s  %s -> %s  no probe lost\n", when,
 			       pop_name(t, w->pop), pop_name(t, pop));
 		else if (pop != w->pop)
 			printf("%s  %s -> %s  outage %.1f ms, %u probe%s lost\n", when,
 			       pop_name(t, w->pop), pop_name(t, pop), ms(gap),
-			       w->lost_since, w->lost_since == 1 ? "" : "s");
+			       missing, missing == 1 ? "" : "s");
 		else
 			printf("%s  outage %.1f ms, %u probe%s lost, still %s\n", when,
-			       ms(gap), w->lost_since, w->lost_since == 1 ? "" : "s",
+			       ms(gap), missing, missing == 1 ? "" : "s",
 			       pop_name(t, pop));
 	}
 	fflush(stdout);
@@ -395,11 +440,13 @@ int cli_watch(const struct cli_verb *v, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "interval", required_argument, NULL, 'i' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "probe", required_argument, NULL, 'p' },
 		{ "lab", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct watch_ctx w = { .pop = -2 };
+	bool http = true;
 	const char *lab = NULL;
 	double interval_ms = 10;
 	struct prober *pr = NULL;
@@ -408,10 +455,14 @@ int cli_watch(const struct cli_verb *v, int argc, char **argv)
 	int c, rc;
 	char *end;
 
-	while ((c = cli_getopt(v, argc, argv, "i:jl:h", opts, &rc)) != -1) {
+	while ((c = cli_getopt(v, argc, argv, "i:jp:l:h", opts, &rc)) != -1) {
 		switch (c) {
 		case CLI_OPT_EXIT:
 			return rc;
+		case 'p':
+			if (cli_probe_kind(v->name, optarg, &http) < 0)
+				return 2;
+			break;
 		case 'i':
 			interval_ms = strtod(optarg, &end);
 			if (*end || !(interval_ms >= 0.1 && interval_ms <= 60000))
@@ -432,24 +483,30 @@ int cli_watch(const struct cli_verb *v, int argc, char **argv)
 	w.interval_ns = (uint64_t)(interval_ms * 1e6);
 	if (user_prober(v->name, lab, argv[optind], &t, &user, w.interval_ns,
 			w.interval_ns * 100 > 200000000ull ?
-			w.interval_ns * 100 : 200000000ull, watch_cb, &w, &w.l, &pr))
+			w.interval_ns * 100 : 200000000ull, http, watch_cb, &w, &w.l,
+			&pr))
 		return 1;
 	w.t = &t;
 	w.user = (size_t)user;
 	if (!w.json)
-		printf("watching 104.16.0.1 from %s every %g ms; Ctrl-C stops\n",
-		       t.nodes[user].name, interval_ms);
+		printf("watching 104.16.0.1 from %s every %g ms with %s; Ctrl-C "
+		       "stops\n", t.nodes[user].name, interval_ms,
+		       cli_probe_what(http));
 	fflush(stdout);
 	ev_signal_add(w.l, SIGINT, on_sigint, pr);
 	ev_signal_add(w.l, SIGTERM, on_sigint, pr);
 	prober_start(pr, 0);
 	ev_loop_run(w.l);
-	if (w.json)
-		printf("{\"user\":\"%s\",\"event\":\"summary\",\"sent\":%u,"
-		       "\"answered\":%u,\"lost\":%u,\"changes\":%u,"
-		       "\"longest_outage_ms\":%.3f,\"pop\":\"%s\"}\n",
+	if (w.json) {
+		char when[40], pj[24];
+
+		stamp(when, sizeof(when), true);
+		printf("{\"time\":\"%s\",\"user\":\"%s\",\"event\":\"summary\","
+		       "\"sent\":%u,\"answered\":%u,\"lost\":%u,\"changes\":%u,"
+		       "\"longest_outage_ms\":%.3f,\"pop\":%s}\n", when,
 		       t.nodes[user].name, w.sent, w.answered, w.lost, w.changes,
-		       ms(w.longest), pop_name(&t, w.pop));
+		       ms(w.longest), pop_json(&t, w.pop, pj, sizeof(pj)));
+	}
 	else
 		printf("%s: %u probes, %u answered, %u lost; %u change%s of POP; "
 		       "longest outage %.1f ms; now %s\n", t.nodes[user].name, w.sent,

@@ -57,7 +57,8 @@ struct probe_event {
 	uint64_t sent_ns;
 	bool answered;		/* false: timed out */
 	uint64_t rtt_ns;
-	const struct probe_reply *reply;
+	const struct probe_reply *reply;	/* ICMP: the echo reply */
+	const char *served_by;		/* HTTP: X-Served-By, the POP */
 };
 
 /* One call per probe answered or timed out; ev is NULL once, when a
@@ -66,6 +67,11 @@ typedef void (*probe_cb)(void *ctx, const struct probe_event *ev);
 
 int prober_new(struct ev_loop *l, uint32_t dst, uint64_t interval_ns,
 	       uint64_t timeout_ns, probe_cb cb, void *ctx, struct prober **out);
+/* Probe with HTTP GET http://<dst>/ instead of ICMP echoes, before any
+ * user is added: an answer is a response with X-Served-By.  A router
+ * that is stopped (frozen) or gone answers no HTTP, where its kernel
+ * would still answer echoes. */
+int prober_use_http(struct prober *p);
 /* Probe from the namespace behind nsfd; index is handed back in events. */
 int prober_add(struct prober *p, int nsfd, size_t index);
 /* Start sending: every user every interval, until count probes each
