@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 int cli_bad_lab(const char *verb, const char *lab)
@@ -171,6 +172,71 @@ void cli_json_str(FILE *f, const char *s)
 			fputc(c, f);
 	}
 	fputc('"', f);
+}
+
+const char *cli_rfc3339(const struct timespec *ts, bool ms, char *buf,
+			size_t n)
+{
+	char date[32], zone[8];
+	struct tm tm;
+
+	localtime_r(&ts->tv_sec, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+	strftime(zone, sizeof(zone), "%z", &tm);	/* +0100 */
+	if (ms)
+		snprintf(buf, n, "%s.%03ld%.3s:%s", date, ts->tv_nsec / 1000000,
+			 zone, zone + 3);
+	else
+		snprintf(buf, n, "%s%.3s:%s", date, zone, zone + 3);
+	return buf;
+}
+
+void cli_json_aspath(FILE *f, const char *path)
+{
+	const char *p = path;
+	bool first = true;
+	char *end;
+
+	fputc('[', f);
+	/* "9498 13335", "1221,13335", "64500 {1 2}": the ASNs in order
+	 * (an AS_SET's members flattened into the list). */
+	while (p && *p) {
+		unsigned long as;
+
+		if (*p < '0' || *p > '9') {
+			p++;
+			continue;
+		}
+		as = strtoul(p, &end, 10);
+		fprintf(f, "%s%lu", first ? "" : ",", as);
+		first = false;
+		p = end;
+	}
+	fputc(']', f);
+}
+
+void cli_json_hops(FILE *f, const char *hops)
+{
+	char name[TOPO_NAME_MAX + 1];
+	const char *p = hops;
+	bool first = true;
+	size_t n;
+
+	/* "telstra > syd": the node names in order. */
+	fputc('[', f);
+	while (p && *p) {
+		while (*p == ' ' || *p == '>')
+			p++;
+		n = strcspn(p, " >");
+		if (!n)
+			break;
+		snprintf(name, sizeof(name), "%.*s", (int)n, p);
+		fputs(first ? "" : ",", f);
+		cli_json_str(f, name);
+		first = false;
+		p += n;
+	}
+	fputc(']', f);
 }
 
 int cli_lab_begin(const char *verb, const char *lab, char *name, size_t n,

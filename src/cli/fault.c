@@ -1,8 +1,8 @@
 /*
  * The failure verbs: kill/revive, withdraw/announce, cut/heal,
  * freeze/thaw.  Each acts on a running lab, prints what it did, and exits
- * non-zero with one clear line for an unknown node, the wrong kind of
- * node, or a state that makes the request pointless.
+ * non-zero with one clear line for an unknown node or the wrong kind of
+ * node; asked for what is so already, it says so and exits 0.
  */
 #include "cli/cli.h"
 #include "orch/fault.h"
@@ -57,7 +57,9 @@ static int fault_verb(const struct cli_verb *v, int argc, char **argv,
 		r = fault_freeze(labname, &t, (size_t)a, name[0] == 'f', msg,
 				 sizeof(msg));
 	topo_free(&t);
-	if (r < 0)
+	/* Asking for what is so already is not an error: it says so, like
+	 * `ip link set up` on a link that is up. */
+	if (r < 0 && r != -EALREADY)
 		return cli_error(name, "%s", msg);
 	printf("%s\n", msg);
 	return 0;

@@ -29,10 +29,58 @@ static const char *val(const struct ctl_rec *r, const char *key)
 	return v ? v : "";
 }
 
+/* One route as JSON, the same shape whichever speaker told it: absent
+ * facts are null, never "" or "-". */
+struct json_route {
+	const char *prefix, *nexthop, *from, *aspath, *origin;
+	const char *why, *over, *rejected, *med;
+	int best;		/* -1: not said */
+	long paths;		/* -1: not said */
+};
+
+static void json_str_or_null(FILE *f, const char *s)
+{
+	if (s && *s)
+		cli_json_str(f, s);
+	else
+		fputs("null", f);
+}
+
+static void json_route_print(FILE *f, bool first, const struct json_route *jr)
+{
+	bool local = !strcmp(jr->nexthop, "local");
+
+	fprintf(f, "%s{\"prefix\":", first ? "" : ",");
+	cli_json_str(f, jr->prefix);
+	fputs(",\"nexthop\":", f);
+	json_str_or_null(f, local ? NULL : jr->nexthop);
+	fputs(",\"from\":", f);
+	json_str_or_null(f, jr->from);
+	fputs(",\"local\":", f);
+	fputs(local || !strcmp(jr->from, "local") ? "true" : "false", f);
+	fputs(",\"aspath\":", f);
+	cli_json_aspath(f, jr->aspath);
+	fputs(",\"origin\":", f);
+	json_str_or_null(f, jr->origin);
+	fputs(",\"med\":", f);
+	fputs(jr->med && *jr->med ? jr->med : "null", f);
+	fprintf(f, ",\"best\":%s", jr->best < 0 ? "null" : jr->best ? "true" : "false");
+	if (jr->paths >= 0)
+		fprintf(f, ",\"paths\":%ld", jr->paths);
+	else
+		fputs(",\"paths\":null", f);
+	fputs(",\"why\":", f);
+	json_str_or_null(f, jr->why);
+	fputs(",\"over\":", f);
+	json_str_or_null(f, jr->over);
+	fputs(",\"rejected\":", f);
+	json_str_or_null(f, jr->rejected);
+	fputc('}', f);
+}
+
 static int routes_rec(void *ctx, const struct ctl_rec *r)
 {
 	struct routes_out *o = ctx;
-	size_t i;
 
 	if (!strcmp(r->kind, "error")) {
 		fprintf(stderr, "anycastlab routes: %s\n", val(r, "msg"));
@@ -41,12 +89,17 @@ static int routes_rec(void *ctx, const struct ctl_rec *r)
 	if (strcmp(r->kind, o->adj ? "path" : "route"))
 		return 0;
 	if (o->json) {
-		fprintf(o->f, "%s{", o->n ? "," : "");
-		for (i = 0; i < r->n; i++) {
-			fprintf(o->f, "%s\"%s\":", i ? "," : "", r->f[i].key);
-			cli_json_str(o->f, r->f[i].val);
-		}
-		fputc('}', o->f);
+		struct json_route jr = {
+			.prefix = val(r, "prefix"), .nexthop = val(r, "nexthop"),
+			.from = val(r, "from"), .aspath = val(r, "aspath"),
+			.origin = val(r, "origin"), .why = ctl_get(r, "why"),
+			.over = ctl_get(r, "over"), .rejected = ctl_get(r, "rejected"),
+			.med = ctl_get(r, "med"),
+			.best = o->adj ? !strcmp(val(r, "best"), "yes") : 1,
+			.paths = o->adj ? -1 : (long)ctl_get_u64(r, "paths", 0),
+		};
+
+		json_route_print(o->f, o->n == 0, &jr);
 	} else if (o->adj) {
 		char why[64];
 
@@ -77,17 +130,13 @@ static int routes_daemon_rec(void *ctx, const struct daemon_route *dr)
 	struct routes_out *o = ctx;
 
 	if (o->json) {
-		fprintf(o->f, "%s{\"prefix\":", o->n ? "," : "");
-		cli_json_str(o->f, dr->prefix);
-		fprintf(o->f, ",\"nexthop\":");
-		cli_json_str(o->f, dr->nexthop);
-		fprintf(o->f, ",\"%s\":", o->adj ? "peer" : "from");
-		cli_json_str(o->f, dr->from);
-		fprintf(o->f, ",\"aspath\":");
-		cli_json_str(o->f, dr->aspath);
-		fprintf(o->f, ",\"origin\":");
-		cli_json_str(o->f, dr->origin);
-		fprintf(o->f, ",\"best\":\"%s\"}", dr->best ? "yes" : "no");
+		struct json_route jr = {
+			.prefix = dr->prefix, .nexthop = dr->nexthop,
+			.from = dr->from, .aspath = dr->aspath, .origin = dr->origin,
+			.best = dr->best, .paths = -1,
+		};
+
+		json_route_print(o->f, o->n == 0, &jr);
 	} else if (o->adj) {
 		fprintf(o->f, "  %-18s %-15s %-24s %-10s %s\n", dr->prefix,
 			dr->nexthop, dr->aspath[0] ? dr->aspath : "-",
