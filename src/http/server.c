@@ -22,11 +22,13 @@
  *     closed at once, so the backlog drains instead of filling; so has
  *     anyone once max_conns are open and none of them is idle;
  *   - room for others: over half of max_conns open, a connection that
- *     falls idle gets idle_pressure_ms instead of idle_timeout_ms, each
- *     new connection first closes those idle for longer than that, and
- *     at max_conns it closes the longest idle one to take its place.  A
- *     client that floods idle connections therefore loses its own oldest
- *     first, and a fresh client is served.
+ *     falls idle gets idle_pressure_ms instead of idle_timeout_ms, and
+ *     each new connection first closes those idle for longer than that
+ *     (their timers were armed before the pressure), longest idle first,
+ *     until no more than half are open; at max_conns it closes the
+ *     longest idle one to take its place.  A client that floods idle
+ *     connections therefore loses its own oldest first, and a fresh
+ *     client is served.
  * When accept fails for want of descriptors (EMFILE and friends) the
  * listeners are paused for a moment rather than spun on.
  */
@@ -574,8 +576,9 @@ static int conn_new(struct http_server *s, int fd,
 
 /*
  * Before one more connection: under pressure, close those idle for longer
- * than the pressure timeout (their timers were armed before the pressure
- * began); then, at max_conns, the longest idle one.  True if there is room.
+ * than the pressure timeout, longest idle first, until the pressure is off
+ * (at most REAP_BUDGET, so one accept stays cheap); then, at max_conns,
+ * the longest idle one.  True if there is room.
  */
 static bool conns_make_room(struct http_server *s)
 {
