@@ -111,7 +111,7 @@ wait "$flood_pid"
 like "while u-del floods, u-jnb gets 200 from bom" "$got" " -> 200 OK from bom "
 ok "within a second" test "$ms" -lt 1000
 
-read -r connected held1 held2 failed secs < "$TMPD/del.out"
+read -r connected held1 held2 failed secs _ < "$TMPD/del.out"
 diag "flood: $connected connected in ${secs}s, $held1 held, $held2 still held after u-jnb's request, $failed failed; $(head -3 "$TMPD/del.err")"
 is "u-del's $FLOOD connections all completed the handshake" "$connected" "$FLOOD"
 is "u-del keeps exactly its per-address cap" "$held1" "$PER_ADDR"
