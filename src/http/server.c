@@ -17,14 +17,25 @@
  *     it drains;
  *   - CPU: a read budget per wakeup, so a pipelining client yields to the
  *     others (epoll is level-triggered: it is called again next pass);
- *   - number: over max_conns, new connections are accepted and closed at
- *     once, so the backlog drains instead of filling.
+ *   - number: a client (an IPv4 address or IPv6 /64, limit.h) holding
+ *     max_conns_per_client already has further connections accepted and
+ *     closed at once, so the backlog drains instead of filling; so has
+ *     anyone once max_conns are open and none of them is idle;
+ *   - room for others: over half of max_conns open, a connection that
+ *     falls idle gets idle_pressure_ms instead of idle_timeout_ms, and
+ *     each new connection first closes those idle for longer than that
+ *     (their timers were armed before the pressure), longest idle first,
+ *     until no more than half are open; at max_conns it closes the
+ *     longest idle one to take its place.  A client that floods idle
+ *     connections therefore loses its own oldest first, and a fresh
+ *     client is served.
  * When accept fails for want of descriptors (EMFILE and friends) the
  * listeners are paused for a moment rather than spun on.
  */
 #include "http/server.h"
 
 #include "ev/ev.h"
+#include "http/limit.h"
 #include "http/parse.h"
 #include "http/resp.h"
 
@@ -43,11 +54,13 @@
 #define DEF_MAX_CONNS		1024
 #define DEF_HEADER_MS		5000
 #define DEF_IDLE_MS		10000
+#define DEF_PRESSURE_MS		1000
 #define DEF_MAX_OUTPUT		65536
 
 #define CONN_IN_SIZE		4096
 #define READ_BUDGET		65536	/* octets per connection per pass */
 #define ACCEPT_BUDGET		64	/* accepts per listener per pass */
+#define REAP_BUDGET		64	/* idle closes per accept */
 #define LINGER_MS		2000
 #define ACCEPT_PAUSE_MS		100
 #define OUT_KEEP		16384	/* free larger idle output buffers */
@@ -64,6 +77,10 @@ struct conn {
 	int fd;
 	enum conn_state state;
 	bool in_request;	/* header timer running for this request */
+	bool idle_listed;
+	struct conn *iprev, *inext;	/* idle list, longest idle first */
+	uint64_t idle_since;	/* ev_now_ms() when it went idle */
+	struct http_client_key client;
 	struct ev_timer timer;
 	struct http_parser parser;
 	char addr[INET6_ADDRSTRLEN];
@@ -76,8 +93,15 @@ struct conn {
 struct http_server {
 	struct ev_loop *loop;
 	char *pop, *city;
-	unsigned max_conns, header_ms, idle_ms;
+	unsigned max_conns, per_client, header_ms, idle_ms, pressure_ms;
 	size_t max_output;
+	struct http_limit limit;
+	/*
+	 * Every idle connection, in the order it went idle; it may also hold
+	 * connections that have since become busy, dropped when met, which
+	 * spares every state change a list update.
+	 */
+	struct conn *idle_head, *idle_tail;
 	int *listeners;
 	size_t nlisteners;
 	bool paused;
@@ -88,10 +112,35 @@ struct http_server {
 
 /* --- connections --------------------------------------------------------- */
 
+static void idle_unlink(struct conn *c)
+{
+	struct http_server *s = c->srv;
+
+	if (!c->idle_listed)
+		return;
+	if (c->iprev)
+		c->iprev->inext = c->inext;
+	else
+		s->idle_head = c->inext;
+	if (c->inext)
+		c->inext->iprev = c->iprev;
+	else
+		s->idle_tail = c->iprev;
+	c->iprev = c->inext = NULL;
+	c->idle_listed = false;
+}
+
+static bool conn_is_idle(const struct conn *c)
+{
+	return c->state == CONN_ACTIVE && !c->in_request;
+}
+
 static void conn_close(struct conn *c)
 {
 	struct http_server *s = c->srv;
 
+	idle_unlink(c);
+	http_limit_put(&s->limit, &c->client);
 	ev_io_del(s->loop, c->fd);
 	ev_timer_stop(s->loop, &c->timer);
 	close(c->fd);
@@ -138,6 +187,32 @@ static void timer_set(struct conn *c, unsigned ms)
 {
 	/* -ENOMEM leaves it unarmed; the next activity tries again. */
 	ev_timer_arm(c->srv->loop, &c->timer, ms);
+}
+
+/* c has nothing to do but wait for its client: idle timer, end of list. */
+static void conn_idle(struct conn *c)
+{
+	struct http_server *s = c->srv;
+
+	timer_set(c, http_limit_idle_ms(s->st.conns_now, s->max_conns,
+					s->idle_ms, s->pressure_ms));
+	idle_unlink(c);
+	c->idle_since = ev_now_ms();
+	c->iprev = s->idle_tail;
+	if (s->idle_tail)
+		s->idle_tail->inext = c;
+	else
+		s->idle_head = c;
+	s->idle_tail = c;
+	c->idle_listed = true;
+}
+
+/* The longest idle connection, dropping busy ones met on the way. */
+static struct conn *idle_oldest(struct http_server *s)
+{
+	while (s->idle_head && !conn_is_idle(s->idle_head))
+		idle_unlink(s->idle_head);
+	return s->idle_head;
 }
 
 /* Make room for one more response at the end of the output buffer. */
@@ -256,7 +331,7 @@ static int conn_process(struct conn *c)
 			timer_set(c, s->header_ms);
 		}
 	} else {
-		timer_set(c, s->idle_ms);
+		conn_idle(c);
 	}
 	return 0;
 
@@ -308,8 +383,8 @@ static int conn_flush(struct conn *c)
 	}
 	if (c->state == CONN_CLOSING && !out_pending(c))
 		return conn_linger(c);
-	if (progress && c->state == CONN_ACTIVE && !c->in_request)
-		timer_set(c, c->srv->idle_ms);
+	if (progress && conn_is_idle(c))
+		conn_idle(c);
 	return 0;
 }
 
@@ -463,21 +538,30 @@ static void local_addr(int fd, char *out, size_t len)
 		out[0] = '\0';
 }
 
-static int conn_new(struct http_server *s, int fd)
+static int conn_new(struct http_server *s, int fd,
+		    const struct http_client_key *client)
 {
-	struct conn *c = calloc(1, sizeof(*c));
+	struct conn *c;
 	int r;
 
-	if (!c)
+	r = http_limit_take(&s->limit, client);
+	if (r < 0)
+		return r;
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		http_limit_put(&s->limit, client);
 		return -ENOMEM;
+	}
 	c->srv = s;
 	c->fd = fd;
+	c->client = *client;
 	c->state = CONN_ACTIVE;
 	http_parser_init(&c->parser);
 	ev_timer_init(&c->timer, conn_timeout, c);
 	local_addr(fd, c->addr, sizeof(c->addr));
 	r = ev_io_add(s->loop, fd, EPOLLIN, conn_io, c);
 	if (r < 0) {
+		http_limit_put(&s->limit, client);
 		free(c);
 		return r;
 	}
@@ -486,8 +570,38 @@ static int conn_new(struct http_server *s, int fd)
 		s->conns->prev = c;
 	s->conns = c;
 	s->st.conns_now++;
-	timer_set(c, s->idle_ms);
+	conn_idle(c);
 	return 0;
+}
+
+/*
+ * Before one more connection: under pressure, close those idle for longer
+ * than the pressure timeout, longest idle first, until the pressure is off
+ * (at most REAP_BUDGET, so one accept stays cheap); then, at max_conns,
+ * the longest idle one.  True if there is room.
+ */
+static bool conns_make_room(struct http_server *s)
+{
+	uint64_t now = ev_now_ms();
+	struct conn *c;
+	int i;
+
+	for (i = 0; i < REAP_BUDGET &&
+	     http_limit_pressure(s->st.conns_now, s->max_conns); i++) {
+		c = idle_oldest(s);
+		if (!c || now - c->idle_since < s->pressure_ms)
+			break;
+		s->st.timeouts++;
+		conn_close(c);
+	}
+	if (s->st.conns_now < s->max_conns)
+		return true;
+	c = idle_oldest(s);
+	if (!c)
+		return false;
+	s->st.conns_evicted++;
+	conn_close(c);
+	return true;
 }
 
 /* --- listeners ----------------------------------------------------------- */
@@ -527,7 +641,11 @@ static void accept_cb(struct ev_loop *l, int lfd, uint32_t events, void *ctx)
 	int i;
 
 	for (i = 0; i < ACCEPT_BUDGET && !s->paused; i++) {
-		int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof(ss);
+		struct http_client_key client;
+		int fd = accept4(lfd, (struct sockaddr *)&ss, &sl,
+				 SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 		if (fd < 0) {
 			switch (errno) {
@@ -549,12 +667,21 @@ static void accept_cb(struct ev_loop *l, int lfd, uint32_t events, void *ctx)
 			}
 		}
 		s->st.conns_total++;
-		if (s->st.conns_now >= s->max_conns) {
+		/* Not IP (cannot happen on our listeners): one shared client. */
+		if (http_limit_key((struct sockaddr *)&ss, sl, &client) < 0)
+			memset(&client, 0, sizeof(client));
+		/* Checked first: a client at its cap must not evict others. */
+		if (http_limit_count(&s->limit, &client) >= s->per_client) {
+			s->st.conns_over_client++;
+			close(fd);
+			continue;
+		}
+		if (!conns_make_room(s)) {
 			s->st.conns_rejected++;
 			close(fd);
 			continue;
 		}
-		if (conn_new(s, fd) < 0) {
+		if (conn_new(s, fd, &client) < 0) {
 			close(fd);
 			accept_pause(s);
 			return;
@@ -605,6 +732,12 @@ struct http_server *http_server_new(struct ev_loop *loop,
 	if (!s->pop || !s->city)
 		goto out_free;
 	s->max_conns = cfg->max_conns ? cfg->max_conns : DEF_MAX_CONNS;
+	s->per_client = cfg->max_conns_per_client ? cfg->max_conns_per_client
+						   : (s->max_conns + 1) / 2;
+	s->pressure_ms = cfg->idle_pressure_ms ? cfg->idle_pressure_ms
+					       : DEF_PRESSURE_MS;
+	if (http_limit_init(&s->limit, s->max_conns, s->per_client) < 0)
+		goto out_free;
 	s->header_ms = cfg->header_timeout_ms ? cfg->header_timeout_ms
 					      : DEF_HEADER_MS;
 	s->idle_ms = cfg->idle_timeout_ms ? cfg->idle_timeout_ms : DEF_IDLE_MS;
@@ -639,6 +772,7 @@ void http_server_free(struct http_server *s)
 		close(s->listeners[i]);
 	}
 	ev_timer_stop(s->loop, &s->resume);
+	http_limit_free(&s->limit);
 	free(s->listeners);
 	free(s->pop);
 	free(s->city);

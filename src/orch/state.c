@@ -306,12 +306,24 @@ static int daemon_by_name(const char *s, enum topo_daemon *d)
 	return -EINVAL;
 }
 
+int state_parse_daemon_line(const char *line, char *node, size_t n,
+			    enum topo_daemon *d)
+{
+	char name[32], daemon[16];
+
+	if (sscanf(line, "%31s %15s", name, daemon) != 2 ||
+	    daemon_by_name(daemon, d) < 0 || strlen(name) >= n)
+		return -EINVAL;
+	strcpy(node, name);
+	return 0;
+}
+
 /* What `up` recorded wins over the file: the daemons it started are the
  * ones status, the failure verbs and down must deal with.  A lab built
  * before the record existed keeps what its file says. */
 static void state_apply_daemons(const char *lab, struct topo *t)
 {
-	char p[STATE_PATH_MAX], line[64], name[32], daemon[16];
+	char p[STATE_PATH_MAX], line[64], name[32];
 	enum topo_daemon d;
 	FILE *f;
 	long i;
@@ -322,8 +334,7 @@ static void state_apply_daemons(const char *lab, struct topo *t)
 	if (!f)
 		return;
 	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%31s %15s", name, daemon) != 2 ||
-		    daemon_by_name(daemon, &d) < 0)
+		if (state_parse_daemon_line(line, name, sizeof(name), &d) < 0)
 			continue;
 		if (!strcmp(name, "default")) {
 			t->daemon = d;

@@ -48,6 +48,12 @@ int state_write_file(const char *path, const struct passwd *owner,
 /* Record the daemon of every router of t ("daemons": "<node> <daemon>"
  * lines after "default <daemon>"). */
 int state_save_daemons(const char *lab, const struct topo *t);
+/* One line of "daemons": the node ("default" for the lab-wide one), at
+ * most n - 1 characters, into node, and its daemon; -EINVAL if the line
+ * is not one.  Pure; a fuzz target, since `down` and `status` read the
+ * file as root. */
+int state_parse_daemon_line(const char *line, char *node, size_t n,
+			    enum topo_daemon *d);
 /* Load the lab's saved topology (as it was when the lab was built), each
  * router running the daemon recorded for it. */
 int state_load_topology(const char *lab, struct topo *t);

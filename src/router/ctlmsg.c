@@ -159,7 +159,9 @@ uint64_t ctl_get_u64(const struct ctl_rec *r, const char *key, uint64_t def)
 	char *end;
 	unsigned long long x;
 
-	if (!v || !*v || *v == '-')
+	/* Digits only, as the writer puts them: strtoull alone would also
+	 * take a sign (and wrap "-1" round). */
+	if (!v || !*v || v[strspn(v, "0123456789")])
 		return def;
 	errno = 0;
 	x = strtoull(v, &end, 10);

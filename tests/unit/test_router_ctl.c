@@ -52,6 +52,15 @@ Test(ctl, numbers_default_when_absent_or_bad)
 	cr_assert_eq(ctl_get_u64(&r, "nope", 7), 7);
 }
 
+Test(ctl, a_plus_sign_is_not_a_number)
+{
+	struct ctl_rec r;
+
+	parse_ok("session rx=+1 tx=+0", &r);
+	cr_assert_eq(ctl_get_u64(&r, "rx", 7), 7);
+	cr_assert_eq(ctl_get_u64(&r, "tx", 7), 7);
+}
+
 Test(ctl, kind_only_and_spaces)
 {
 	struct ctl_rec r;
