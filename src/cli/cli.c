@@ -66,15 +66,20 @@ static const struct cli_verb verbs[] = {
 	  "anycastlab routes telstra", cli_routes, false },
 	{ "ping", "ping the anycast address from a user; see which POP answers",
 	  "ping USER [-c COUNT] [-i SECONDS] [--lab LAB]\n"
+	  "ping --all [-c COUNT] [-i SECONDS] [--lab LAB]\n"
+	  "  --all  every user at once, one line each: POP, RTT, hops\n"
 	  "  every reply names the POP that answered and the hops the echo\n"
 	  "  took, read from its record-route option",
 	  "sudo anycastlab ping u-syd -c 3", cli_ping, false },
 	{ "curl", "fetch http://104.16.0.1/ from a user; see which POP served it",
 	  "curl USER [PATH] [--lab LAB]\n"
+	  "curl --all [PATH] [--lab LAB]   every user, one line each\n"
 	  "  prints the status, X-Served-By (the POP) and the time taken",
 	  "sudo anycastlab curl u-syd", cli_curl, false },
 	{ "watch", "probe continuously and report every change of POP and outage",
-	  "watch USER [--interval MS] [--probe http|icmp] [--json] [--lab LAB]\n"
+	  "watch USER|--all [--interval MS] [--probe http|icmp] [--json] [--lab LAB]\n"
+	  "  --all          every user at once; each change names the failure\n"
+	  "                 verb carried out just before it, as its likely cause\n"
 	  "  --interval MS  time between probes (default 10)\n"
 	  "  --probe P      http (default): GET http://104.16.0.1/, answered by\n"
 	  "                 the POP's web server, so a frozen or killed POP is\n"
@@ -130,8 +135,29 @@ static void cli_help(FILE *f)
 
 void cli_usage(const struct cli_verb *v, FILE *f)
 {
-	fprintf(f, "usage: anycastlab %s\n\n%s.\n\nexample:\n  %s\n", v->usage,
-		v->summary, v->example);
+	const char *line = v->usage, *nl;
+	bool first = true;
+	int len;
+
+	/* Each synopsis line (one that does not start with a space) names
+	 * the program; option lines are indented. */
+	while (*line) {
+		nl = strchr(line, '\n');
+		len = nl ? (int)(nl - line) : (int)strlen(line);
+		if (line[0] == ' ')
+			fprintf(f, "%.*s\n", len, line);
+		else
+			fprintf(f, "%s anycastlab %.*s\n", first ? "usage:" : "      ",
+				len, line);
+		first = false;
+		line += len + (nl ? 1 : 0);
+	}
+	/* Root's prompt for what needs root, as on a fresh root shell. */
+	if (!strncmp(v->example, "sudo ", 5))
+		fprintf(f, "\n%s.\n\nexample (as root):\n  # %s\n", v->summary,
+			v->example + 5);
+	else
+		fprintf(f, "\n%s.\n\nexample:\n  $ %s\n", v->summary, v->example);
 }
 
 int cli_error(const char *verb, const char *fmt, ...)

@@ -78,6 +78,10 @@ int cli_user_netns(const char *verb, const struct topo *t, const char *user,
  * recorded route (ICMP); -1 when none can be told. */
 struct probe_event;
 long cli_event_pop(const struct topo *t, const struct probe_event *ev);
+/* GET http://dst/path from the namespace behind nsfd: the response's
+ * length in buf, or -errno; *elapsed in ns. */
+long cli_http_get(int nsfd, uint32_t dst, const char *path, char *buf,
+		  size_t cap, uint64_t *elapsed);
 /* --probe http|icmp into *http; -EINVAL after an error line. */
 int cli_probe_kind(const char *verb, const char *arg, bool *http);
 /* One line on what a probe kind sees, for the verbs' headers. */

@@ -41,8 +41,8 @@ static int wait_fd(int fd, short ev, uint64_t deadline)
 }
 
 /* One request, the whole response into buf; returns its length or -errno. */
-static long curl_fetch(int nsfd, uint32_t dst, const char *path, char *buf,
-		       size_t cap, uint64_t *elapsed)
+long cli_http_get(int nsfd, uint32_t dst, const char *path, char *buf,
+		  size_t cap, uint64_t *elapsed)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(80) };
 	uint64_t t0 = now_ns(), deadline = t0 + CURL_TIMEOUT_MS * 1000000ull;
@@ -103,65 +103,86 @@ out:
 	return r;
 }
 
+/* GET path from user; one line (and with body, the body); 0 when the
+ * answer was 2xx or 3xx. */
+static int curl_one(const char *verb, const struct topo *t, const char *user,
+		    const char *path, bool body)
+{
+	char buf[65536], ip[IP4_STRLEN];
+	struct http_response_head h;
+	uint64_t elapsed = 0;
+	long idx, n, pop;
+	int fd;
+
+	fd = cli_user_netns(verb, t, user, &idx);
+	if (fd < 0)
+		return 1;
+	n = cli_http_get(fd, t->anycast_addr, path, buf, sizeof(buf), &elapsed);
+	close(fd);
+	if (n < 0) {
+		cli_error(verb, "http://%s%s from %s: %s", ip4_str(t->anycast_addr, ip),
+			  path, user, strerror((int)-n));
+		return 1;
+	}
+	if (http_response_head_parse(buf, (size_t)n, &h) < 0) {
+		cli_error(verb, "http://%s%s from %s: not an HTTP response",
+			  ip4_str(t->anycast_addr, ip), path, user);
+		return 1;
+	}
+	pop = h.served_by[0] ? topo_node_find(t, h.served_by) : -1;
+	printf("%s: GET http://%s%s -> %d %s from %s%s%s%s in %.2f ms\n",
+	       t->nodes[idx].name, ip4_str(t->anycast_addr, ip), path, h.status,
+	       h.reason, h.served_by[0] ? h.served_by : "(no X-Served-By)",
+	       pop >= 0 && t->nodes[pop].city ? " (" : "",
+	       pop >= 0 && t->nodes[pop].city ? t->nodes[pop].city : "",
+	       pop >= 0 && t->nodes[pop].city ? ")" : "", (double)elapsed / 1e6);
+	if (body && (size_t)n > h.head_len)
+		printf("%s%s", buf + h.head_len,
+		       buf[n - 1] == '\n' ? "" : "\n");
+	return h.status >= 200 && h.status < 400 ? 0 : 1;
+}
+
 int cli_curl(const struct cli_verb *v, int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{ "all", no_argument, NULL, 'a' },
 		{ "lab", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char labname[TOPO_NAME_MAX + 1], buf[65536], ip[IP4_STRLEN];
-	struct http_response_head h;
+	char labname[TOPO_NAME_MAX + 1];
 	const char *lab = NULL, *path = "/";
-	uint64_t elapsed = 0;
+	bool all = false;
 	struct topo t;
-	long user, n, pop;
-	int c, rc, fd;
+	int c, rc, r = 0;
+	size_t i;
 
-	while ((c = cli_getopt(v, argc, argv, "l:h", opts, &rc)) != -1) {
+	while ((c = cli_getopt(v, argc, argv, "al:h", opts, &rc)) != -1) {
 		if (c == CLI_OPT_EXIT)
 			return rc;
 		if (c == 'l')
 			lab = optarg;
+		if (c == 'a')
+			all = true;
 	}
-	if (argc - optind < 1 || argc - optind > 2)
-		return cli_error(v->name, "needs a USER and, optionally, a PATH"), 2;
-	if (argc - optind == 2)
-		path = argv[optind + 1];
+	if (all ? argc - optind > 1 : argc - optind < 1 || argc - optind > 2)
+		return cli_error(v->name, all ? "--all takes no USER, only a PATH" :
+				 "needs a USER and, optionally, a PATH"), 2;
+	if (argc - optind == (all ? 1 : 2))
+		path = argv[argc - 1];
 	if (path[0] != '/' || strlen(path) > 256 || strpbrk(path, " \r\n"))
 		return cli_error(v->name, "PATH must start with '/', hold no spaces "
 				 "and be at most 256 characters"), 2;
 	if (cli_lab_begin(v->name, lab, labname, sizeof(labname), &t))
 		return 1;
-	fd = cli_user_netns(v->name, &t, argv[optind], &user);
-	if (fd < 0) {
-		topo_free(&t);
-		return 1;
+	if (!all) {
+		r = curl_one(v->name, &t, argv[optind], path, true);
+	} else {
+		for (i = 0; i < t.nnodes; i++)
+			if (t.nodes[i].kind == TOPO_KIND_USER &&
+			    curl_one(v->name, &t, t.nodes[i].name, path, false))
+				r = 1;
 	}
-	n = curl_fetch(fd, t.anycast_addr, path, buf, sizeof(buf), &elapsed);
-	close(fd);
-	if (n < 0) {
-		cli_error(v->name, "http://%s%s from %s: %s", ip4_str(t.anycast_addr, ip),
-			  path, argv[optind], strerror((int)-n));
-		topo_free(&t);
-		return 1;
-	}
-	if (http_response_head_parse(buf, (size_t)n, &h) < 0) {
-		cli_error(v->name, "http://%s%s from %s: not an HTTP response",
-			  ip4_str(t.anycast_addr, ip), path, argv[optind]);
-		topo_free(&t);
-		return 1;
-	}
-	pop = h.served_by[0] ? topo_node_find(&t, h.served_by) : -1;
-	printf("%s: GET http://%s%s -> %d %s from %s%s%s%s in %.2f ms\n",
-	       t.nodes[user].name, ip4_str(t.anycast_addr, ip), path, h.status,
-	       h.reason, h.served_by[0] ? h.served_by : "(no X-Served-By)",
-	       pop >= 0 && t.nodes[pop].city ? " (" : "",
-	       pop >= 0 && t.nodes[pop].city ? t.nodes[pop].city : "",
-	       pop >= 0 && t.nodes[pop].city ? ")" : "", (double)elapsed / 1e6);
-	if ((size_t)n > h.head_len)
-		printf("%s%s", buf + h.head_len,
-		       buf[n - 1] == '\n' ? "" : "\n");
 	topo_free(&t);
-	return h.status >= 200 && h.status < 400 ? 0 : 1;
+	return r;
 }

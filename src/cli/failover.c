@@ -13,6 +13,7 @@
  * the failover table in the lab's topology file, when it has one.
  */
 #include "cli/cli.h"
+#include "cli/live.h"
 #include "ev/ev.h"
 #include "net/netns.h"
 #include "orch/fault.h"
@@ -488,8 +489,18 @@ int cli_failover(const struct cli_verb *v, int argc, char **argv)
 		nu = 1;
 	}
 	if (!nu) {
-		cli_error(v->name, "no user is answered by %s now; is it down "
-			  "already? ('anycastlab status')", argv[optind]);
+		struct live_lab L;
+		char faults[512] = "";
+
+		if (live_load(labname, &L) == 0)
+			live_faults(&L, faults, sizeof(faults));
+		live_free(&L);
+		if (faults[0])
+			cli_error(v->name, "no user is answered by %s now: %s",
+				  argv[optind], faults);
+		else
+			cli_error(v->name, "no user is answered by %s now (it is "
+				  "nobody's nearest POP)", argv[optind]);
 		goto fail;
 	}
 	outage = calloc(nu * (size_t)runs, sizeof(*outage));

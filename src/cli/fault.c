@@ -6,6 +6,7 @@
  */
 #include "cli/cli.h"
 #include "orch/fault.h"
+#include "orch/state.h"
 
 #include <errno.h>
 #include <string.h>
@@ -56,6 +57,14 @@ static int fault_verb(const struct cli_verb *v, int argc, char **argv,
 	else
 		r = fault_freeze(labname, &t, (size_t)a, name[0] == 'f', msg,
 				 sizeof(msg));
+	/* What watch --all names as the cause of what follows. */
+	if (r == 0) {
+		char what[64];
+
+		snprintf(what, sizeof(what), "%s %s%s%s", name, argv[optind],
+			 nodes == 2 ? " " : "", nodes == 2 ? argv[optind + 1] : "");
+		state_event_add(labname, what);
+	}
 	topo_free(&t);
 	/* Asking for what is so already is not an error: it says so, like
 	 * `ip link set up` on a link that is up. */

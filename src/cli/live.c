@@ -219,8 +219,57 @@ const char *live_pop_condition(const struct live_lab *L, size_t i, char *buf,
 	else if (L->have_snap && !strcmp(L->snap.routers[i].anycast, "withdrawn"))
 		snprintf(buf, n, "withdrawn");
 	else if (cut)
-		snprintf(buf, n, "announcing, %zu of %zu links down", cut, links);
+		snprintf(buf, n, "announcing, %zu of %zu link%s down", cut, links,
+			 links == 1 ? "" : "s");
 	else
 		snprintf(buf, n, "announcing");
+	return buf;
+}
+
+/* Append "; what" to buf (or "what" when it is empty). */
+static void live_add(char *buf, size_t n, const char *what, const char *name,
+		     const char *name2)
+{
+	size_t w = strlen(buf);
+
+	if (w + 2 >= n)
+		return;
+	snprintf(buf + w, n - w, "%s%s%s%s %s", w ? "; " : "", name,
+		 name2 ? "-" : "", name2 ? name2 : "", what);
+}
+
+const char *live_faults(const struct live_lab *L, char *buf, size_t n)
+{
+	const struct topo *t = &L->t;
+	size_t i;
+
+	buf[0] = '\0';
+	for (i = 0; i < t->nnodes; i++) {
+		const struct live_node *nl = &L->nodes[i];
+
+		if (nl->state == LIVE_STOPPED)
+			live_add(buf, n, "is down (its router is not running)",
+				 t->nodes[i].name, NULL);
+		else if (nl->state == LIVE_FROZEN)
+			live_add(buf, n, "is frozen", t->nodes[i].name, NULL);
+		else if (nl->state == LIVE_NO_NETNS)
+			live_add(buf, n, "has lost its namespace", t->nodes[i].name,
+				 NULL);
+		else if (nl->state == LIVE_NO_ROUTE)
+			live_add(buf, n, "has no default route", t->nodes[i].name,
+				 NULL);
+		else if (t->nodes[i].kind == TOPO_KIND_POP && L->have_snap &&
+			 !strcmp(L->snap.routers[i].anycast, "withdrawn"))
+			live_add(buf, n, "has withdrawn the anycast prefix",
+				 t->nodes[i].name, NULL);
+	}
+	for (i = 0; i < t->nlinks; i++) {
+		const struct live_link *ll = &L->links[i];
+
+		if (ll->known && (!ll->a_ok || !ll->b_ok || !ll->a.up ||
+				  !ll->b.up || !ll->a.carrier || !ll->b.carrier))
+			live_add(buf, n, "is cut", t->nodes[t->links[i].a].name,
+				 t->nodes[t->links[i].b].name);
+	}
 	return buf;
 }

@@ -63,4 +63,8 @@ const struct snap_session *live_session(const struct live_lab *L, size_t i,
 const char *live_pop_condition(const struct live_lab *L, size_t i, char *buf,
 			       size_t n);
 
+/* What is failed in the lab now, "telstra is down (...); syd-telstra is
+ * cut", or "" when nothing is. */
+const char *live_faults(const struct live_lab *L, char *buf, size_t n);
+
 #endif

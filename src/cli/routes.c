@@ -6,6 +6,7 @@
  * socket (`show route`, `show bgp ... json`), in the same columns.
  */
 #include "cli/cli.h"
+#include "orch/fault.h"
 #include "orch/daemon.h"
 #include "orch/state.h"
 #include "router/ctl.h"
@@ -253,6 +254,64 @@ static int routes_flush(struct routes_out *o, char **out, size_t *len, int rc)
 	return rc;
 }
 
+/* Whether peer is a router at the other end of one of node's links. */
+static bool routes_is_peer(const struct topo *t, size_t node, const char *peer)
+{
+	size_t k;
+
+	for (k = 0; k < t->nlinks; k++) {
+		const struct topo_link *l = &t->links[k];
+		size_t o;
+
+		if (l->a != node && l->b != node)
+			continue;
+		o = topo_link_peer(l, node);
+		if (t->nodes[o].kind != TOPO_KIND_USER &&
+		    !strcmp(t->nodes[o].name, peer))
+			return true;
+	}
+	return false;
+}
+
+/* "telstra, singtel" into buf: node's BGP peers. */
+static void routes_peers(const struct topo *t, size_t node, char *buf,
+			 size_t n)
+{
+	size_t k, w = 0;
+
+	buf[0] = '\0';
+	for (k = 0; k < t->nlinks && w < n; k++) {
+		const struct topo_link *l = &t->links[k];
+		size_t o;
+		int r;
+
+		if (l->a != node && l->b != node)
+			continue;
+		o = topo_link_peer(l, node);
+		if (t->nodes[o].kind == TOPO_KIND_USER)
+			continue;
+		r = snprintf(buf + w, n - w, "%s%s", w ? ", " : "", t->nodes[o].name);
+		if (r < 0)
+			break;
+		w += (size_t)r;
+	}
+	if (!buf[0])
+		snprintf(buf, n, "none");
+}
+
+/* Whether every live process of node's router is stopped. */
+static bool routes_frozen(const char *lab, const struct topo *t, size_t node)
+{
+	struct daemon_procs p;
+	size_t k, frozen = 0;
+
+	if (daemon_procs_load(lab, t, node, &p) < 0 || !p.nalive)
+		return false;
+	for (k = 0; k < p.n; k++)
+		frozen += p.alive[k] && fault_frozen(&p.id[k]);
+	return frozen == p.nalive;
+}
+
 int cli_routes(const struct cli_verb *v, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -296,6 +355,22 @@ int cli_routes(const struct cli_verb *v, int argc, char **argv)
 		return 1;
 	}
 	if (peer && cli_find_node(v->name, &t, peer) < 0) {
+		topo_free(&t);
+		return 1;
+	}
+	if (peer && !routes_is_peer(&t, (size_t)node, peer)) {
+		char list[256];
+
+		routes_peers(&t, (size_t)node, list, sizeof(list));
+		cli_error(v->name, "%s is not a BGP peer of %s; its peers are %s",
+			  peer, argv[optind], list);
+		topo_free(&t);
+		return 1;
+	}
+	if (routes_frozen(labname, &t, (size_t)node)) {
+		cli_error(v->name, "the router of %s is frozen (SIGSTOP): it answers "
+			  "nothing until 'anycastlab thaw %s'", argv[optind],
+			  argv[optind]);
 		topo_free(&t);
 		return 1;
 	}

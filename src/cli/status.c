@@ -51,7 +51,7 @@ static void print_catchment_text(const struct live_lab *L)
 {
 	const struct topo *t = &L->t;
 	char cond[64];
-	size_t i;
+	size_t i, k;
 
 	if (!L->have_snap)
 		return;
@@ -73,9 +73,9 @@ static void print_catchment_text(const struct live_lab *L)
 		       su->path[0] ? su->path : "-", su->hops);
 	}
 	printf("  POPs:");
-	for (i = 0; i < t->nnodes; i++)
+	for (i = 0, k = 0; i < t->nnodes; i++)
 		if (t->nodes[i].kind == TOPO_KIND_POP)
-			printf(" %s %s;", t->nodes[i].name,
+			printf("%s %s %s", k++ ? ";" : "", t->nodes[i].name,
 			       live_pop_condition(L, i, cond, sizeof(cond)));
 	printf("\n");
 }
@@ -94,9 +94,10 @@ static void print_text(const struct live_lab *L)
 		gmtime_r(&s, &tm);
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
 	}
-	printf("lab %s: %s%s (%zu nodes, %zu links; anycast %s on every POP)\n",
+	printf("lab %s: %s%s (%zu node%s, %zu link%s; anycast %s on every POP)\n",
 	       t->name, L->complete ? "up since " : "incomplete (up did not finish)",
-	       when, t->nnodes, t->nlinks, ip4_str(t->anycast_addr, a));
+	       when, t->nnodes, t->nnodes == 1 ? "" : "s", t->nlinks,
+	       t->nlinks == 1 ? "" : "s", ip4_str(t->anycast_addr, a));
 	for (i = 0, nsw = 9; i < t->nnodes; i++)
 		if ((int)strlen(t->nodes[i].netns) > nsw)
 			nsw = (int)strlen(t->nodes[i].netns);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /*
@@ -426,4 +427,58 @@ void state_labs_free(char **names, size_t n)
 	for (i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
+}
+
+int state_event_add(const char *lab, const char *what)
+{
+	char p[STATE_PATH_MAX], line[192];
+	struct timespec ts;
+	int fd, n, r = state_path(p, sizeof(p), lab, "events");
+
+	if (r < 0)
+		return r;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	n = snprintf(line, sizeof(line), "%lld.%09ld %s\n", (long long)ts.tv_sec,
+		     ts.tv_nsec, what);
+	if (n < 0 || (size_t)n >= sizeof(line) || strchr(what, '\n'))
+		return -EINVAL;
+	fd = open(p, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -errno;
+	r = write(fd, line, (size_t)n) == n ? 0 : -EIO;
+	close(fd);
+	return r;
+}
+
+int state_event_last(const char *lab, const struct timespec *before,
+		     unsigned within_ms, char *what, size_t n,
+		     struct timespec *when)
+{
+	char p[STATE_PATH_MAX], line[192], text[160];
+	long long sec;
+	long nsec;
+	int r = state_path(p, sizeof(p), lab, "events"), found = -ENOENT;
+	FILE *f;
+
+	if (r < 0)
+		return r;
+	f = fopen(p, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		long long ms_before;
+
+		if (sscanf(line, "%lld.%ld %159[^\n]", &sec, &nsec, text) != 3)
+			continue;
+		ms_before = ((long long)before->tv_sec - sec) * 1000 +
+			    (before->tv_nsec - nsec) / 1000000;
+		if (ms_before < 0 || ms_before > within_ms)
+			continue;
+		snprintf(what, n, "%s", text);
+		when->tv_sec = (time_t)sec;
+		when->tv_nsec = nsec;
+		found = 0;
+	}
+	fclose(f);
+	return found;
 }

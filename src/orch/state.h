@@ -68,4 +68,16 @@ int router_state_file(const char *lab, const char *node, const char *ext,
 int state_labs(char ***names, size_t *n);
 void state_labs_free(char **names, size_t n);
 
+/*
+ * The lab's event log ("events"): one line per failure or repair a verb
+ * carried out ("kill syd"), with the wall-clock time, so that what
+ * watches a lab can name the cause of what it sees.  state_event_last
+ * finds the newest event at most within_ms before *before: 0, or -ENOENT.
+ */
+struct timespec;
+int state_event_add(const char *lab, const char *what);
+int state_event_last(const char *lab, const struct timespec *before,
+		     unsigned within_ms, char *what, size_t n,
+		     struct timespec *when);
+
 #endif

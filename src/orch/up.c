@@ -469,8 +469,9 @@ int orch_up(const struct topo *t, const struct up_opts *o)
 		lab_fail(&lab, r, "cannot write the lab state");
 		goto out_down;
 	}
-	fprintf(o->out, "building lab '%s' from %s: %zu nodes, %zu links\n",
-		t->name, o->file, t->nnodes, t->nlinks);
+	fprintf(o->out, "building lab '%s' from %s: %zu node%s, %zu link%s\n",
+		t->name, o->file, t->nnodes, t->nnodes == 1 ? "" : "s",
+		t->nlinks, t->nlinks == 1 ? "" : "s");
 	if (!o->no_routers)
 		lab_print_daemons(t, o->out);
 	r = lab_namespaces(&lab);
