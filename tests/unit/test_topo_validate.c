@@ -59,7 +59,7 @@ static const struct row rows[] = {
 	{ "unknown node key", HEAD "  syd: {kind: pop, aasn: 13335}\n  i: {kind: isp, asn: 64501}\nlinks:\n  - [i, syd]\n",
 	  "lab.yaml:3:20: error: node 'syd': unknown key 'aasn' (did you mean 'asn'?)\n" },
 	{ "unknown link key", HEAD PI "links:\n  - {endpoints: [i, p], jitter: 1ms}\n",
-	  "lab.yaml:6:25: error: link [i, p]: unknown key 'jitter' (expected delay, loss, rate or endpoints)\n" },
+	  "lab.yaml:6:25: error: link [i, p]: unknown key 'jitter' (expected delay, loss, rate, endpoints or password)\n" },
 	{ "duplicate top-level key", "name: lab\nnodes:\n" PI LINK_IP "name: again\n",
 	  "lab.yaml:7:1: error: duplicate key 'name' (first at 1:1)\n" },
 	{ "duplicate node key", HEAD "  p: {kind: pop, asn: 64500, kind: isp}\n  i: {kind: isp, asn: 64501}\n" LINK_IP,
