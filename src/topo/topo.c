@@ -225,3 +225,16 @@ const char *topo_max_prefix_action_name(enum topo_max_prefix_action a)
 	}
 	return "?";
 }
+
+bool topo_session_gtsm(const struct topo *t, size_t self, size_t other)
+{
+	const struct topo_node *o = &t->nodes[other];
+	struct topo_session s;
+
+	topo_node_session(t, self, &s);
+	if (!s.ttl_security || o->asn == t->nodes[self].asn)
+		return false;
+	if (o->daemon == TOPO_DAEMON_NONE)
+		return (o->session.given & TOPO_SESS_TTL) && o->session.ttl_security;
+	return true;
+}

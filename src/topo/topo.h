@@ -243,6 +243,13 @@ size_t topo_link_peer(const struct topo_link *l, size_t i);
 void topo_node_session(const struct topo *t, size_t i, struct topo_session *out);
 /* The TCP-MD5 key of link l's session, "" for none. */
 const char *topo_link_password(const struct topo *t, const struct topo_link *l);
+/*
+ * GTSM on the session node self has with node other: self's ttl-security,
+ * single-hop eBGP (different ASes), and other runs a daemon anycastlab
+ * configures the same way.  A `daemon: none` peer brings its own
+ * configuration: only its own ttl-security: true says it does GTSM.
+ */
+bool topo_session_gtsm(const struct topo *t, size_t self, size_t other);
 const char *topo_max_prefix_action_name(enum topo_max_prefix_action a);
 
 const char *topo_kind_name(enum topo_kind k);
