@@ -216,7 +216,7 @@ static void speaker_accept(struct ev_loop *l, int fd, uint32_t events, void *ctx
 static int speaker_listen_one(struct bgp_speaker *sp, uint32_t addr)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET };
-	int fd, one = 1, minttl = 254, r;
+	int fd, one = 1, minttl = 254, ttl = 255, r;
 	bool gtsm = addr != 0;
 	size_t i;
 
@@ -240,8 +240,10 @@ static int speaker_listen_one(struct bgp_speaker *sp, uint32_t addr)
 		if (r < 0)
 			goto fail;
 	}
-	if (gtsm && setsockopt(fd, IPPROTO_IP, IP_MINTTL, &minttl,
-			       sizeof(minttl)) < 0) {
+	/* The SYN-ACK goes out with the listener's TTL. */
+	if (gtsm && (setsockopt(fd, IPPROTO_IP, IP_MINTTL, &minttl,
+				sizeof(minttl)) < 0 ||
+		     setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)) < 0)) {
 		r = -errno;
 		goto fail;
 	}
