@@ -149,4 +149,55 @@ n=$(( $(our_log "$L" | grep -c "not a configured peer") - n0 ))
 ok "5: they are logged ($n lines)" [ "$n" -ge 1 ]
 ok "5: at most 3 lines for 1000 connections in a few seconds ($n)" [ "$n" -le 3 ]
 
+# ---- the same against FRR (bgpd, with zebra for its sockets) ----
+frr_daemon() {
+	local i=$1 d=${P_DIR[$1]}
+	iop_bg "$i$2" "${P_LAB[$i]}" "${P_NODE[$i]}" "/usr/lib/frr/$2" \
+		-f "$d/$2.conf" -i "$d/$2.pid" -z "$d/zserv.api" \
+		--vty_socket "$d" -P 0
+}
+vtysh_() {
+	local c=() a
+	for a in "${@:2}"; do c+=(-c "$a"); done
+	ip netns exec "${P_LAB[$1]}-${P_NODE[$1]}" \
+		vtysh --vty_socket "${P_DIR[$1]}" "${c[@]}"
+}
+frr_state() {
+	vtysh_ "$1" "show bgp neighbors ${P_US_ADDR[$1]} json" |
+		jq -r --arg a "${P_US_ADDR[$1]}" '.[$a].bgpState'
+}
+
+iop_lab LF f "$TOPO" || { ok "FRR lab is up" false; done_testing; exit 1; }
+peer_new f "$LF" peer 64500 13335 3 0 1
+FD=${P_DIR[f]}
+chown frr:frr "$FD"
+printf 'hostname peer\nlog file %s/zebra.log informational\n' "$FD" > "$FD/zebra.conf"
+frr_daemon f zebra
+wait_for 10 test -S "$FD/zserv.api"
+{
+	echo "hostname peer"
+	echo "log file $FD/bgpd.log informational"
+	echo "router bgp 64500"
+	echo " bgp router-id ${P_RID[f]}"
+	echo " no bgp ebgp-requires-policy"
+	echo " neighbor ${P_US_ADDR[f]} remote-as 13335"
+	echo " neighbor ${P_US_ADDR[f]} timers 1 3"
+	echo " neighbor ${P_US_ADDR[f]} timers connect 1"
+	echo " neighbor ${P_US_ADDR[f]} ttl-security hops 1"
+	echo " neighbor ${P_US_ADDR[f]} password $KEY"
+} > "$FD/bgpd.conf"
+frr_daemon f bgpd
+ok "6: FRR with the same key and ttl-security hops 1: we are Established" \
+	wait_for 30 sess_established "$LF" peer
+is "6: FRR says Established too" "$(frr_state f)" Established
+vtysh_ f "configure terminal" "router bgp 64500" \
+	"neighbor ${P_US_ADDR[f]} password $BADKEY" >/dev/null
+vtysh_ f "clear bgp ${P_US_ADDR[f]}" >/dev/null
+ok "6: after FRR changes its key, the session goes down" \
+	wait_not 15 sess_established "$LF" peer
+sleep 8
+ok "6: and 8 s later it has not come back" fails sess_established "$LF" peer
+isnt "6: FRR is not Established either" "$(frr_state f)" Established
+unlike "6: the password is not in our log" "$(our_log "$LF")" "$KEY"
+
 done_testing
