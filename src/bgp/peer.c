@@ -58,6 +58,8 @@ static void conn_close_fd(struct bgp_conn *c)
 {
 	if (c->fd < 0)
 		return;
+	ev_timer_stop(c->peer->sp->ev, &c->send_hold);
+	c->tx_full = false;
 	ev_io_del(c->peer->sp->ev, c->fd);
 	close(c->fd);
 	c->fd = -1;
@@ -105,17 +107,35 @@ static int conn_activate(struct bgp_conn *c)
 	return bgp_fsm_init(&c->fsm, &cfg);
 }
 
+static uint32_t conn_send_hold_ms(const struct bgp_conn *c)
+{
+	uint32_t twice = 2 * c->fsm.hold_ms;
+
+	if (c->peer->cfg.send_hold_ms)
+		return c->peer->cfg.send_hold_ms;
+	return twice > BGP_SEND_HOLD_MIN_MS ? twice : BGP_SEND_HOLD_MIN_MS;
+}
+
 static void conn_flush(struct bgp_conn *c)
 {
+	struct ev_loop *l = c->peer->sp->ev;
 	long r;
 
-	if (c->fd < 0 || c->connecting || !dbuf_len(&c->tx))
+	if (c->fd < 0 || c->connecting)
 		return;
+	if (!dbuf_len(&c->tx)) {
+		ev_timer_stop(l, &c->send_hold);
+		return;
+	}
 	r = dbuf_write_fd(&c->tx, c->fd);
 	if (r < 0) {
 		/* The read side sees the failure and feeds the FSM. */
 		return;
 	}
+	if (!dbuf_len(&c->tx))
+		ev_timer_stop(l, &c->send_hold);
+	else if (r > 0 || !ev_timer_armed(&c->send_hold))
+		ev_timer_arm(l, &c->send_hold, conn_send_hold_ms(c));
 	conn_watch(c, dbuf_len(&c->tx) ? EPOLLIN | EPOLLOUT : EPOLLIN);
 }
 
@@ -567,6 +587,39 @@ static void conn_lost(struct bgp_conn *c, const char *why)
 	conn_feed_type(c, BGP_EV_TCP_FAILS);
 }
 
+/*
+ * The peer takes nothing we send.  No NOTIFICATION can follow: the stream
+ * is stuck in the middle of a message.  Reset (SO_LINGER 0) rather than
+ * close, so the kernel drops the unsent bytes at once too.
+ */
+static void conn_abort(struct bgp_conn *c, const char *why)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	struct bgp_peer *p = c->peer;
+
+	bgp_log(p->sp, BGP_LOG_WARN, "peer %s: %s, %zu bytes unsent: resetting "
+		"the connection", peer_name(p), why, dbuf_len(&c->tx));
+	if (c->fd >= 0)
+		setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	peer_set_error(p, "%s", why);
+	conn_lost(c, why);
+}
+
+/* RFC 9687 SendHoldTimer_Expires. */
+static void conn_send_hold(struct ev_loop *l, struct ev_timer *t, void *ctx)
+{
+	struct bgp_conn *c = ctx;
+	char why[80];
+
+	(void)l;
+	(void)t;
+	if (c->fd < 0 || !dbuf_len(&c->tx))
+		return;
+	snprintf(why, sizeof(why), "send hold timer expired (%u s without "
+		 "progress, RFC 9687)", conn_send_hold_ms(c) / 1000);
+	conn_abort(c, why);
+}
+
 static void conn_read(struct bgp_conn *c)
 {
 	struct bgp_error err;
@@ -817,6 +870,7 @@ int bgp_peer_new(struct bgp_speaker *sp, const struct bgp_peer_config *pc,
 		dbuf_init(&c->tx);
 		for (i = 0; i < BGP_TIMER_COUNT; i++)
 			ev_timer_init(&c->timer[i], conn_timer, c);
+		ev_timer_init(&c->send_hold, conn_send_hold, c);
 		p->conn[k] = c;
 	}
 	*out = p;
@@ -984,8 +1038,17 @@ void bgp_peer_send_update(struct bgp_peer *p, const uint8_t *msg, size_t len)
 	struct bgp_conn *c = p->conn[0];
 	struct bgp_fsm_out o;
 
-	if (c->fd < 0 || c->fsm.state != BGP_STATE_ESTABLISHED)
+	if (c->fd < 0 || c->fsm.state != BGP_STATE_ESTABLISHED || c->tx_full)
 		return;
+	/* Let the socket take what it can before counting what is left. */
+	if (dbuf_len(&c->tx) + len > BGP_TX_MAX)
+		conn_flush(c);
+	if (dbuf_len(&c->tx) + len > BGP_TX_MAX) {
+		/* Reset by bgp_peer_flush, once the export pass is done with
+		 * this peer's queue. */
+		c->tx_full = true;
+		return;
+	}
 	if (dbuf_append(&c->tx, msg, len) < 0)
 		return;
 	p->updates_tx++;
@@ -995,7 +1058,16 @@ void bgp_peer_send_update(struct bgp_peer *p, const uint8_t *msg, size_t len)
 
 void bgp_peer_flush(struct bgp_peer *p)
 {
-	conn_flush(p->conn[0]);
+	struct bgp_conn *c = p->conn[0];
+	char why[80];
+
+	if (c->tx_full && c->fd >= 0) {
+		snprintf(why, sizeof(why), "send buffer full (%u KiB): the peer "
+			 "is not reading", BGP_TX_MAX / 1024);
+		conn_abort(c, why);
+		return;
+	}
+	conn_flush(c);
 }
 
 bool bgp_peer_established(const struct bgp_peer *p)

@@ -64,6 +64,9 @@ struct bgp_peer_config {
 	uint32_t max_prefix_restart_ms;	/* > 0 for BGP_MAXPFX_RESTART */
 	/* GTSM (RFC 5082): send with TTL 255, accept only TTL >= 254. */
 	bool ttl_security;
+	/* RFC 9687 SendHoldTimer, ms; 0: the RFC's 8 minutes or twice the
+	 * negotiated hold time, whichever is larger. */
+	uint32_t send_hold_ms;
 	/* TCP-MD5 key (RFC 2385), "" for none.  Never logged. */
 	char password[BGP_PASSWORD_MAX + 1];
 };

@@ -15,6 +15,15 @@
 #include "util/dbuf.h"
 
 #define BGP_RX_BUF	(32 * 1024)
+/*
+ * Output held for one connection beyond what its socket takes.  A peer
+ * that reads keeps it near empty; one past it is not reading, and the
+ * connection is reset rather than our memory grown (a full export of
+ * 100,000 prefixes with distinct paths is about 5 MB).
+ */
+#define BGP_TX_MAX	(2u * 1024 * 1024)
+/* RFC 9687: at least 8 minutes. */
+#define BGP_SEND_HOLD_MIN_MS	480000u
 #define BGP_MAX_ORIG	16
 
 struct bgp_peer;
@@ -29,6 +38,10 @@ struct bgp_conn {
 	uint32_t events;	/* what epoll watches now */
 	struct bgp_fsm fsm;
 	struct ev_timer timer[BGP_TIMER_COUNT];
+	/* RFC 9687: running while output is pending and the socket takes
+	 * none of it; restarted on every write that makes progress. */
+	struct ev_timer send_hold;
+	bool tx_full;		/* an UPDATE did not fit in BGP_TX_MAX */
 	uint8_t *rx;		/* BGP_RX_BUF bytes while connected */
 	size_t rxlen;
 	struct dbuf tx;

@@ -74,6 +74,7 @@ static int router_config_build(const struct topo *t, size_t self, bool lab_start
 			BGP_MAXPFX_RESTART;
 		pc->max_prefix_restart_ms = (uint32_t)ss.max_prefix_restart * 1000;
 		pc->ttl_security = topo_session_gtsm(t, self, topo_link_peer(l, self));
+		pc->send_hold_ms = (uint32_t)t->send_hold_time * 1000;
 		snprintf(pc->password, sizeof(pc->password), "%s",
 			 topo_link_password(t, l));
 	}

@@ -727,6 +727,7 @@ static void load_defaults(struct loader *L, const struct field *sec)
 		{ .name = "connect-retry" },
 		{ .name = "daemon" },
 		SESSION_FIELDS, { .name = "password" },
+		{ .name = "send-hold-time" },
 	};
 	struct topo *t = L->t;
 	yaml_node_t *v;
@@ -740,7 +741,7 @@ static void load_defaults(struct loader *L, const struct field *sec)
 		       what(sec->val));
 		return;
 	}
-	fields_get(L, sec->val, ctx, f, 4 + SESSION_NFIELDS);
+	fields_get(L, sec->val, ctx, f, 5 + SESSION_NFIELDS);
 	if (f[0].key &&
 	    (v = field_scalar(L, &f[0], ctx, "write seconds: 0 or 3..65535"))) {
 		err = parse_uint(sval(v), slen(v), HOLD_TIME_MAX, &x);
@@ -774,6 +775,16 @@ static void load_defaults(struct loader *L, const struct field *sec)
 	t->session.given = 0;	/* given says what a node overrides */
 	if (f[3 + SESSION_NFIELDS].key)
 		load_password(L, &f[3 + SESSION_NFIELDS], ctx, t->password);
+	if (f[4 + SESSION_NFIELDS].key &&
+	    (v = field_scalar(L, &f[4 + SESSION_NFIELDS], ctx,
+			      "write seconds: 0 (RFC 9687's default) or 1..65535"))) {
+		err = parse_uint(sval(v), slen(v), RETRY_MAX, &x);
+		if (err)
+			report(L, pos_of(v), "%ssend-hold-time '%s' is not a number of seconds; use 0 (RFC 9687's default) or 1..65535",
+			       ctx, qn(L, v));
+		else
+			t->send_hold_time = (uint16_t)x;
+	}
 }
 
 static void load_asn(struct loader *L, const struct field *f, const char *ctx,

@@ -346,6 +346,8 @@ void topo_print_yaml(const struct topo *t, FILE *f)
 		put_quoted(t->password, f);
 		fputs("\n", f);
 	}
+	if (t->send_hold_time)
+		fprintf(f, "  send-hold-time: %u\n", t->send_hold_time);
 
 	fputs("\nnodes:\n", f);
 	for (i = 0; i < t->nnodes; i++) {

@@ -22,6 +22,7 @@
  *     max-prefix-restart: 30       # seconds before a restart   (also per node)
  *     ttl-security: true           # GTSM, RFC 5082             (also per node)
  *     password: s3cret             # TCP-MD5, RFC 2385          (also per link)
+ *     send-hold-time: 0            # RFC 9687, seconds; 0: max(480, 2 x hold)
  *   nodes:                         # required
  *     syd: {kind: pop, asn: 13335, city: Sydney, lat: -33.87, lon: 151.21}
  *     x:   {kind: isp, asn: 64500, passive: true}   # never connects first
@@ -169,6 +170,7 @@ struct topo {
 	enum topo_daemon daemon;	/* default for routers */
 	struct topo_session session;	/* defaults: for every router */
 	char password[TOPO_PASSWORD_MAX + 1];	/* defaults:, "" none */
+	uint16_t send_hold_time;	/* seconds; 0: RFC 9687's default */
 
 	struct topo_node *nodes;
 	size_t nnodes;

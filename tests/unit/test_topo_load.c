@@ -595,7 +595,8 @@ Test(load, session_keys)
 {
 	static const char yaml[] =
 		"name: s\n"
-		"defaults: {max-prefix: 500, max-prefix-action: warn, password: lab-key}\n"
+		"defaults: {max-prefix: 500, max-prefix-action: warn, password: lab-key,\n"
+		"  send-hold-time: 5}\n"
 		"nodes:\n"
 		"  p: {kind: pop, asn: 1, max-prefix-restart: 7, ttl-security: false}\n"
 		"  i: {kind: isp, asn: 2, max-prefix: 0, max-prefix-action: stop}\n"
@@ -647,6 +648,8 @@ Test(load, session_keys)
 		cr_assert_eq(a.ttl_security, b.ttl_security, "%zu", i);
 	}
 	cr_assert_str_eq(topo_link_password(&t2, &t2.links[1]), "link-key");
+	cr_assert_eq(t.send_hold_time, 5);
+	cr_assert_eq(t2.send_hold_time, 5);
 	cr_assert_str_eq(topo_link_password(&t2, &t2.links[0]), "lab-key");
 	free(out);
 	topo_free(&t);
