@@ -5,9 +5,11 @@
 # Checks: the 40 are in our RIB; past 50 the peer receives NOTIFICATION
 # Cease 6/1 with data AFI 1, SAFI 1, limit 50 (7 octets); our log says why;
 # the prefixes leave our RIB; no inbound connection is taken during the
-# restart delay, and after it our router connects again.
+# restart delay, and after it our router connects again.  With
+# max-prefix-action: warn the session stays and the log says so once.
 . "$(dirname "$0")/lib.sh"
 iop_init m
+fails() { ! "$@"; }
 
 TOPO="defaults: {hold-time: 3, connect-retry: 1}
 nodes:
@@ -58,9 +60,12 @@ c.settimeout(0.5)
 sent_more = False
 t0 = time.time()
 c.sendall(upd(0, 40))
+sent_more2 = False
 while True:
     if not sent_more and os.path.exists(d + "/more"):
         c.sendall(upd(40, 60)); sent_more = True
+    if not sent_more2 and os.path.exists(d + "/more2"):
+        c.sendall(upd(60, 80)); sent_more2 = True
     try:
         m = recv_msg(c)
     except socket.timeout:
@@ -97,5 +102,28 @@ closed=$(awk '/^closed/ { print $2 }' "$D/peer.log")
 back=$(awk '/^reconnect/ { print $2 }' "$D/peer.log")
 ok "not before max-prefix-restart (4 s): $closed -> $back" \
 	awk -v a="$closed" -v b="$back" 'BEGIN { exit !(b - a >= 3.5) }'
+
+# warn: past the limit the session stays and the log says so once.
+TOPO_W="defaults: {hold-time: 3, connect-retry: 1}
+nodes:
+  us:   {kind: pop, asn: 13335, max-prefix: 50, max-prefix-action: warn}
+  peer: {kind: isp, asn: 64500, daemon: none}
+links:
+  - [peer, us]"
+iop_lab LW w "$TOPO_W" || { ok "lab W is up" false; done_testing; exit 1; }
+peer_new w "$LW" peer 64500 13335 3 0 1
+DW=${P_DIR[w]}
+cp "$D/peer.py" "$DW/peer.py"
+iop_bg peerw "$LW" peer "$PY" "$DW/peer.py" "${P_ADDR[w]}" "${P_US_ADDR[w]}" "$DW"
+ok "warn: Established" wait_for 20 sess_established "$LW" peer
+touch "$DW/more"
+ok "warn: past 50, our log warns" wait_for 10 grep -q "more than max-prefix 50 (warn only" "/run/anycastlab/$LW/us.log"
+touch "$DW/more2"
+ok "warn: the session stays and takes all 80 prefixes" wait_for 10 \
+	bash -c "[ \"\$('$AL' routes us --lab '$LW' --json | jq '[.routes[] | select(.prefix | startswith(\"10.9.\"))] | length')\" = 80 ]"
+ok "warn: still Established" sess_established "$LW" peer
+is "warn: said once for the session" \
+	"$(grep -c "more than max-prefix 50 (warn only" "/run/anycastlab/$LW/us.log")" 1
+ok "warn: no NOTIFICATION reached the peer" fails grep -q notification "$DW/peer.log"
 
 done_testing
