@@ -4,9 +4,9 @@
 # announces 40 prefixes (under the limit of 50 set on us), then 20 more.
 # Checks: the 40 are in our RIB; past 50 the peer receives NOTIFICATION
 # Cease 6/1 with data AFI 1, SAFI 1, limit 50 (7 octets); our log says why;
-# the prefixes leave our RIB; no inbound connection is taken during the
-# restart delay, and after it our router connects again.  With
-# max-prefix-action: warn the session stays and the log says so once.
+# the prefixes leave our RIB; our router connects again, not before the
+# restart delay.  With max-prefix-action: stop it does not connect again;
+# with warn the session stays and the log says so once.
 . "$(dirname "$0")/lib.sh"
 iop_init m
 fails() { ! "$@"; }
@@ -102,6 +102,27 @@ closed=$(awk '/^closed/ { print $2 }' "$D/peer.log")
 back=$(awk '/^reconnect/ { print $2 }' "$D/peer.log")
 ok "not before max-prefix-restart (4 s): $closed -> $back" \
 	awk -v a="$closed" -v b="$back" 'BEGIN { exit !(b - a >= 3.5) }'
+
+# stop: no restart.
+TOPO_S="defaults: {hold-time: 3, connect-retry: 1}
+nodes:
+  us:   {kind: pop, asn: 13335, max-prefix: 50, max-prefix-action: stop}
+  peer: {kind: isp, asn: 64500, daemon: none}
+links:
+  - [peer, us]"
+iop_lab LS s "$TOPO_S" || { ok "lab S is up" false; done_testing; exit 1; }
+peer_new s "$LS" peer 64500 13335 3 0 1
+DS=${P_DIR[s]}
+cp "$D/peer.py" "$DS/peer.py"
+iop_bg peers "$LS" peer "$PY" "$DS/peer.py" "${P_ADDR[s]}" "${P_US_ADDR[s]}" "$DS"
+ok "stop: Established" wait_for 20 sess_established "$LS" peer
+touch "$DS/more"
+is "stop: past 50 the peer gets Cease 6/1 with the limit" \
+	"$(wait_for 10 grep -q notification "$DS/peer.log"; grep notification "$DS/peer.log")" \
+	"notification 6 1 00010100000032"
+sleep 6
+ok "stop: 6 s later our router has not connected again" fails grep -q reconnect "$DS/peer.log"
+like "stop: status says it stays down" "$(sess "$LS" peer last_error)" "stopped until the router restarts"
 
 # warn: past the limit the session stays and the log says so once.
 TOPO_W="defaults: {hold-time: 3, connect-retry: 1}
