@@ -599,8 +599,9 @@ Test(load, session_keys)
 		"  send-hold-time: 5}\n"
 		"nodes:\n"
 		"  p: {kind: pop, asn: 1, max-prefix-restart: 7, ttl-security: false}\n"
-		"  i: {kind: isp, asn: 2, max-prefix: 0, max-prefix-action: stop}\n"
-		"  j: {kind: isp, asn: 3}\n"
+		"  i: {kind: isp, asn: 2, max-prefix: 0, max-prefix-action: stop,\n"
+		"      ttl-security: false}\n"
+		"  j: {kind: isp, asn: 3, daemon: none}\n"
 		"links:\n"
 		"  - [p, i]\n"
 		"  - {endpoints: [i, j], password: link-key}\n";
@@ -629,7 +630,8 @@ Test(load, session_keys)
 	topo_node_session(&t, 1, &s);
 	cr_assert_eq(s.max_prefix, 0);
 	cr_assert_eq(s.max_prefix_action, TOPO_MAXPFX_STOP);
-	cr_assert(s.ttl_security);
+	cr_assert_not(s.ttl_security);
+	cr_assert_eq(s.max_prefix_restart, 30);
 	cr_assert_str_eq(topo_link_password(&t, &t.links[0]), "lab-key");
 	cr_assert_str_eq(topo_link_password(&t, &t.links[1]), "link-key");
 
@@ -677,4 +679,27 @@ Test(load, session_key_errors)
 	/* The key is never echoed. */
 	cr_assert_null(strstr(got, "has space"), "%s", got);
 	free(got);
+}
+
+/* GTSM on one end only is refused (test_topo_validate); a daemon: none
+ * end brings its own configuration and is not checked, and the session
+ * towards it has GTSM only when it says ttl-security: true itself. */
+Test(load, gtsm_towards_daemon_none)
+{
+	struct topo t;
+
+	load_ok("name: g\nnodes:\n  p: {kind: pop, asn: 1}\n"
+		"  i: {kind: isp, asn: 2, daemon: none}\n"
+		"  j: {kind: isp, asn: 3, daemon: none, ttl-security: true}\n"
+		"  k: {kind: isp, asn: 4}\n"
+		"links: [[p, i], [p, j], [p, k]]\n", &t);
+	cr_assert_not(topo_session_gtsm(&t, 0, 1));
+	cr_assert(topo_session_gtsm(&t, 0, 2));
+	cr_assert(topo_session_gtsm(&t, 0, 3));
+	cr_assert(topo_session_gtsm(&t, 3, 0));
+	topo_free(&t);
+	load_ok("name: g\nnodes:\n  p: {kind: pop, asn: 1, ttl-security: false}\n"
+		"  i: {kind: isp, asn: 2, daemon: none}\nlinks: [[p, i]]\n", &t);
+	cr_assert_not(topo_session_gtsm(&t, 0, 1));
+	topo_free(&t);
 }

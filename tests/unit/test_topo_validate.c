@@ -60,6 +60,8 @@ static const struct row rows[] = {
 	  "lab.yaml:3:20: error: node 'syd': unknown key 'aasn' (did you mean 'asn'?)\n" },
 	{ "unknown link key", HEAD PI "links:\n  - {endpoints: [i, p], jitter: 1ms}\n",
 	  "lab.yaml:6:25: error: link [i, p]: unknown key 'jitter' (expected delay, loss, rate, endpoints or password)\n" },
+	{ "GTSM on one end only", HEAD "  p: {kind: pop, asn: 64500, ttl-security: false}\n  i: {kind: isp, asn: 64501}\n" LINK_IP,
+	  "lab.yaml:6:5: error: link [i, p]: ttl-security is true on 'i' and false on 'p'; GTSM (RFC 5082) needs both ends or neither\n" },
 	{ "duplicate top-level key", "name: lab\nnodes:\n" PI LINK_IP "name: again\n",
 	  "lab.yaml:7:1: error: duplicate key 'name' (first at 1:1)\n" },
 	{ "duplicate node key", HEAD "  p: {kind: pop, asn: 64500, kind: isp}\n  i: {kind: isp, asn: 64501}\n" LINK_IP,
