@@ -58,6 +58,8 @@ static void conn_close_fd(struct bgp_conn *c)
 {
 	if (c->fd < 0)
 		return;
+	ev_timer_stop(c->peer->sp->ev, &c->send_hold);
+	c->tx_full = false;
 	ev_io_del(c->peer->sp->ev, c->fd);
 	close(c->fd);
 	c->fd = -1;
@@ -105,17 +107,35 @@ static int conn_activate(struct bgp_conn *c)
 	return bgp_fsm_init(&c->fsm, &cfg);
 }
 
+static uint32_t conn_send_hold_ms(const struct bgp_conn *c)
+{
+	uint32_t twice = 2 * c->fsm.hold_ms;
+
+	if (c->peer->cfg.send_hold_ms)
+		return c->peer->cfg.send_hold_ms;
+	return twice > BGP_SEND_HOLD_MIN_MS ? twice : BGP_SEND_HOLD_MIN_MS;
+}
+
 static void conn_flush(struct bgp_conn *c)
 {
+	struct ev_loop *l = c->peer->sp->ev;
 	long r;
 
-	if (c->fd < 0 || c->connecting || !dbuf_len(&c->tx))
+	if (c->fd < 0 || c->connecting)
 		return;
+	if (!dbuf_len(&c->tx)) {
+		ev_timer_stop(l, &c->send_hold);
+		return;
+	}
 	r = dbuf_write_fd(&c->tx, c->fd);
 	if (r < 0) {
 		/* The read side sees the failure and feeds the FSM. */
 		return;
 	}
+	if (!dbuf_len(&c->tx))
+		ev_timer_stop(l, &c->send_hold);
+	else if (r > 0 || !ev_timer_armed(&c->send_hold))
+		ev_timer_arm(l, &c->send_hold, conn_send_hold_ms(c));
 	conn_watch(c, dbuf_len(&c->tx) ? EPOLLIN | EPOLLOUT : EPOLLIN);
 }
 
@@ -195,6 +215,8 @@ static void conn_connect(struct bgp_conn *c)
 		goto fail;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos));
+	if (bgp_sock_secure(fd, &p->cfg) < 0)
+		goto fail_close;
 	local.sin_addr.s_addr = htonl(p->cfg.local_addr);
 	remote.sin_addr.s_addr = htonl(p->cfg.peer_addr);
 	remote.sin_port = htons(BGP_PORT);
@@ -269,6 +291,11 @@ static void conn_record_end(struct bgp_conn *c, const struct bgp_fsm_out *o)
 
 	if (o->reason == BGP_FSM_REASON_NONE)
 		return;
+	if (p->error_set) {
+		/* The glue ended the session and has said why. */
+		p->error_set = false;
+		return;
+	}
 	switch (o->reason) {
 	case BGP_FSM_REASON_NOTIF_RECEIVED:
 		/* conn_handle_msg wrote the details already. */
@@ -355,6 +382,7 @@ static void peer_tidy(struct bgp_peer *p)
 }
 
 static void process_update(struct bgp_peer *p);
+static bool peer_max_prefix(struct bgp_peer *p, struct bgp_conn *c);
 
 static void conn_apply(struct bgp_conn *c, const struct bgp_fsm_out *o)
 {
@@ -404,8 +432,11 @@ static void conn_apply(struct bgp_conn *c, const struct bgp_fsm_out *o)
 			p->cfg.peer_as, c->fsm.hold_time);
 		bgp_export_schedule(sp);
 	}
-	if ((a & BGP_FSM_PROCESS_UPDATE) && c->fsm.state == BGP_STATE_ESTABLISHED)
+	if ((a & BGP_FSM_PROCESS_UPDATE) && c->fsm.state == BGP_STATE_ESTABLISHED) {
 		process_update(p);
+		if (peer_max_prefix(p, c))
+			return;
+	}
 	if (p->conn[0] == c && o->state != o->prev)
 		p->since_ms = ev_now_ms();
 	conn_flush(c);
@@ -554,6 +585,39 @@ static void conn_lost(struct bgp_conn *c, const char *why)
 		peer_set_error(p, "%s", why);
 	conn_close_fd(c);
 	conn_feed_type(c, BGP_EV_TCP_FAILS);
+}
+
+/*
+ * The peer takes nothing we send.  No NOTIFICATION can follow: the stream
+ * is stuck in the middle of a message.  Reset (SO_LINGER 0) rather than
+ * close, so the kernel drops the unsent bytes at once too.
+ */
+static void conn_abort(struct bgp_conn *c, const char *why)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	struct bgp_peer *p = c->peer;
+
+	bgp_log(p->sp, BGP_LOG_WARN, "peer %s: %s, %zu bytes unsent: resetting "
+		"the connection", peer_name(p), why, dbuf_len(&c->tx));
+	if (c->fd >= 0)
+		setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	peer_set_error(p, "%s", why);
+	conn_lost(c, why);
+}
+
+/* RFC 9687 SendHoldTimer_Expires. */
+static void conn_send_hold(struct ev_loop *l, struct ev_timer *t, void *ctx)
+{
+	struct bgp_conn *c = ctx;
+	char why[80];
+
+	(void)l;
+	(void)t;
+	if (c->fd < 0 || !dbuf_len(&c->tx))
+		return;
+	snprintf(why, sizeof(why), "send hold timer expired (%u s without "
+		 "progress, RFC 9687)", conn_send_hold_ms(c) / 1000);
+	conn_abort(c, why);
 }
 
 static void conn_read(struct bgp_conn *c)
@@ -713,6 +777,75 @@ static void process_update(struct bgp_peer *p)
 	bgp_export_schedule(sp);
 }
 
+/*
+ * RFC 4486 section 4: more prefixes from the peer than max_prefix.  Checked
+ * after each UPDATE, so the Adj-RIB-In holds at most the limit plus one
+ * UPDATE's worth (about 1000 prefixes) when the session goes; the export
+ * pass has not run in between, so none of the excess reaches the kernel.
+ * The session ends through the FSM's existing UpdateMsgErr path (event
+ * 28: send the given NOTIFICATION, drop, go Idle), fed the Cease; only
+ * the restart differs, and that is the glue's timer to set.  True when
+ * the session was ended (c's state is then Idle).
+ */
+static bool peer_max_prefix(struct bgp_peer *p, struct bgp_conn *c)
+{
+	struct bgp_speaker *sp = p->sp;
+	const struct rib_peer *rp = rib_peer(sp->rib, p->idx);
+	struct bgp_error err;
+	struct bgp_fsm_event ev = { .type = BGP_EV_UPDATE_ERR, .err = &err };
+	uint32_t lim = p->cfg.max_prefix;
+	size_t n;
+
+	if (!lim || !rp || rp->paths <= lim)
+		return false;
+	n = rp->paths;
+	if (p->cfg.max_prefix_action == BGP_MAXPFX_WARN) {
+		if (p->maxpfx_warned != p->established_count) {
+			p->maxpfx_warned = p->established_count;
+			bgp_log(sp, BGP_LOG_WARN, "peer %s: %zu prefixes, more than "
+				"max-prefix %u (warn only; not said again this "
+				"session)", peer_name(p), n, lim);
+		}
+		return false;
+	}
+	memset(&err, 0, sizeof(err));
+	err.code = BGP_ERR_CEASE;
+	err.subcode = BGP_CEASE_MAX_PREFIX;
+	err.reason = "maximum number of prefixes reached";
+	/* AFI (2 octets), SAFI (1), the upper bound (4). */
+	err.store[0] = BGP_AFI_IPV4 >> 8;
+	err.store[1] = BGP_AFI_IPV4 & 0xff;
+	err.store[2] = BGP_SAFI_UNICAST;
+	err.store[3] = (uint8_t)(lim >> 24);
+	err.store[4] = (uint8_t)(lim >> 16);
+	err.store[5] = (uint8_t)(lim >> 8);
+	err.store[6] = (uint8_t)lim;
+	err.data = err.store;
+	err.len = 7;
+	if (p->cfg.max_prefix_action == BGP_MAXPFX_RESTART) {
+		peer_set_error(p, "max-prefix %u exceeded (%zu): sent NOTIFICATION "
+			       "6/1; restart in %us", lim, n,
+			       p->cfg.max_prefix_restart_ms / 1000);
+		p->restart_at_ms = ev_now_ms() + p->cfg.max_prefix_restart_ms;
+	} else {
+		peer_set_error(p, "max-prefix %u exceeded (%zu): sent NOTIFICATION "
+			       "6/1; stopped until the router restarts", lim, n);
+	}
+	bgp_log(sp, BGP_LOG_WARN, "peer %s: %zu prefixes, more than max-prefix %u: "
+		"sending NOTIFICATION 6/1 (Cease, Maximum Number of Prefixes "
+		"Reached)", peer_name(p), n, lim);
+	p->error_set = true;
+	conn_feed(c, &ev);
+	if (c->in_use && c->fsm.state == BGP_STATE_IDLE) {
+		if (p->cfg.max_prefix_action == BGP_MAXPFX_RESTART)
+			ev_timer_arm(sp->ev, &c->timer[BGP_TIMER_IDLE_HOLD],
+				     p->cfg.max_prefix_restart_ms);
+		else
+			conn_feed_type(c, BGP_EV_MANUAL_STOP);
+	}
+	return true;
+}
+
 int bgp_peer_new(struct bgp_speaker *sp, const struct bgp_peer_config *pc,
 		 struct bgp_peer **out)
 {
@@ -737,6 +870,7 @@ int bgp_peer_new(struct bgp_speaker *sp, const struct bgp_peer_config *pc,
 		dbuf_init(&c->tx);
 		for (i = 0; i < BGP_TIMER_COUNT; i++)
 			ev_timer_init(&c->timer[i], conn_timer, c);
+		ev_timer_init(&c->send_hold, conn_send_hold, c);
 		p->conn[k] = c;
 	}
 	*out = p;
@@ -802,6 +936,17 @@ void bgp_peer_accept(struct bgp_peer *p, int fd)
 
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos));
+	/* Inherited from the listener already; the TTL we send is set here
+	 * too in case that one is shared with a peer without GTSM. */
+	if (bgp_sock_secure(fd, &p->cfg) < 0) {
+		close(fd);
+		return;
+	}
+	/* max-prefix restart: not before the delay is over, whoever connects. */
+	if (p->restart_at_ms && ev_now_ms() < p->restart_at_ms) {
+		close(fd);
+		return;
+	}
 	if (!c->in_use && conn_activate(c) < 0) {
 		close(fd);
 		return;
@@ -875,7 +1020,8 @@ void bgp_peer_link(struct bgp_peer *p, bool up)
 		bgp_peer_start(p);
 		return;
 	}
-	if (c->fsm.state == BGP_STATE_IDLE && !c->fsm.admin_down) {
+	if (c->fsm.state == BGP_STATE_IDLE && !c->fsm.admin_down &&
+	    (!p->restart_at_ms || ev_now_ms() >= p->restart_at_ms)) {
 		ev_timer_stop(p->sp->ev, &c->timer[BGP_TIMER_IDLE_HOLD]);
 		conn_feed_type(c, p->cfg.passive || higher ?
 			       BGP_EV_AUTO_START_PASSIVE : BGP_EV_AUTO_START);
@@ -892,8 +1038,17 @@ void bgp_peer_send_update(struct bgp_peer *p, const uint8_t *msg, size_t len)
 	struct bgp_conn *c = p->conn[0];
 	struct bgp_fsm_out o;
 
-	if (c->fd < 0 || c->fsm.state != BGP_STATE_ESTABLISHED)
+	if (c->fd < 0 || c->fsm.state != BGP_STATE_ESTABLISHED || c->tx_full)
 		return;
+	/* Let the socket take what it can before counting what is left. */
+	if (dbuf_len(&c->tx) + len > BGP_TX_MAX)
+		conn_flush(c);
+	if (dbuf_len(&c->tx) + len > BGP_TX_MAX) {
+		/* Reset by bgp_peer_flush, once the export pass is done with
+		 * this peer's queue. */
+		c->tx_full = true;
+		return;
+	}
 	if (dbuf_append(&c->tx, msg, len) < 0)
 		return;
 	p->updates_tx++;
@@ -903,7 +1058,16 @@ void bgp_peer_send_update(struct bgp_peer *p, const uint8_t *msg, size_t len)
 
 void bgp_peer_flush(struct bgp_peer *p)
 {
-	conn_flush(p->conn[0]);
+	struct bgp_conn *c = p->conn[0];
+	char why[80];
+
+	if (c->tx_full && c->fd >= 0) {
+		snprintf(why, sizeof(why), "send buffer full (%u KiB): the peer "
+			 "is not reading", BGP_TX_MAX / 1024);
+		conn_abort(c, why);
+		return;
+	}
+	conn_flush(c);
 }
 
 bool bgp_peer_established(const struct bgp_peer *p)

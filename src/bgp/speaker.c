@@ -1,7 +1,14 @@
 /*
- * The speaker: RIB, listener, locally originated prefixes and the peers.
+ * The speaker: RIB, listeners, locally originated prefixes and the peers.
  * See speaker.h for the policy; sessions live in peer.c, export in
  * export.c.
+ *
+ * Session security: a listening socket on each peer's local address (never
+ * the wildcard), the TCP-MD5 key of every peer on it (RFC 2385, so the
+ * kernel drops unsigned SYNs), and the GTSM minimum TTL (RFC 5082 section
+ * 3: single-hop peers send with TTL 255, we accept 254 and up).
+ * Connections from anyone else are closed, and said in the log at most
+ * once per source per 10 s.
  */
 #include "bgp/speaker_int.h"
 #include "bgp/fib.h"
@@ -9,6 +16,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,7 +51,6 @@ int bgp_speaker_new(struct ev_loop *ev, const struct bgp_speaker_config *c,
 	sp->ev = ev;
 	sp->cfg = *c;
 	sp->fib = fib;
-	sp->listen_fd = -1;
 	r = rib_new(&rc, &sp->rib);
 	if (r < 0) {
 		free(sp);
@@ -63,9 +70,9 @@ void bgp_speaker_free(struct bgp_speaker *sp, bool purge)
 	for (i = 0; i < sp->npeers; i++)
 		bgp_peer_stop(sp->peers[i]);
 	ev_defer_cancel(sp->ev, &sp->export_defer);
-	if (sp->listen_fd >= 0) {
-		ev_io_del(sp->ev, sp->listen_fd);
-		close(sp->listen_fd);
+	for (i = 0; i < sp->nlisten; i++) {
+		ev_io_del(sp->ev, sp->listen[i].fd);
+		close(sp->listen[i].fd);
 	}
 	for (i = 0; i < sp->npeers; i++)
 		bgp_peer_free(sp->peers[i]);
@@ -101,12 +108,79 @@ int bgp_speaker_add_peer(struct bgp_speaker *sp, const struct bgp_peer_config *p
 	return 0;
 }
 
+int bgp_sock_md5(int fd, uint32_t peer_addr, const char *password)
+{
+	struct tcp_md5sig md5;
+	struct sockaddr_in *sa = (struct sockaddr_in *)&md5.tcpm_addr;
+	size_t n = strlen(password);
+
+	if (!n)
+		return 0;
+	if (n > TCP_MD5SIG_MAXKEYLEN)
+		return -EINVAL;
+	memset(&md5, 0, sizeof(md5));
+	sa->sin_family = AF_INET;
+	sa->sin_addr.s_addr = htonl(peer_addr);
+	md5.tcpm_keylen = (uint16_t)n;
+	memcpy(md5.tcpm_key, password, n);
+	if (setsockopt(fd, IPPROTO_TCP, TCP_MD5SIG, &md5, sizeof(md5)) < 0)
+		return -errno;
+	return 0;
+}
+
+int bgp_sock_secure(int fd, const struct bgp_peer_config *pc)
+{
+	int ttl = 255, minttl = 254;
+
+	if (pc->ttl_security &&
+	    (setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)) < 0 ||
+	     setsockopt(fd, IPPROTO_IP, IP_MINTTL, &minttl, sizeof(minttl)) < 0))
+		return -errno;
+	return bgp_sock_md5(fd, pc->peer_addr, pc->password);
+}
+
+/* At most one line per source per BGP_STRANGER_LOG_MS, saying how many
+ * connections went unsaid; the least recently logged source makes room. */
+static void speaker_stranger(struct bgp_speaker *sp, struct in_addr from)
+{
+	uint32_t a = ntohl(from.s_addr);
+	uint64_t now = ev_now_ms();
+	struct bgp_stranger *s = NULL, *old = &sp->strangers[0];
+	char more[48] = "";
+	size_t i;
+
+	for (i = 0; i < BGP_STRANGERS; i++) {
+		if (sp->strangers[i].addr == a && sp->strangers[i].last_ms) {
+			s = &sp->strangers[i];
+			break;
+		}
+		if (sp->strangers[i].last_ms < old->last_ms)
+			old = &sp->strangers[i];
+	}
+	if (s && now - s->last_ms < BGP_STRANGER_LOG_MS) {
+		s->suppressed++;
+		return;
+	}
+	if (!s) {
+		s = old;
+		s->addr = a;
+		s->suppressed = 0;
+	}
+	if (s->suppressed)
+		snprintf(more, sizeof(more), " (and %u more not logged)",
+			 s->suppressed);
+	bgp_log(sp, BGP_LOG_WARN, "connection from %s: not a configured peer; "
+		"closed%s", inet_ntoa(from), more);
+	s->last_ms = now ? now : 1;
+	s->suppressed = 0;
+}
+
 static void speaker_accept(struct ev_loop *l, int fd, uint32_t events, void *ctx)
 {
 	struct bgp_speaker *sp = ctx;
-	struct sockaddr_in sa;
+	struct sockaddr_in sa, la;
 	socklen_t len;
-	uint32_t from;
+	uint32_t from, to;
 	size_t i;
 	int c;
 
@@ -118,13 +192,20 @@ static void speaker_accept(struct ev_loop *l, int fd, uint32_t events, void *ctx
 			    SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (c < 0)
 			return;
+		len = sizeof(la);
+		if (getsockname(c, (struct sockaddr *)&la, &len) < 0) {
+			close(c);
+			continue;
+		}
 		from = ntohl(sa.sin_addr.s_addr);
+		to = ntohl(la.sin_addr.s_addr);
+		/* A peer is an address pair: the link it is configured on. */
 		for (i = 0; i < sp->npeers; i++)
-			if (sp->peers[i]->cfg.peer_addr == from)
+			if (sp->peers[i]->cfg.peer_addr == from &&
+			    sp->peers[i]->cfg.local_addr == to)
 				break;
 		if (i == sp->npeers) {
-			bgp_log(sp, BGP_LOG_WARN, "connection from %s: not a "
-				"configured peer; closed", inet_ntoa(sa.sin_addr));
+			speaker_stranger(sp, sa.sin_addr);
 			close(c);
 			continue;
 		}
@@ -132,29 +213,76 @@ static void speaker_accept(struct ev_loop *l, int fd, uint32_t events, void *ctx
 	}
 }
 
-int bgp_speaker_listen(struct bgp_speaker *sp, uint32_t addr)
+static int speaker_listen_one(struct bgp_speaker *sp, uint32_t addr)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET };
-	int fd, one = 1, r;
+	int fd, one = 1, minttl = 254, ttl = 255, r;
+	bool gtsm = addr != 0;
+	size_t i;
 
+	if (sp->nlisten == RIB_PEER_MAX)
+		return -ENOSPC;
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* The address may come up after us (a link still being made). */
+	setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof(one));
+	/* Keys and the minimum TTL must be on the listener: they are
+	 * checked on the SYN, before there is a connection to set them on. */
+	for (i = 0; i < sp->npeers; i++) {
+		const struct bgp_peer_config *pc = &sp->peers[i]->cfg;
+
+		if (addr && pc->local_addr != addr)
+			continue;
+		gtsm = gtsm && pc->ttl_security;
+		r = bgp_sock_md5(fd, pc->peer_addr, pc->password);
+		if (r < 0)
+			goto fail;
+	}
+	/* The SYN-ACK goes out with the listener's TTL. */
+	if (gtsm && (setsockopt(fd, IPPROTO_IP, IP_MINTTL, &minttl,
+				sizeof(minttl)) < 0 ||
+		     setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)) < 0)) {
+		r = -errno;
+		goto fail;
+	}
 	sa.sin_addr.s_addr = htonl(addr);
 	sa.sin_port = htons(BGP_PORT);
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
 	    listen(fd, 64) < 0) {
 		r = -errno;
-		close(fd);
-		return r;
+		goto fail;
 	}
 	r = ev_io_add(sp->ev, fd, EPOLLIN, speaker_accept, sp);
-	if (r < 0) {
-		close(fd);
-		return r;
+	if (r < 0)
+		goto fail;
+	sp->listen[sp->nlisten].fd = fd;
+	sp->listen[sp->nlisten++].addr = addr;
+	return 0;
+fail:
+	close(fd);
+	return r;
+}
+
+int bgp_speaker_listen(struct bgp_speaker *sp, uint32_t addr)
+{
+	size_t i, k;
+	int r;
+
+	if (addr)
+		return speaker_listen_one(sp, addr);
+	for (i = 0; i < sp->npeers; i++) {
+		uint32_t a = sp->peers[i]->cfg.local_addr;
+
+		for (k = 0; k < sp->nlisten && sp->listen[k].addr != a; k++)
+			;
+		if (k < sp->nlisten)
+			continue;
+		r = speaker_listen_one(sp, a);
+		if (r < 0)
+			return r;
 	}
-	sp->listen_fd = fd;
 	return 0;
 }
 

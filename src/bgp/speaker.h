@@ -36,6 +36,16 @@ struct bgp_speaker_config {
 	void *log_ctx;
 };
 
+/* RFC 4486 section 4: what to do when a peer sends more prefixes than
+ * max_prefix. */
+enum bgp_max_prefix_action {
+	BGP_MAXPFX_RESTART,	/* Cease 1/1, restart after restart_ms */
+	BGP_MAXPFX_WARN,	/* log once per session, keep going */
+	BGP_MAXPFX_STOP,	/* Cease 1/1, no automatic restart */
+};
+
+#define BGP_PASSWORD_MAX	80	/* TCP_MD5SIG_MAXKEYLEN */
+
 struct bgp_peer_config {
 	char name[16];			/* neighbour; also its interface name */
 	uint32_t local_addr;		/* host order */
@@ -49,6 +59,16 @@ struct bgp_peer_config {
 	 * and collide (RFC 4271 §6.8 resolves that, at the cost of a retry).
 	 */
 	bool wait_first;
+	uint32_t max_prefix;		/* 0: no limit */
+	enum bgp_max_prefix_action max_prefix_action;
+	uint32_t max_prefix_restart_ms;	/* > 0 for BGP_MAXPFX_RESTART */
+	/* GTSM (RFC 5082): send with TTL 255, accept only TTL >= 254. */
+	bool ttl_security;
+	/* RFC 9687 SendHoldTimer, ms; 0: the RFC's 8 minutes or twice the
+	 * negotiated hold time, whichever is larger. */
+	uint32_t send_hold_ms;
+	/* TCP-MD5 key (RFC 2385), "" for none.  Never logged. */
+	char password[BGP_PASSWORD_MAX + 1];
 };
 
 int bgp_speaker_new(struct ev_loop *ev, const struct bgp_speaker_config *c,
@@ -58,7 +78,8 @@ int bgp_speaker_new(struct ev_loop *ev, const struct bgp_speaker_config *c,
 void bgp_speaker_free(struct bgp_speaker *sp, bool purge);
 
 int bgp_speaker_add_peer(struct bgp_speaker *sp, const struct bgp_peer_config *pc);
-/* Listen on addr:179 (0: every address); the fd is the speaker's. */
+/* Listen on addr:179; addr 0: on each peer's local address (one socket
+ * per address, never the wildcard).  The fds are the speaker's. */
 int bgp_speaker_listen(struct bgp_speaker *sp, uint32_t addr);
 /* Start every peer's FSM. */
 void bgp_speaker_start(struct bgp_speaker *sp);

@@ -15,6 +15,15 @@
 #include "util/dbuf.h"
 
 #define BGP_RX_BUF	(32 * 1024)
+/*
+ * Output held for one connection beyond what its socket takes.  A peer
+ * that reads keeps it near empty; one past it is not reading, and the
+ * connection is reset rather than our memory grown (a full export of
+ * 100,000 prefixes with distinct paths is about 5 MB).
+ */
+#define BGP_TX_MAX	(2u * 1024 * 1024)
+/* RFC 9687: at least 8 minutes. */
+#define BGP_SEND_HOLD_MIN_MS	480000u
 #define BGP_MAX_ORIG	16
 
 struct bgp_peer;
@@ -29,6 +38,10 @@ struct bgp_conn {
 	uint32_t events;	/* what epoll watches now */
 	struct bgp_fsm fsm;
 	struct ev_timer timer[BGP_TIMER_COUNT];
+	/* RFC 9687: running while output is pending and the socket takes
+	 * none of it; restarted on every write that makes progress. */
+	struct ev_timer send_hold;
+	bool tx_full;		/* an UPDATE did not fit in BGP_TX_MAX */
 	uint8_t *rx;		/* BGP_RX_BUF bytes while connected */
 	size_t rxlen;
 	struct dbuf tx;
@@ -63,6 +76,27 @@ struct bgp_peer {
 					 * this session */
 	struct bgp_out *out;
 	size_t nout, capout;
+	/* max-prefix (RFC 4486): the session whose excess was said (warn),
+	 * no connection accepted before restart_at_ms (restart), and
+	 * last_error already says why the session is ending. */
+	uint32_t maxpfx_warned;
+	uint64_t restart_at_ms;
+	bool error_set;
+};
+
+/* One listening socket: on a peer's local address. */
+struct bgp_listener {
+	int fd;
+	uint32_t addr;
+};
+
+/* Connections from addresses that are not peers, for a bounded log. */
+#define BGP_STRANGERS		16
+#define BGP_STRANGER_LOG_MS	10000u
+struct bgp_stranger {
+	uint32_t addr;
+	uint64_t last_ms;	/* its last line */
+	uint32_t suppressed;	/* connections since, not logged */
 };
 
 struct bgp_speaker {
@@ -73,7 +107,9 @@ struct bgp_speaker {
 	struct bgp_peer *peers[RIB_PEER_MAX];
 	size_t npeers;
 	struct bgp_peer *by_idx[RIB_PEER_MAX + 1];
-	int listen_fd;
+	struct bgp_listener listen[RIB_PEER_MAX];
+	size_t nlisten;
+	struct bgp_stranger strangers[BGP_STRANGERS];
 	bool started;
 	struct ev_defer export_defer;
 	struct prefix4 orig[BGP_MAX_ORIG];
@@ -89,6 +125,11 @@ void bgp_log(const struct bgp_speaker *sp, int level, const char *fmt, ...)
 #define BGP_LOG_WARN	1
 #define BGP_LOG_INFO	2
 #define BGP_LOG_DEBUG	3
+
+/* speaker.c: GTSM (RFC 5082) and TCP-MD5 (RFC 2385) on a session's
+ * socket, before connect() or on an accepted one; 0 or -errno. */
+int bgp_sock_secure(int fd, const struct bgp_peer_config *pc);
+int bgp_sock_md5(int fd, uint32_t peer_addr, const char *password);
 
 /* peer.c */
 int bgp_peer_new(struct bgp_speaker *sp, const struct bgp_peer_config *pc,

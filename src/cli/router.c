@@ -22,6 +22,7 @@ static int router_config_build(const struct topo *t, size_t self, bool lab_start
 			       struct router_config *rc)
 {
 	const struct topo_node *n = &t->nodes[self];
+	struct topo_session ss;
 	size_t i;
 
 	memset(rc, 0, sizeof(*rc));
@@ -36,6 +37,7 @@ static int router_config_build(const struct topo *t, size_t self, bool lab_start
 	rc->anycast = t->anycast_prefix;
 	rc->anycast_addr = t->anycast_addr;
 	rc->sync_fd = -1;
+	topo_node_session(t, self, &ss);
 	/* Every router announces its loopback, so each POP can also be
 	 * reached on an address of its own. */
 	rc->originate[rc->norig].addr = n->router_id;
@@ -65,6 +67,16 @@ static int router_config_build(const struct topo *t, size_t self, bool lab_start
 		/* When the whole lab starts at once, the end with the higher
 		 * address lets the other connect first: no collisions. */
 		pc->wait_first = lab_start && pc->local_addr > pc->peer_addr;
+		pc->max_prefix = ss.max_prefix;
+		pc->max_prefix_action =
+			ss.max_prefix_action == TOPO_MAXPFX_WARN ? BGP_MAXPFX_WARN :
+			ss.max_prefix_action == TOPO_MAXPFX_STOP ? BGP_MAXPFX_STOP :
+			BGP_MAXPFX_RESTART;
+		pc->max_prefix_restart_ms = (uint32_t)ss.max_prefix_restart * 1000;
+		pc->ttl_security = topo_session_gtsm(t, self, topo_link_peer(l, self));
+		pc->send_hold_ms = (uint32_t)t->send_hold_time * 1000;
+		snprintf(pc->password, sizeof(pc->password), "%s",
+			 topo_link_password(t, l));
 	}
 	return 0;
 }

@@ -77,9 +77,13 @@ int daemon_bird_config(const struct topo *t, size_t node, FILE *f)
 	char a[IP4_STRLEN], b[PREFIX4_STRLEN], sym[TOPO_NAME_MAX + 8];
 	size_t i, norig;
 	unsigned hold = t->hold_time;
+	struct topo_session ss;
+	const char *pw;
+	bool gtsm_all = true;
 
 	if (n->kind == TOPO_KIND_USER)
 		return -EINVAL;
+	topo_node_session(t, node, &ss);
 	fprintf(f, "# BIRD 2 configuration of %s (%s, AS%u) in lab %s, written by\n"
 		"# anycastlab from the lab's topology every time the node starts.\n\n",
 		n->name, topo_kind_name(n->kind), n->asn, t->name);
@@ -157,13 +161,34 @@ int daemon_bird_config(const struct topo *t, size_t node, FILE *f)
 	if (n->passive)
 		fprintf(f, "\t# passive: true in the topology: the peers connect.\n"
 			"\tpassive on;\n");
+	/* GTSM in the template when every session has it, else per peer. */
+	for (i = 0; i < t->nlinks; i++) {
+		const struct topo_link *l = &t->links[i];
+
+		if ((l->a == node || l->b == node) &&
+		    t->nodes[topo_link_peer(l, node)].kind != TOPO_KIND_USER &&
+		    !topo_session_gtsm(t, node, topo_link_peer(l, node)))
+			gtsm_all = false;
+	}
+	if (gtsm_all)
+		fprintf(f, "\t# GTSM (RFC 5082): send with TTL 255, accept 255 only.\n"
+			"\tttl security on;\n");
 	fprintf(f, "\tipv4 {\n"
 		"\t\timport filter lab_in;\n"
 		"\t\texport filter lab_out;\n"
 		"\t\t# Peers reach everything through this router's address on\n"
 		"\t\t# their link, as with the built-in speaker (eBGP's default).\n"
-		"\t\tnext hop self;\n"
-		"\t};\n"
+		"\t\tnext hop self;\n");
+	if (ss.max_prefix) {
+		/* BIRD restarts at once (after error wait time, 0 here): it
+		 * has no delay of its own for a limit. */
+		fprintf(f, "\t\t# max-prefix of the topology: Cease 6/1 (RFC 4486) past it.\n"
+			"\t\timport limit %u action %s;\n", ss.max_prefix,
+			ss.max_prefix_action == TOPO_MAXPFX_WARN ? "warn" :
+			ss.max_prefix_action == TOPO_MAXPFX_STOP ? "disable" :
+			"restart");
+	}
+	fprintf(f, "\t};\n"
 		"}\n");
 	for (i = 0; i < t->nlinks; i++) {
 		const struct topo_link *l = &t->links[i];
@@ -179,8 +204,16 @@ int daemon_bird_config(const struct topo *t, size_t node, FILE *f)
 			"\tdescription \"%s\";\n", sym, o->name);
 		fprintf(f, "\tlocal %s as %u;\n", ip4_str(topo_link_addr(l, node), a),
 			n->asn);
-		fprintf(f, "\tneighbor %s as %u;\n}\n",
+		fprintf(f, "\tneighbor %s as %u;\n",
 			ip4_str(topo_link_addr(l, topo_link_peer(l, node)), a), o->asn);
+		if (!gtsm_all && topo_session_gtsm(t, node, topo_link_peer(l, node)))
+			fprintf(f, "\t# GTSM (RFC 5082): send with TTL 255, accept 255 only.\n"
+				"\tttl security on;\n");
+		pw = topo_link_password(t, l);
+		/* The loader allows no quote or backslash in it. */
+		if (pw[0])
+			fprintf(f, "\tpassword \"%s\";\n", pw);
+		fprintf(f, "}\n");
 	}
 	return ferror(f) ? -EIO : 0;
 }

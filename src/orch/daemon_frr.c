@@ -89,9 +89,12 @@ int daemon_frr_bgpd_config(const struct topo *t, size_t node, FILE *f)
 	char a[IP4_STRLEN], b[IP4_STRLEN], p[PREFIX4_STRLEN];
 	unsigned hold = t->hold_time;
 	size_t i, k, norig;
+	struct topo_session ss;
+	const char *pw;
 
 	if (n->kind == TOPO_KIND_USER)
 		return -EINVAL;
+	topo_node_session(t, node, &ss);
 	frr_header(t, n, "bgpd", f);
 	fprintf(f, "! RFC 8212: without policies FRR neither accepts nor sends anything\n"
 		"! on an eBGP session.  In: every path (AS-path loop detection\n"
@@ -145,6 +148,11 @@ int daemon_frr_bgpd_config(const struct topo *t, size_t node, FILE *f)
 			t->connect_retry, a);
 		if (n->passive)
 			fprintf(f, " neighbor %s passive\n", a);
+		if (topo_session_gtsm(t, node, topo_link_peer(l, node)))
+			fprintf(f, " neighbor %s ttl-security hops 1\n", a);
+		pw = topo_link_password(t, l);
+		if (pw[0])
+			fprintf(f, " neighbor %s password %s\n", a, pw);
 	}
 	fprintf(f, " !\n"
 		" address-family ipv4 unicast\n");
@@ -170,6 +178,17 @@ int daemon_frr_bgpd_config(const struct topo *t, size_t node, FILE *f)
 			"  neighbor %s next-hop-self\n"
 			"  neighbor %s route-map lab-in in\n"
 			"  neighbor %s route-map lab-out out\n", a, a, a, a);
+		/* FRR's restart interval is in minutes: the topology's seconds
+		 * rounded up. */
+		if (ss.max_prefix && ss.max_prefix_action == TOPO_MAXPFX_WARN)
+			fprintf(f, "  neighbor %s maximum-prefix %u warning-only\n",
+				a, ss.max_prefix);
+		else if (ss.max_prefix && ss.max_prefix_action == TOPO_MAXPFX_STOP)
+			fprintf(f, "  neighbor %s maximum-prefix %u\n", a,
+				ss.max_prefix);
+		else if (ss.max_prefix)
+			fprintf(f, "  neighbor %s maximum-prefix %u restart %u\n", a,
+				ss.max_prefix, (ss.max_prefix_restart + 59) / 60);
 	}
 	fprintf(f, " exit-address-family\n"
 		"exit\n");

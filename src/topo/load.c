@@ -206,7 +206,7 @@ static const char *report_unknown(struct loader *L, struct topo_pos pos,
 				  const char *const *cands, size_t n)
 {
 	const char *s = suggest(sval(word), cands, n);
-	char expected[128];
+	char expected[200];
 
 	if (s) {
 		report(L, pos, "%sunknown %s '%s' (did you mean '%s'?)", ctx,
@@ -226,7 +226,7 @@ static const char *report_unknown(struct loader *L, struct topo_pos pos,
 static void fields_get(struct loader *L, yaml_node_t *map, const char *ctx,
 		       struct field *f, size_t n)
 {
-	const char *cands[8];
+	const char *cands[16];
 	yaml_node_pair_t *p;
 	size_t i;
 
@@ -624,6 +624,101 @@ static bool load_daemon(struct loader *L, const struct field *f,
 	return false;
 }
 
+/*
+ * BGP session settings, in defaults: and in a node (4 fields in this
+ * order) and the TCP-MD5 password, in defaults: and in a link.
+ */
+#define SESSION_FIELDS \
+	{ .name = "max-prefix" }, { .name = "max-prefix-action" }, \
+	{ .name = "max-prefix-restart" }, { .name = "ttl-security" }
+#define SESSION_NFIELDS	4
+#define MAX_PREFIX_MAX	4294967295ull
+
+static const char *const maxpfx_action_names[] = { "restart", "warn", "stop" };
+
+static void load_session(struct loader *L, const struct field *f,
+			 const char *ctx, struct topo_session *s)
+{
+	yaml_node_t *v;
+	uint64_t x;
+	size_t i;
+	int err;
+
+	if (f[0].key && (v = field_scalar(L, &f[0], ctx,
+					  "write a number of prefixes, 0 for no limit"))) {
+		err = parse_uint(sval(v), slen(v), MAX_PREFIX_MAX, &x);
+		if (err)
+			report(L, pos_of(v), "%smax-prefix '%s' is not a number of prefixes; use 0 (no limit) .. 4294967295",
+			       ctx, qn(L, v));
+		else {
+			s->max_prefix = (uint32_t)x;
+			s->given |= TOPO_SESS_MAX_PREFIX;
+		}
+	}
+	if (f[1].key && (v = field_scalar(L, &f[1], ctx, "write restart, warn or stop"))) {
+		for (i = 0; i < 3 && !scalar_is(v, maxpfx_action_names[i]); i++)
+			;
+		if (i < 3) {
+			s->max_prefix_action = (enum topo_max_prefix_action)i;
+			s->given |= TOPO_SESS_ACTION;
+		} else {
+			report_unknown(L, pos_of(v), ctx, "max-prefix-action", v,
+				       maxpfx_action_names, 3);
+		}
+	}
+	if (f[2].key && (v = field_scalar(L, &f[2], ctx, "write seconds: 1..65535"))) {
+		err = parse_uint(sval(v), slen(v), RETRY_MAX, &x);
+		if (err || x == 0)
+			report(L, pos_of(v), "%smax-prefix-restart '%s' is not a number of seconds; use 1..65535",
+			       ctx, qn(L, v));
+		else {
+			s->max_prefix_restart = (uint16_t)x;
+			s->given |= TOPO_SESS_RESTART;
+		}
+	}
+	if (f[3].key && (v = field_scalar(L, &f[3], ctx, "write true or false"))) {
+		if (scalar_is(v, "true") || scalar_is(v, "false")) {
+			s->ttl_security = scalar_is(v, "true");
+			s->given |= TOPO_SESS_TTL;
+		} else {
+			report(L, pos_of(v), "%s'ttl-security' is true or false, not '%s'",
+			       ctx, qn(L, v));
+		}
+	}
+}
+
+/* Printable ASCII without blanks, quotes or backslashes: it goes into
+ * BIRD's and FRR's configuration files as it is. */
+static void load_password(struct loader *L, const struct field *f,
+			  const char *ctx, char *out)
+{
+	yaml_node_t *v = field_scalar(L, f, ctx, "write the TCP-MD5 key");
+	const char *p;
+	size_t i, n;
+
+	if (!v)
+		return;
+	p = sval(v);
+	n = slen(v);
+	if (n > TOPO_PASSWORD_MAX) {
+		report(L, pos_of(v), "%spassword is %zu characters long; at most %d (RFC 2385 keys, TCP_MD5SIG)",
+		       ctx, n, TOPO_PASSWORD_MAX);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		if (p[i] <= ' ' || p[i] > '~' || p[i] == '"' || p[i] == '\'' ||
+		    p[i] == '\\' || p[i] == '#')
+			break;
+	if (i < n) {
+		/* Never echo the key itself. */
+		report(L, pos_of(v), "%spassword holds a character other than printable ASCII without blanks, quotes, '#' or '\\'",
+		       ctx);
+		return;
+	}
+	memcpy(out, p, n);
+	out[n] = '\0';
+}
+
 static void load_defaults(struct loader *L, const struct field *sec)
 {
 	static const char ctx[] = "defaults: ";
@@ -631,6 +726,8 @@ static void load_defaults(struct loader *L, const struct field *sec)
 		{ .name = "hold-time" },
 		{ .name = "connect-retry" },
 		{ .name = "daemon" },
+		SESSION_FIELDS, { .name = "password" },
+		{ .name = "send-hold-time" },
 	};
 	struct topo *t = L->t;
 	yaml_node_t *v;
@@ -644,7 +741,7 @@ static void load_defaults(struct loader *L, const struct field *sec)
 		       what(sec->val));
 		return;
 	}
-	fields_get(L, sec->val, ctx, f, 3);
+	fields_get(L, sec->val, ctx, f, 5 + SESSION_NFIELDS);
 	if (f[0].key &&
 	    (v = field_scalar(L, &f[0], ctx, "write seconds: 0 or 3..65535"))) {
 		err = parse_uint(sval(v), slen(v), HOLD_TIME_MAX, &x);
@@ -674,6 +771,20 @@ static void load_defaults(struct loader *L, const struct field *sec)
 	}
 	if (f[2].key)
 		load_daemon(L, &f[2], ctx, &t->daemon);
+	load_session(L, &f[3], ctx, &t->session);
+	t->session.given = 0;	/* given says what a node overrides */
+	if (f[3 + SESSION_NFIELDS].key)
+		load_password(L, &f[3 + SESSION_NFIELDS], ctx, t->password);
+	if (f[4 + SESSION_NFIELDS].key &&
+	    (v = field_scalar(L, &f[4 + SESSION_NFIELDS], ctx,
+			      "write seconds: 0 (RFC 9687's default) or 1..65535"))) {
+		err = parse_uint(sval(v), slen(v), RETRY_MAX, &x);
+		if (err)
+			report(L, pos_of(v), "%ssend-hold-time '%s' is not a number of seconds; use 0 (RFC 9687's default) or 1..65535",
+			       ctx, qn(L, v));
+		else
+			t->send_hold_time = (uint16_t)x;
+	}
 }
 
 static void load_asn(struct loader *L, const struct field *f, const char *ctx,
@@ -785,6 +896,7 @@ static void load_node(struct loader *L, yaml_node_t *key, yaml_node_t *val,
 		{ .name = "city" }, { .name = "lat" },
 		{ .name = "lon" }, { .name = "daemon" },
 		{ .name = "passive" },
+		SESSION_FIELDS,
 	};
 	char ctx[QUOTE_MAX + 16];
 	size_t len = slen(key) < TOPO_NAME_MAX ? slen(key) : TOPO_NAME_MAX;
@@ -809,7 +921,7 @@ static void load_node(struct loader *L, yaml_node_t *key, yaml_node_t *val,
 			       ctx, what(val));
 		return;
 	}
-	fields_get(L, val, ctx, f, 7);
+	fields_get(L, val, ctx, f, 7 + SESSION_NFIELDS);
 
 	if (!f[0].key) {
 		if (!f[0].hinted)
@@ -836,7 +948,12 @@ static void load_node(struct loader *L, yaml_node_t *key, yaml_node_t *val,
 		if (f[6].key)
 			report(L, pos_of(f[6].key), "%sa user speaks no BGP; remove 'passive'",
 			       ctx);
+		for (i = 7; i < 7 + SESSION_NFIELDS; i++)
+			if (f[i].key)
+				report(L, pos_of(f[i].key), "%sa user speaks no BGP; remove '%s'",
+				       ctx, f[i].name);
 	} else {
+		load_session(L, &f[7], ctx, &nd->session);
 		if (f[1].key)
 			load_asn(L, &f[1], ctx, nd);
 		else if (nd->has_kind && !f[1].hinted)
@@ -1136,12 +1253,14 @@ static void load_link(struct loader *L, yaml_node_t *item, size_t idx)
 	struct field f[] = {
 		{ .name = "delay" }, { .name = "loss" },
 		{ .name = "rate" }, { .name = "endpoints" },
+		{ .name = "password" },
 	};
 	struct topo_link *l = &L->t->links[L->t->nlinks];
 	yaml_node_t *ep = NULL, *a, *b;
 	char ctx[2 * QUOTE_MAX + 32], buf[QUOTE_MAX + 32];
 	yaml_node_pair_t *p;
 
+	l->password[0] = '\0';	/* a rejected item may have left one */
 	if (item->type == YAML_SEQUENCE_NODE) {
 		ep = item;
 	} else if (item->type == YAML_MAPPING_NODE) {
@@ -1164,7 +1283,7 @@ static void load_link(struct loader *L, yaml_node_t *item, size_t idx)
 	}
 
 	if (item->type == YAML_MAPPING_NODE) {
-		fields_get(L, item, ctx, f, 4);
+		fields_get(L, item, ctx, f, 5);
 		if (!f[3].key) {
 			if (!f[3].hinted)
 				report(L, pos_of(item), "%smissing 'endpoints', e.g. {endpoints: [a, b], delay: 2ms}",
@@ -1174,6 +1293,8 @@ static void load_link(struct loader *L, yaml_node_t *item, size_t idx)
 			       ctx, describe_item(L, f[3].val, buf, sizeof(buf)));
 		}
 		load_netem(L, f, ctx, l);
+		if (f[4].key)
+			load_password(L, &f[4], ctx, l->password);
 	} else if (!a) {
 		report_link_shape(L, item, idx);
 	}
@@ -1441,6 +1562,10 @@ static void topo_defaults(struct topo *t)
 	t->hold_time = 3;
 	t->connect_retry = 1;
 	t->daemon = TOPO_DAEMON_BUILTIN;
+	t->session.max_prefix = TOPO_MAXPFX_DEFAULT;
+	t->session.max_prefix_action = TOPO_MAXPFX_RESTART;
+	t->session.max_prefix_restart = TOPO_MAXPFX_RESTART_DEFAULT;
+	t->session.ttl_security = true;
 }
 
 int topo_load_buf(const char *file, const char *data, size_t len,

@@ -302,6 +302,27 @@ static void put_degrees(double v, FILE *f)
 	fputs(buf, f);
 }
 
+/* Session keys: a node's when it gave them, the lab's when they are not
+ * the built-in defaults (so files that never set them print as before). */
+static void put_session(const struct topo_session *s, bool node,
+			const char *pre, const char *post, FILE *f)
+{
+	if (node ? (s->given & TOPO_SESS_MAX_PREFIX) :
+		   s->max_prefix != TOPO_MAXPFX_DEFAULT)
+		fprintf(f, "%smax-prefix: %u%s", pre, s->max_prefix, post);
+	if (node ? (s->given & TOPO_SESS_ACTION) :
+		   s->max_prefix_action != TOPO_MAXPFX_RESTART)
+		fprintf(f, "%smax-prefix-action: %s%s", pre,
+			topo_max_prefix_action_name(s->max_prefix_action), post);
+	if (node ? (s->given & TOPO_SESS_RESTART) :
+		   s->max_prefix_restart != TOPO_MAXPFX_RESTART_DEFAULT)
+		fprintf(f, "%smax-prefix-restart: %u%s", pre,
+			s->max_prefix_restart, post);
+	if (node ? (s->given & TOPO_SESS_TTL) : !s->ttl_security)
+		fprintf(f, "%sttl-security: %s%s", pre,
+			s->ttl_security ? "true" : "false", post);
+}
+
 void topo_print_yaml(const struct topo *t, FILE *f)
 {
 	char p[PREFIX4_STRLEN], a[IP4_STRLEN], netem[96];
@@ -319,6 +340,14 @@ void topo_print_yaml(const struct topo *t, FILE *f)
 	fprintf(f, "  hold-time: %u\n", t->hold_time);
 	fprintf(f, "  connect-retry: %u\n", t->connect_retry);
 	fprintf(f, "  daemon: %s\n", topo_daemon_name(t->daemon));
+	put_session(&t->session, false, "  ", "\n", f);
+	if (t->password[0]) {
+		fputs("  password: ", f);
+		put_quoted(t->password, f);
+		fputs("\n", f);
+	}
+	if (t->send_hold_time)
+		fprintf(f, "  send-hold-time: %u\n", t->send_hold_time);
 
 	fputs("\nnodes:\n", f);
 	for (i = 0; i < t->nnodes; i++) {
@@ -334,6 +363,7 @@ void topo_print_yaml(const struct topo *t, FILE *f)
 			fprintf(f, ", daemon: %s", topo_daemon_name(n->daemon));
 		if (n->passive)
 			fputs(", passive: true", f);
+		put_session(&n->session, true, ", ", "", f);
 		if (n->city) {
 			fputs(", city: ", f);
 			put_quoted(n->city, f);
@@ -356,14 +386,20 @@ void topo_print_yaml(const struct topo *t, FILE *f)
 		const struct topo_link *l = &t->links[i];
 
 		topo_netem_str(l, ": ", netem, sizeof(netem));
-		fputs(netem[0] ? "  - {endpoints: [" : "  - [", f);
+		fputs(netem[0] || l->password[0] ? "  - {endpoints: [" : "  - [", f);
 		put_name(t->nodes[l->a].name, f);
 		fputs(", ", f);
 		put_name(t->nodes[l->b].name, f);
-		if (netem[0])
-			fprintf(f, "], %s}\n", netem);
-		else
+		if (netem[0] || l->password[0]) {
+			fprintf(f, "]%s%s", netem[0] ? ", " : "", netem);
+			if (l->password[0]) {
+				fputs(", password: ", f);
+				put_quoted(l->password, f);
+			}
+			fputs("}\n", f);
+		} else {
 			fputs("]\n", f);
+		}
 	}
 }
 

@@ -211,3 +211,47 @@ void topo_diags_print(const struct topo_diags *d, const char *file, FILE *f)
 			fprintf(f, "%s: error: %s\n", file, x->msg);
 	}
 }
+
+void topo_node_session(const struct topo *t, size_t i, struct topo_session *out)
+{
+	const struct topo_session *n = &t->nodes[i].session;
+
+	*out = t->session;
+	if (n->given & TOPO_SESS_MAX_PREFIX)
+		out->max_prefix = n->max_prefix;
+	if (n->given & TOPO_SESS_ACTION)
+		out->max_prefix_action = n->max_prefix_action;
+	if (n->given & TOPO_SESS_RESTART)
+		out->max_prefix_restart = n->max_prefix_restart;
+	if (n->given & TOPO_SESS_TTL)
+		out->ttl_security = n->ttl_security;
+	out->given |= n->given;
+}
+
+const char *topo_link_password(const struct topo *t, const struct topo_link *l)
+{
+	return l->password[0] ? l->password : t->password;
+}
+
+const char *topo_max_prefix_action_name(enum topo_max_prefix_action a)
+{
+	switch (a) {
+	case TOPO_MAXPFX_RESTART: return "restart";
+	case TOPO_MAXPFX_WARN: return "warn";
+	case TOPO_MAXPFX_STOP: return "stop";
+	}
+	return "?";
+}
+
+bool topo_session_gtsm(const struct topo *t, size_t self, size_t other)
+{
+	const struct topo_node *o = &t->nodes[other];
+	struct topo_session s;
+
+	topo_node_session(t, self, &s);
+	if (!s.ttl_security || o->asn == t->nodes[self].asn)
+		return false;
+	if (o->daemon == TOPO_DAEMON_NONE)
+		return (o->session.given & TOPO_SESS_TTL) && o->session.ttl_security;
+	return true;
+}

@@ -17,6 +17,12 @@
  *     hold-time: 3                 # BGP hold time, seconds (0 or 3..65535)
  *     connect-retry: 1             # seconds between connection attempts
  *     daemon: builtin              # builtin | bird | frr | none
+ *     max-prefix: 10000            # per session; 0: no limit   (also per node)
+ *     max-prefix-action: restart   # restart | warn | stop      (also per node)
+ *     max-prefix-restart: 30       # seconds before a restart   (also per node)
+ *     ttl-security: true           # GTSM, RFC 5082             (also per node)
+ *     password: s3cret             # TCP-MD5, RFC 2385          (also per link)
+ *     send-hold-time: 0            # RFC 9687, seconds; 0: max(480, 2 x hold)
  *   nodes:                         # required
  *     syd: {kind: pop, asn: 13335, city: Sydney, lat: -33.87, lon: 151.21}
  *     x:   {kind: isp, asn: 64500, passive: true}   # never connects first
@@ -62,6 +68,40 @@ enum topo_daemon {
 	TOPO_DAEMON_NONE,
 };
 
+/*
+ * What a router does with a peer that sends more prefixes than
+ * max-prefix (RFC 4486 section 4): Cease 1/1 and a restart after
+ * max-prefix-restart seconds, a warning once per session, or Cease and no
+ * restart until the router is restarted.
+ */
+enum topo_max_prefix_action {
+	TOPO_MAXPFX_RESTART,
+	TOPO_MAXPFX_WARN,
+	TOPO_MAXPFX_STOP,
+};
+
+#define TOPO_MAXPFX_DEFAULT		10000u
+#define TOPO_MAXPFX_RESTART_DEFAULT	30u
+/* TCP_MD5SIG_MAXKEYLEN */
+#define TOPO_PASSWORD_MAX		80
+
+/* Session settings of a router's BGP sessions, lab-wide (defaults:) or
+ * for one node; given says which of them the file set there. */
+struct topo_session {
+	uint32_t max_prefix;		/* 0: no limit */
+	enum topo_max_prefix_action max_prefix_action;
+	uint16_t max_prefix_restart;	/* seconds, >= 1 */
+	bool ttl_security;		/* GTSM on single-hop eBGP */
+	unsigned given;			/* TOPO_SESS_* */
+};
+
+enum {
+	TOPO_SESS_MAX_PREFIX = 1 << 0,
+	TOPO_SESS_ACTION = 1 << 1,
+	TOPO_SESS_RESTART = 1 << 2,
+	TOPO_SESS_TTL = 1 << 3,
+};
+
 /* 1-based line and column in the file, 0 when unknown. */
 struct topo_pos {
 	unsigned line;
@@ -86,6 +126,7 @@ struct topo_node {
 	/* kind was given and known; false only while a broken file is
 	 * being checked, so checks that depend on the kind skip the node */
 	bool has_kind;
+	struct topo_session session;	/* what it sets over defaults: */
 
 	/* plan */
 	char netns[TOPO_NETNS_MAX + 1];
@@ -102,6 +143,8 @@ struct topo_link {
 	uint32_t delay_us;		/* netem, 0 = none */
 	uint32_t loss_ppm;		/* netem loss, parts per million */
 	uint64_t rate_bps;		/* tbf/netem rate, 0 = unlimited */
+	/* TCP-MD5 key of the session on this link; "" = defaults'. */
+	char password[TOPO_PASSWORD_MAX + 1];
 
 	/* plan */
 	struct prefix4 net;		/* the /31 */
@@ -125,6 +168,9 @@ struct topo {
 	uint16_t hold_time;
 	uint16_t connect_retry;
 	enum topo_daemon daemon;	/* default for routers */
+	struct topo_session session;	/* defaults: for every router */
+	char password[TOPO_PASSWORD_MAX + 1];	/* defaults:, "" none */
+	uint16_t send_hold_time;	/* seconds; 0: RFC 9687's default */
 
 	struct topo_node *nodes;
 	size_t nnodes;
@@ -201,6 +247,19 @@ const struct topo_link *topo_link_find(const struct topo *t, size_t i,
  * other end. */
 uint32_t topo_link_addr(const struct topo_link *l, size_t i);
 size_t topo_link_peer(const struct topo_link *l, size_t i);
+
+/* Node i's session settings: its own over the lab's defaults. */
+void topo_node_session(const struct topo *t, size_t i, struct topo_session *out);
+/* The TCP-MD5 key of link l's session, "" for none. */
+const char *topo_link_password(const struct topo *t, const struct topo_link *l);
+/*
+ * GTSM on the session node self has with node other: self's ttl-security,
+ * single-hop eBGP (different ASes), and other runs a daemon anycastlab
+ * configures the same way.  A `daemon: none` peer brings its own
+ * configuration: only its own ttl-security: true says it does GTSM.
+ */
+bool topo_session_gtsm(const struct topo *t, size_t self, size_t other);
+const char *topo_max_prefix_action_name(enum topo_max_prefix_action a);
 
 const char *topo_kind_name(enum topo_kind k);
 const char *topo_daemon_name(enum topo_daemon d);

@@ -383,6 +383,38 @@ static void check_unlinked(struct checker *c, const bool *linked)
 	}
 }
 
+/*
+ * GTSM takes both ends: one that sends with TTL 1 or 64 to one that
+ * accepts only 254 and up never connects.  A daemon: none node brings its
+ * own configuration, so its end is not checked.
+ */
+static void check_gtsm(struct checker *c)
+{
+	const struct topo *t = c->t;
+	size_t i;
+
+	for (i = 0; i < t->nlinks; i++) {
+		const struct topo_link *l = &t->links[i];
+		const struct topo_node *a, *b;
+		struct topo_session sa, sb;
+
+		if (l->a == TOPO_NONE || l->b == TOPO_NONE)
+			continue;
+		a = &t->nodes[l->a];
+		b = &t->nodes[l->b];
+		if (!is_router(a) || !is_router(b) || a->asn == b->asn ||
+		    (a->daemon_given ? a->daemon : t->daemon) == TOPO_DAEMON_NONE ||
+		    (b->daemon_given ? b->daemon : t->daemon) == TOPO_DAEMON_NONE)
+			continue;
+		topo_node_session(t, l->a, &sa);
+		topo_node_session(t, l->b, &sb);
+		if (sa.ttl_security != sb.ttl_security)
+			report(c, l->pos, "link [%s, %s]: ttl-security is %s on '%s' and %s on '%s'; GTSM (RFC 5082) needs both ends or neither",
+			       a->name, b->name, sa.ttl_security ? "true" : "false",
+			       a->name, sb.ttl_security ? "true" : "false", b->name);
+	}
+}
+
 int topo_validate(const struct topo *t, struct topo_diags *d)
 {
 	struct checker c = { .t = t, .d = d };
@@ -407,6 +439,7 @@ int topo_validate(const struct topo *t, struct topo_diags *d)
 	check_asns(&c, idx);
 	check_links(&c, idx, first, user_link, linked);
 	check_unlinked(&c, linked);
+	check_gtsm(&c);
 out:
 	free(idx);
 	free(first);

@@ -587,3 +587,119 @@ Test(load, anchor_defined_twice)
 	cr_assert_str_eq(got, "lab.yaml:2:39: error: invalid YAML: anchor defined twice (first at 2:12)\n");
 	free(got);
 }
+
+/* Session keys: built-in defaults, defaults: over them, a node over
+ * defaults:, a link's password over the lab's; and back through the YAML
+ * printer to the same settings. */
+Test(load, session_keys)
+{
+	static const char yaml[] =
+		"name: s\n"
+		"defaults: {max-prefix: 500, max-prefix-action: warn, password: lab-key,\n"
+		"  send-hold-time: 5}\n"
+		"nodes:\n"
+		"  p: {kind: pop, asn: 1, max-prefix-restart: 7, ttl-security: false}\n"
+		"  i: {kind: isp, asn: 2, max-prefix: 0, max-prefix-action: stop,\n"
+		"      ttl-security: false}\n"
+		"  j: {kind: isp, asn: 3, daemon: none}\n"
+		"links:\n"
+		"  - [p, i]\n"
+		"  - {endpoints: [i, j], password: link-key}\n";
+	struct topo t, t2, t0;
+	struct topo_session s;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	load_ok("name: z\nnodes: {p: {kind: pop, asn: 1}, i: {kind: isp, asn: 2}}\n"
+		"links: [[p, i]]\n", &t0);
+	topo_node_session(&t0, 0, &s);
+	cr_assert_eq(s.max_prefix, 10000);
+	cr_assert_eq(s.max_prefix_action, TOPO_MAXPFX_RESTART);
+	cr_assert_eq(s.max_prefix_restart, 30);
+	cr_assert(s.ttl_security);
+	cr_assert_str_empty(topo_link_password(&t0, &(struct topo_link){ 0 }));
+	topo_free(&t0);
+
+	load_ok(yaml, &t);
+	topo_node_session(&t, 0, &s);
+	cr_assert_eq(s.max_prefix, 500);
+	cr_assert_eq(s.max_prefix_action, TOPO_MAXPFX_WARN);
+	cr_assert_eq(s.max_prefix_restart, 7);
+	cr_assert_not(s.ttl_security);
+	topo_node_session(&t, 1, &s);
+	cr_assert_eq(s.max_prefix, 0);
+	cr_assert_eq(s.max_prefix_action, TOPO_MAXPFX_STOP);
+	cr_assert_not(s.ttl_security);
+	cr_assert_eq(s.max_prefix_restart, 30);
+	cr_assert_str_eq(topo_link_password(&t, &t.links[0]), "lab-key");
+	cr_assert_str_eq(topo_link_password(&t, &t.links[1]), "link-key");
+
+	f = open_memstream(&out, &len);
+	topo_print_yaml(&t, f);
+	fclose(f);
+	load_ok(out, &t2);
+	for (size_t i = 0; i < 3; i++) {
+		struct topo_session a, b;
+
+		topo_node_session(&t, i, &a);
+		topo_node_session(&t2, i, &b);
+		cr_assert_eq(a.max_prefix, b.max_prefix, "%zu", i);
+		cr_assert_eq(a.max_prefix_action, b.max_prefix_action, "%zu", i);
+		cr_assert_eq(a.max_prefix_restart, b.max_prefix_restart, "%zu", i);
+		cr_assert_eq(a.ttl_security, b.ttl_security, "%zu", i);
+	}
+	cr_assert_str_eq(topo_link_password(&t2, &t2.links[1]), "link-key");
+	cr_assert_eq(t.send_hold_time, 5);
+	cr_assert_eq(t2.send_hold_time, 5);
+	cr_assert_str_eq(topo_link_password(&t2, &t2.links[0]), "lab-key");
+	free(out);
+	topo_free(&t);
+	topo_free(&t2);
+}
+
+Test(load, session_key_errors)
+{
+	static const char yaml[] =
+		"name: s\n"
+		"defaults: {max-prefix: lots, password: \"has space\"}\n"
+		"nodes:\n"
+		"  p: {kind: pop, asn: 1, max-prefix-action: reboot, ttl-security: yes}\n"
+		"  u: {kind: user, max-prefix: 5}\n"
+		"links:\n"
+		"  - [p, u]\n";
+	char *got = diags_of(yaml, strlen(yaml));
+
+	cr_assert(strstr(got, "lab.yaml:2:24: error: defaults: max-prefix 'lots' is not a number of prefixes"), "%s", got);
+	cr_assert(strstr(got, "lab.yaml:2:40: error: defaults: password holds a character other than"), "%s", got);
+	cr_assert(strstr(got, "unknown max-prefix-action 'reboot' (did you mean 'restart'?)") ||
+		  strstr(got, "unknown max-prefix-action 'reboot' (expected restart, warn or stop)"), "%s", got);
+	cr_assert(strstr(got, "'ttl-security' is true or false, not 'yes'"), "%s", got);
+	cr_assert(strstr(got, "node 'u': a user speaks no BGP; remove 'max-prefix'"), "%s", got);
+	/* The key is never echoed. */
+	cr_assert_null(strstr(got, "has space"), "%s", got);
+	free(got);
+}
+
+/* GTSM on one end only is refused (test_topo_validate); a daemon: none
+ * end brings its own configuration and is not checked, and the session
+ * towards it has GTSM only when it says ttl-security: true itself. */
+Test(load, gtsm_towards_daemon_none)
+{
+	struct topo t;
+
+	load_ok("name: g\nnodes:\n  p: {kind: pop, asn: 1}\n"
+		"  i: {kind: isp, asn: 2, daemon: none}\n"
+		"  j: {kind: isp, asn: 3, daemon: none, ttl-security: true}\n"
+		"  k: {kind: isp, asn: 4}\n"
+		"links: [[p, i], [p, j], [p, k]]\n", &t);
+	cr_assert_not(topo_session_gtsm(&t, 0, 1));
+	cr_assert(topo_session_gtsm(&t, 0, 2));
+	cr_assert(topo_session_gtsm(&t, 0, 3));
+	cr_assert(topo_session_gtsm(&t, 3, 0));
+	topo_free(&t);
+	load_ok("name: g\nnodes:\n  p: {kind: pop, asn: 1, ttl-security: false}\n"
+		"  i: {kind: isp, asn: 2, daemon: none}\nlinks: [[p, i]]\n", &t);
+	cr_assert_not(topo_session_gtsm(&t, 0, 1));
+	topo_free(&t);
+}
