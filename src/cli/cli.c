@@ -39,7 +39,7 @@ static const struct cli_verb verbs[] = {
 	  "status [LAB | --lab LAB] [--json]\n"
 	  "  LAB     one lab (default: $ANYCASTLAB_LAB, else every running lab)\n"
 	  "  --json  machine-readable output",
-	  "anycastlab status world --json", cli_status, false },
+	  "sudo anycastlab status world --json", cli_status, false },
 	{ "check", "validate a topology file and print its plan",
 	  "check [FILE]\n"
 	  "  FILE    topology (default: the world lab); no root needed",
@@ -63,7 +63,7 @@ static const struct cli_verb verbs[] = {
 	  "  NODE           an ISP or POP\n"
 	  "  --adj-in PEER  the paths PEER sent (Adj-RIB-In), rejected ones too\n"
 	  "  --json         machine-readable output",
-	  "anycastlab routes telstra", cli_routes, false },
+	  "sudo anycastlab routes telstra", cli_routes, false },
 	{ "ping", "ping the anycast address from a user; see which POP answers",
 	  "ping USER [-c COUNT] [-i SECONDS] [--lab LAB]\n"
 	  "ping --all [-c COUNT] [-i SECONDS] [--lab LAB]\n"
@@ -236,7 +236,7 @@ bool cli_privileged(const char *verb)
 	if (admin == CAP_SET && net == CAP_SET)
 		return true;
 	cli_error(verb, "needs root (CAP_SYS_ADMIN and CAP_NET_ADMIN, to manage "
-		  "network namespaces); try 'sudo anycastlab %s'", verb);
+		  "network namespaces): run 'anycastlab %s' as root", verb);
 	return false;
 }
 

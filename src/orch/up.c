@@ -385,7 +385,7 @@ static int lab_check_daemons(const struct topo *t, FILE *out)
 		if (users > 6)
 			fprintf(out, " and %zu more", users - 6);
 		fprintf(out, " %s %s, which is not installed here: install the %s "
-			"package ('sudo scripts/deps interop' installs BIRD 2 and "
+			"package ('scripts/deps interop', as root, installs BIRD 2 and "
 			"FRR from Debian)\n", users == 1 ? "runs" : "run",
 			daemon_title(ds[k]), daemon_package(ds[k]));
 		r = -ENOENT;

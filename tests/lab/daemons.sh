@@ -15,7 +15,7 @@ require_root
 BIRD=$(command -v bird || echo /usr/sbin/bird)
 FRR=/usr/lib/frr
 [ -x "$BIRD" ] && [ -x "$FRR/bgpd" ] && [ -x "$FRR/zebra" ] ||
-	skip_all "needs BIRD 2 and FRR ('sudo scripts/deps interop' installs them)"
+	skip_all "needs BIRD 2 and FRR ('scripts/deps interop' installs them)"
 command -v jq >/dev/null || skip_all "needs jq"
 lab_init td
 L2=${LAB/#td/te}
@@ -313,7 +313,7 @@ world_copy "$L3" >/dev/null
 out=$(ANYCASTLAB_BIRD=/nonexistent/bird "$AL" up "$TMPD/$L3.yaml" --daemon bird 2>&1)
 rc=$?
 is "up refuses a lab whose daemon is missing" "$rc" 1
-like "and says which package to install, and how" "$out" "install the bird2 package \('sudo scripts/deps interop'"
+like "and says which package to install, and how" "$out" "install the bird2 package \('scripts/deps interop', as root,"
 is "having built nothing" "$(ip netns list | grep -c "^$L3-"; [ -e "$ST/$L3" ] && echo state)" 0
 
 # ---- down ----
