@@ -121,7 +121,7 @@ static size_t down_stop_procs(const char *lab, const struct journal_rec *v,
 	/* Recorded routers first, newest first (FRR's bgpd before its
 	 * zebra): they get SIGTERM and shut down cleanly. */
 	for (i = n; i-- > 0;) {
-		char netns[TOPO_NETNS_MAX + 1];
+		char netns[2 * (TOPO_NAME_MAX + 1) + 8];
 
 		if (v[i].kind != JOURNAL_PROC)
 			continue;
