@@ -497,6 +497,7 @@ static void conn_handle_msg(struct bgp_conn *c, const uint8_t *msg, size_t len)
 				.as4 = c->fsm.peer_as4,
 				.ebgp = true,
 				.peer_as = p->cfg.peer_as,
+				.unknown_discard = sp->cfg.unknown_attrs_discard,
 			};
 
 			if (bgp_msg_decode_update(msg, len, &ctx, &sp->upd,

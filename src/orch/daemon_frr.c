@@ -92,6 +92,10 @@ int daemon_frr_bgpd_config(const struct topo *t, size_t node, FILE *f)
 
 	if (n->kind == TOPO_KIND_USER)
 		return -EINVAL;
+	/* FRR passes unknown transitive attributes on (RFC 4271 §5) and
+	 * has no knob to drop them: refuse rather than differ. */
+	if (n->unknown_attrs_discard)
+		return -EOPNOTSUPP;
 	frr_header(t, n, "bgpd", f);
 	fprintf(f, "! RFC 8212: without policies FRR neither accepts nor sends anything\n"
 		"! on an eBGP session.  In: every path (AS-path loop detection\n"

@@ -519,6 +519,7 @@ static int router_setup_bgp(struct router *r)
 		.hold_time = rc->hold_time,
 		.connect_retry_ms = rc->connect_retry_ms,
 		.idle_hold_ms = rc->connect_retry_ms,
+		.unknown_attrs_discard = rc->unknown_attrs_discard,
 		.log = router_bgp_log,
 	};
 	size_t i;

@@ -776,6 +776,23 @@ static void load_degrees(struct loader *L, const struct field *f,
 }
 
 static const char *const kind_names[] = { "pop", "isp", "user" };
+static const char *const unknown_attrs_names[] = { "pass", "discard" };
+
+/* unknown-attributes: pass | discard (RFC 4271 §5). */
+static void load_unknown_attrs(struct loader *L, const struct field *f,
+			       const char *ctx, struct topo_node *nd)
+{
+	yaml_node_t *v = field_scalar(L, f, ctx, "write pass or discard");
+
+	if (!v)
+		return;
+	nd->unknown_attrs_pos = pos_of(v);
+	if (scalar_is(v, "discard"))
+		nd->unknown_attrs_discard = true;
+	else if (!scalar_is(v, "pass"))
+		report_unknown(L, pos_of(v), ctx, "unknown-attributes value", v,
+			       unknown_attrs_names, 2);
+}
 
 static void load_node(struct loader *L, yaml_node_t *key, yaml_node_t *val,
 		      struct topo_node *nd)
@@ -784,7 +801,7 @@ static void load_node(struct loader *L, yaml_node_t *key, yaml_node_t *val,
 		{ .name = "kind" }, { .name = "asn" },
 		{ .name = "city" }, { .name = "lat" },
 		{ .name = "lon" }, { .name = "daemon" },
-		{ .name = "passive" },
+		{ .name = "passive" }, { .name = "unknown-attributes" },
 	};
 	char ctx[QUOTE_MAX + 16];
 	size_t len = slen(key) < TOPO_NAME_MAX ? slen(key) : TOPO_NAME_MAX;
@@ -809,7 +826,7 @@ static void load_node(struct loader *L, yaml_node_t *key, yaml_node_t *val,
 			       ctx, what(val));
 		return;
 	}
-	fields_get(L, val, ctx, f, 7);
+	fields_get(L, val, ctx, f, 8);
 
 	if (!f[0].key) {
 		if (!f[0].hinted)
@@ -836,6 +853,9 @@ static void load_node(struct loader *L, yaml_node_t *key, yaml_node_t *val,
 		if (f[6].key)
 			report(L, pos_of(f[6].key), "%sa user speaks no BGP; remove 'passive'",
 			       ctx);
+		if (f[7].key)
+			report(L, pos_of(f[7].key), "%sa user speaks no BGP; remove 'unknown-attributes'",
+			       ctx);
 	} else {
 		if (f[1].key)
 			load_asn(L, &f[1], ctx, nd);
@@ -852,6 +872,8 @@ static void load_node(struct loader *L, yaml_node_t *key, yaml_node_t *val,
 				report(L, pos_of(v), "%s'passive' is true or false, not '%s'",
 				       ctx, qn(L, v));
 		}
+		if (f[7].key)
+			load_unknown_attrs(L, &f[7], ctx, nd);
 	}
 
 	if (f[2].key && (v = field_scalar(L, &f[2], ctx,

@@ -334,6 +334,8 @@ void topo_print_yaml(const struct topo *t, FILE *f)
 			fprintf(f, ", daemon: %s", topo_daemon_name(n->daemon));
 		if (n->passive)
 			fputs(", passive: true", f);
+		if (n->unknown_attrs_discard)
+			fputs(", unknown-attributes: discard", f);
 		if (n->city) {
 			fputs(", city: ", f);
 			put_quoted(n->city, f);
