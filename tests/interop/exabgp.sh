@@ -605,6 +605,29 @@ m_as2() {
 		"$(grep -E 'treated as withdraw|[Mm]alformed' "$IOP_TMP/by.out")" ""
 }
 
+# Lab U: a lab like M whose router says unknown-attributes: discard:
+# unknown optional transitive attributes are dropped on receipt, known
+# ones still pass, and so does the route.
+U_TOPO=${M_TOPO/"us:  {kind: pop, asn: 13335}"/"us:  {kind: pop, asn: 13335, unknown-attributes: discard}"}
+
+m_unknown_discard() {
+	local p
+	iop_stop pm
+	iop_stop by
+	iop_lab LM u "$U_TOPO" || { fail "U: cannot build lab U"; return; }
+	peer_new pm "$LM" exa 64500 13335 3 0 1 "$PEER_NET"
+	P_RIBOUT[pm]=false
+	drv_start pm
+	by_start
+	ok "U: our router (unknown-attributes: discard) is Established with ExaBGP and the bystander" \
+		wait_for 20 eval 'session_up pm && sess_established $LM by'
+	p=$(m_prefix 50)
+	exa_cmd pm "announce route $p next-hop self community [ 65000:7 ] attribute [ 0x99 0xc0 0x01020304 ]"
+	ok "U: a route with unknown optional transitive attribute 0x99 reaches the bystander, community and all" \
+		wait_for 5 by_community "$p" 4259840007
+	is "U: without attribute 0x99" "$(by_attr "$p" 153)" ""
+}
+
 std_begin || { diag "cannot build the labs"; done_testing; exit 1; }
 M=
 if command -v gobgpd >/dev/null && command -v gobgp >/dev/null; then
@@ -617,6 +640,7 @@ std_restart
 if [ -n "$M" ]; then
 	m_checks
 	m_as2
+	m_unknown_discard
 else
 	skip "lab M (RFC 7606) needs GoBGP as the bystander"
 fi
