@@ -1,7 +1,8 @@
 /*
  * Path attributes: the attribute table, the attribute block decoder and
  * encoder (RFC 4271 §4.3, §5, §6.3; RFC 1997; RFC 4760 §3, §4, §7;
- * RFC 5065 §5; RFC 6793 §4.2, §6; RFC 7606 §3-§5, §7; RFC 7607).
+ * RFC 5065 §5; RFC 6793 §4.2, §6; RFC 7606 §3-§5, §7; RFC 7607; and the
+ * length rules of RFC 4360, 4456, 5701, 6368, 7311, 8092, 9012, 9234).
  *
  * attr_table[] holds one row per attribute type we know: the Optional and
  * Transitive bits it must carry, its length rule, its decode and encode
@@ -9,6 +10,14 @@
  * walker only frames attributes, weeds out duplicates and unknown types,
  * and applies whatever outcome the row names; of several errors the worst
  * outcome wins (RFC 7606 §3 h), the first of equal ones is reported.
+ *
+ * Optional transitive attributes we check but do not interpret (extended
+ * and large communities, Tunnel Encapsulation, ...) are passed on as
+ * received once their row found them well-formed, so nothing malformed
+ * of a type we know reaches the next router; unknown ones are passed on
+ * with Partial set (RFC 4271 §5), or dropped when the session says so
+ * (ctx->unknown_discard).  Optional non-transitive ones we have no use
+ * for (RFC 4456's, AIGP) are checked, then dropped.
  */
 #include "bgp/attr.h"
 #include "bgp/aspath.h"
@@ -25,6 +34,8 @@ enum attr_len_rule {
 	ATTR_LEN_FIXED,		/* exactly row.len octets */
 	ATTR_LEN_AGGR,		/* 8 octets from a 4-octet peer, else 6 */
 	ATTR_LEN_QUADS,		/* a non-zero multiple of 4 */
+	ATTR_LEN_MULT,		/* a non-zero multiple of row.len */
+	ATTR_LEN_MIN,		/* at least row.len octets */
 };
 
 /* Attributes dropped unread, before any check (row.ignore). */
@@ -53,6 +64,13 @@ struct attr_dec {
 	/* MP_REACH_NLRI of a family we skip, with NLRI: still reachable NLRI
 	 * for RFC 7606 §3 d and §5.2. */
 	bool mp_reach_other;
+	/* Attributes to pass on, by type: keep[t] is the offset of the one
+	 * kept in the block; in known, those a row checked (sent as
+	 * received, without Partial added). */
+	uint32_t kept[8];
+	uint32_t known[8];
+	uint16_t keep[256];
+	const uint8_t *block;
 };
 
 struct attr_row {
@@ -62,6 +80,7 @@ struct attr_row {
 	uint8_t len;
 	uint8_t on_error;	/* enum bgp_attr_action when malformed */
 	uint8_t ignore;		/* ATTR_IGN_* */
+	bool pass;		/* passed on as received once decoded */
 	int (*decode)(struct attr_dec *d, const uint8_t *v, size_t n);
 	/* Writes the attribute if a (and the peer) call for it. */
 	void (*encode)(struct buf *b, const struct bgp_attrs *a, bool as4);
@@ -353,6 +372,85 @@ static int dec_as4_aggregator(struct attr_dec *d, const uint8_t *v, size_t n)
 	return 0;
 }
 
+/* A value the row's length rule already checked: nothing to read. */
+static int dec_opaque(struct attr_dec *d, const uint8_t *v, size_t n)
+{
+	(void)d;
+	(void)v;
+	(void)n;
+	return 0;
+}
+
+/*
+ * Tunnel Encapsulation (RFC 9012 §2): TLVs of Tunnel Type (2 octets),
+ * Length (2) and sub-TLVs, each of Type (1), Length (1 octet for types
+ * 0-127, 2 for 128-255) and Value.  Lengths that do not add up exactly
+ * make the attribute malformed (RFC 9012 §13: treat-as-withdraw).
+ */
+static int dec_tunnel_encap(struct attr_dec *d, const uint8_t *v, size_t n)
+{
+	size_t off = 0;
+
+	if (n == 0)
+		return attr_bad(d, BGP_ERR_UPD_OPTATTR,
+				"Tunnel Encapsulation without a TLV");
+	while (off < n) {
+		size_t tlen, soff;
+
+		if (n - off < 4)
+			return attr_bad(d, BGP_ERR_UPD_OPTATTR,
+					"Tunnel Encapsulation TLV header cut short");
+		tlen = get16(v + off + 2);
+		off += 4;
+		if (tlen > n - off)
+			return attr_bad(d, BGP_ERR_UPD_OPTATTR,
+					"Tunnel Encapsulation TLV runs past the attribute");
+		for (soff = 0; soff < tlen;) {
+			const uint8_t *sub = v + off + soff;
+			size_t hl = sub[0] < 128 ? 2 : 3, sl;
+
+			if (tlen - soff < hl)
+				return attr_bad(d, BGP_ERR_UPD_OPTATTR,
+						"Tunnel Encapsulation sub-TLV header cut short");
+			sl = hl == 2 ? sub[1] : get16(sub + 1);
+			if (sl > tlen - soff - hl)
+				return attr_bad(d, BGP_ERR_UPD_OPTATTR,
+						"Tunnel Encapsulation sub-TLV runs past its TLV");
+			soff += hl + sl;
+		}
+		off += tlen;
+	}
+	return 0;
+}
+
+/*
+ * AIGP (RFC 7311 §3): TLVs of Type (1 octet), Length (2, header included)
+ * and Value; the AIGP TLV (type 1) is 11 octets.  We are in no AIGP
+ * administrative domain, so even a good one is dropped (§3.3); a bad one
+ * is logged as malformed, with the same outcome (§3.2: attribute discard).
+ */
+static int dec_aigp(struct attr_dec *d, const uint8_t *v, size_t n)
+{
+	size_t off = 0;
+
+	while (off < n) {
+		size_t tl;
+
+		if (n - off < 3)
+			return attr_bad(d, BGP_ERR_UPD_OPTATTR,
+					"AIGP TLV header cut short");
+		tl = get16(v + off + 1);
+		if (tl < 3 || tl > n - off)
+			return attr_bad(d, BGP_ERR_UPD_OPTATTR,
+					"AIGP TLV length does not fit the attribute");
+		if (v[off] == 1 && tl != 11)
+			return attr_bad(d, BGP_ERR_UPD_OPTATTR,
+					"AIGP TLV of type 1 is not 11 octets");
+		off += tl;
+	}
+	return 0;
+}
+
 /* --- encoders --- */
 
 static void put_hdr(struct buf *b, uint8_t flags, uint8_t type, size_t len)
@@ -594,6 +692,18 @@ static const struct attr_row attr_table[] = {
 		.on_error = BGP_ACT_WITHDRAW,
 		.decode = dec_communities, .encode = enc_communities,
 	},
+	[BGP_ATTR_ORIGINATOR_ID] = {	/* §7.9; we reflect nothing */
+		.name = "ORIGINATOR_ID", .flags = BGP_ATTR_F_OPTIONAL,
+		.len_rule = ATTR_LEN_FIXED, .len = 4,
+		.on_error = BGP_ACT_WITHDRAW,
+		.decode = dec_opaque,
+	},
+	[BGP_ATTR_CLUSTER_LIST] = {	/* §7.10; we reflect nothing */
+		.name = "CLUSTER_LIST", .flags = BGP_ATTR_F_OPTIONAL,
+		.len_rule = ATTR_LEN_QUADS,
+		.on_error = BGP_ACT_WITHDRAW,
+		.decode = dec_opaque,
+	},
 	[BGP_ATTR_MP_REACH] = {		/* §7.11, RFC 4760 §7 */
 		.name = "MP_REACH_NLRI", .flags = BGP_ATTR_F_OPTIONAL,
 		.len_rule = ATTR_LEN_ANY,
@@ -606,6 +716,12 @@ static const struct attr_row attr_table[] = {
 		.on_error = BGP_ACT_RESET,
 		.decode = dec_mp_unreach,
 	},
+	[BGP_ATTR_EXT_COMMUNITIES] = {	/* §7.14, RFC 4360 §2 */
+		.name = "EXTENDED_COMMUNITIES", .flags = ATTR_OT,
+		.len_rule = ATTR_LEN_MULT, .len = 8,
+		.on_error = BGP_ACT_WITHDRAW, .pass = true,
+		.decode = dec_opaque,
+	},
 	[BGP_ATTR_AS4_PATH] = {		/* RFC 6793 §6 */
 		.name = "AS4_PATH", .flags = ATTR_OT,
 		.len_rule = ATTR_LEN_ANY,
@@ -617,6 +733,42 @@ static const struct attr_row attr_table[] = {
 		.len_rule = ATTR_LEN_FIXED, .len = 8,
 		.on_error = BGP_ACT_DISCARD, .ignore = ATTR_IGN_AS4,
 		.decode = dec_as4_aggregator, .encode = enc_as4_aggregator,
+	},
+	[BGP_ATTR_TUNNEL_ENCAP] = {	/* RFC 9012 §13 */
+		.name = "TUNNEL_ENCAPSULATION", .flags = ATTR_OT,
+		.len_rule = ATTR_LEN_ANY,
+		.on_error = BGP_ACT_WITHDRAW, .pass = true,
+		.decode = dec_tunnel_encap,
+	},
+	[BGP_ATTR_IPV6_EXT_COMMUNITIES] = {	/* §7.15, RFC 5701 */
+		.name = "IPV6_EXTENDED_COMMUNITIES", .flags = ATTR_OT,
+		.len_rule = ATTR_LEN_MULT, .len = 20,
+		.on_error = BGP_ACT_WITHDRAW, .pass = true,
+		.decode = dec_opaque,
+	},
+	[BGP_ATTR_AIGP] = {		/* RFC 7311 §3.2, §3.3 */
+		.name = "AIGP", .flags = BGP_ATTR_F_OPTIONAL,
+		.len_rule = ATTR_LEN_ANY,
+		.on_error = BGP_ACT_DISCARD,
+		.decode = dec_aigp,
+	},
+	[BGP_ATTR_LARGE_COMMUNITY] = {	/* RFC 8092 §6 */
+		.name = "LARGE_COMMUNITY", .flags = ATTR_OT,
+		.len_rule = ATTR_LEN_MULT, .len = 12,
+		.on_error = BGP_ACT_WITHDRAW, .pass = true,
+		.decode = dec_opaque,
+	},
+	[BGP_ATTR_OTC] = {		/* RFC 9234 §5 */
+		.name = "OTC", .flags = ATTR_OT,
+		.len_rule = ATTR_LEN_FIXED, .len = 4,
+		.on_error = BGP_ACT_WITHDRAW, .pass = true,
+		.decode = dec_opaque,
+	},
+	[BGP_ATTR_ATTR_SET] = {		/* §7.16, RFC 6368 §5: an origin AS */
+		.name = "ATTR_SET", .flags = ATTR_OT,
+		.len_rule = ATTR_LEN_MIN, .len = 4,
+		.on_error = BGP_ACT_WITHDRAW, .pass = true,
+		.decode = dec_opaque,
 	},
 };
 
@@ -643,6 +795,10 @@ static bool attr_len_ok(const struct attr_row *row, size_t n, bool as4)
 		return n == (as4 ? 8u : 6u);
 	case ATTR_LEN_QUADS:
 		return n && n % 4 == 0;
+	case ATTR_LEN_MULT:
+		return n && n % row->len == 0;
+	case ATTR_LEN_MIN:
+		return n >= row->len;
 	default:
 		return true;
 	}
@@ -684,8 +840,14 @@ static void attr_apply(struct attr_dec *d, const struct attr_row *row,
 		return;
 	}
 	d->nomem = false;
-	if (row->decode(d, at + hlen, n) == 0)
+	if (row->decode(d, at + hlen, n) == 0) {
+		if (row->pass) {
+			bit_set(d->kept, type);
+			bit_set(d->known, type);
+			d->keep[type] = (uint16_t)(at - d->block);
+		}
 		return;
+	}
 	if (d->nomem)
 		attr_reset(d, type, BGP_ERR_CEASE, BGP_CEASE_OUT_OF_RESOURCES,
 			   NULL, 0, "scratch space too small");
@@ -739,12 +901,12 @@ static void attr_merge_as4(struct attr_dec *d)
 }
 
 /*
- * Unknown optional transitive attributes are passed on with Partial set
- * (RFC 4271 §5), re-encoded here in type order.  keep[t] is the offset
- * of the one kept of type t.
+ * Optional transitive attributes to pass on, re-encoded here in type
+ * order: unknown ones with Partial set (RFC 4271 §5), checked known ones
+ * with the flags they came with.  d->keep[t] is the offset of the one
+ * kept of type t.
  */
-static void attr_keep_unknown(struct attr_dec *d, const uint8_t *p,
-			      const uint32_t *kept, const uint16_t *keep)
+static void attr_keep_unknown(struct attr_dec *d, const uint8_t *p)
 {
 	size_t start = d->used;
 	struct buf b;
@@ -755,13 +917,15 @@ static void attr_keep_unknown(struct attr_dec *d, const uint8_t *p,
 		const uint8_t *at;
 		size_t hlen, n;
 
-		if (!bit_test(kept, t))
+		if (!bit_test(d->kept, t))
 			continue;
-		at = p + keep[t];
+		at = p + d->keep[t];
 		hlen = at[0] & BGP_ATTR_F_EXTLEN ? 4 : 3;
 		n = hlen == 4 ? get16(at + 2) : at[2];
 		/* The low four flag bits MUST be zero when sent (§4.3). */
-		put_hdr(&b, (at[0] | BGP_ATTR_F_PARTIAL) & 0xf0, (uint8_t)t, n);
+		put_hdr(&b, (at[0] | (bit_test(d->known, t) ? 0 :
+				      BGP_ATTR_F_PARTIAL)) & 0xf0,
+			(uint8_t)t, n);
 		buf_put(&b, at + hlen, n);
 	}
 	if (b.err) {
@@ -784,9 +948,9 @@ int bgp_attrs_decode(const uint8_t *p, size_t len,
 	struct attr_dec d = {
 		.ctx = ctx, .a = a, .r = r,
 		.scratch = scratch, .cap = scratch ? scratch_len : 0,
+		.block = p,
 	};
-	uint32_t seen[8] = { 0 }, kept[8] = { 0 };
-	uint16_t keep[256];
+	uint32_t seen[8] = { 0 };
 	size_t off = 0;
 	bool reachable;
 
@@ -856,11 +1020,13 @@ int bgp_attrs_decode(const uint8_t *p, size_t len,
 			attr_reset(&d, type, BGP_ERR_UPDATE,
 				   BGP_ERR_UPD_UNKNOWN_WK, at, hlen + n,
 				   "unrecognized well-known attribute");
-		} else if (at[0] & BGP_ATTR_F_TRANSITIVE) {
-			bit_set(kept, type);
-			keep[type] = (uint16_t)(at - p);
+		} else if ((at[0] & BGP_ATTR_F_TRANSITIVE) &&
+			   !ctx->unknown_discard) {
+			bit_set(d.kept, type);
+			d.keep[type] = (uint16_t)(at - p);
 		}
-		/* Unknown optional non-transitive: dropped (RFC 4271 §5). */
+		/* Unknown optional non-transitive: dropped (RFC 4271 §5);
+		 * unknown transitive too when the session says so. */
 		if (r->action == BGP_ACT_RESET)
 			return -EBADMSG;
 	}
@@ -893,7 +1059,7 @@ int bgp_attrs_decode(const uint8_t *p, size_t len,
 		if (!ctx->as4)
 			attr_merge_as4(&d);
 		if (r->action != BGP_ACT_RESET)
-			attr_keep_unknown(&d, p, kept, keep);
+			attr_keep_unknown(&d, p);
 	}
 	/*
 	 * RFC 7606 §5.2: attributes with no reachable NLRI leave no route to

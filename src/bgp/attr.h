@@ -37,9 +37,11 @@ struct bgp_attrs {
 	const uint8_t *communities;	/* n × 4 octets */
 	uint16_t communities_len;
 	/*
-	 * Unknown optional transitive attributes, re-encoded back to back
-	 * (flags with PARTIAL set, type, length, value), in type order, to be
-	 * passed on unchanged (§5, RFC 7606 §2).
+	 * Optional transitive attributes passed on without being
+	 * interpreted, re-encoded back to back (flags, type, length, value)
+	 * in type order: unknown ones with PARTIAL set (§5, RFC 7606 §2),
+	 * and known ones the table checked (extended and large communities,
+	 * Tunnel Encapsulation, ...) with their flags as received.
 	 */
 	const uint8_t *unknown;
 	uint16_t unknown_len;

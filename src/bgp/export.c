@@ -10,6 +10,12 @@
  * peer whose AS is on it already (it would only be discarded there as a
  * loop).  Announcements sharing attributes are packed into as few UPDATEs
  * as fit in 4096 octets; withdrawals likewise.
+ *
+ * A path that cannot be sent as we would send it (our prepend makes its
+ * AS_PATH too long, or its attributes no longer fit one UPDATE, RFC 4271
+ * §9.2) is treated like one we may not send: a peer that has the prefix
+ * from us gets a withdrawal, so it never keeps a path we no longer have.
+ * The prefix counts as advertised only when an UPDATE will carry it.
  */
 #include "bgp/speaker_int.h"
 #include "bgp/aspath.h"
@@ -84,6 +90,26 @@ static struct bgp_attrset *export_attrs(struct bgp_speaker *sp,
 	return set;
 }
 
+/*
+ * Whether the attributes of set, with one prefix, fit one UPDATE for p.
+ * Attributes well under the limit need no trial encoding: a 2-octet peer
+ * gets at most 1.5 times AS_PATH (the narrowed path and AS4_PATH).
+ */
+static bool export_fits(const struct bgp_peer *p, const struct bgp_attrset *set)
+{
+	const struct bgp_attrs *a = &set->attrs;
+	uint8_t msg[BGP_MAX_MSG];
+	struct bgp_update_writer w;
+	struct buf b;
+
+	if ((size_t)a->aspath_len * 2 + a->communities_len + a->unknown_len +
+	    64 < BGP_MAX_MSG / 2)
+		return true;
+	buf_init(&b, msg, sizeof(msg));
+	bgp_upd_begin(&w, &b);
+	return bgp_upd_attrs(&w, a, bgp_peer_as4(p)) == 0;
+}
+
 /* Decide what p must hear about e now, and queue it. */
 static void export_to_peer(struct bgp_speaker *sp, struct bgp_peer *p,
 			   struct rib_entry *e)
@@ -91,8 +117,21 @@ static void export_to_peer(struct bgp_speaker *sp, struct bgp_peer *p,
 	struct prefix4 pfx = rib_entry_prefix(e);
 	struct bgp_attrset *set = NULL;
 
-	if (export_allowed(p, e->best))
+	if (export_allowed(p, e->best)) {
 		set = export_attrs(sp, p, e->best);
+		if (!set || !export_fits(p, set)) {
+			char buf[PREFIX4_STRLEN];
+
+			bgp_log(sp, BGP_LOG_WARN, "peer %s: %s: attributes too "
+				"large for one UPDATE after our prepend; %s",
+				p->cfg.name, prefix4_str(&pfx, buf),
+				rib_entry_adv_test(e, p->idx) ?
+				"withdrawn instead" : "not sent");
+			if (set)
+				rib_attrset_unref(sp->rib, set);
+			set = NULL;
+		}
+	}
 	if (set) {
 		if (peer_out_push(p, set, &pfx) < 0) {
 			rib_attrset_unref(sp->rib, set);

@@ -28,6 +28,16 @@ struct fib_stats {
 int fib_open(struct fib **f);
 void fib_close(struct fib *f);
 
+/*
+ * Told when the kernel refuses a change to prefix p (nexthop 0 for a
+ * delete), with its -errno: once per prefix, not again for that prefix
+ * until a change to it succeeds, so a route the kernel keeps refusing is
+ * said once, not on every export pass.  Called from inside fib_commit.
+ */
+typedef void (*fib_error_fn)(void *ctx, const struct prefix4 *p,
+			     uint32_t nexthop, int err);
+void fib_set_error_cb(struct fib *f, fib_error_fn fn, void *ctx);
+
 /* Queue a change; it is sent by fib_commit (or when the batch fills). */
 int fib_route_replace(struct fib *f, const struct prefix4 *p, uint32_t nexthop);
 int fib_route_delete(struct fib *f, const struct prefix4 *p);

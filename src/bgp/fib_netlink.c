@@ -6,6 +6,10 @@
  * per request, which we read back before returning, as iproute2's
  * rtnl_talk does.  NETLINK_CAP_ACK keeps the ACKs short and the receive
  * buffer is large enough for a full batch of them.
+ *
+ * Each request's prefix is remembered by its place in the batch, so a
+ * refusal names it; the prefixes refused and not since accepted are kept
+ * in a sorted array, so each is reported once (fib_set_error_cb).
  */
 #include "bgp/fib.h"
 
@@ -31,6 +35,12 @@
 /* Each request ~ 48 bytes; each capped ACK 36: stay far below rcvbuf. */
 #define FIB_BATCH_MAX	2048
 
+/* One request of the batch being filled, by sequence - first_seq. */
+struct fib_req {
+	struct prefix4 prefix;
+	uint32_t nexthop;		/* 0: delete */
+};
+
 struct fib {
 	struct mnl_socket *nl;
 	unsigned portid;
@@ -41,6 +51,12 @@ struct fib {
 	char *buf;
 	char rxbuf[32768];
 	struct fib_stats st;
+	struct fib_req req[FIB_BATCH_MAX];
+	/* Prefixes refused since their last accepted change, sorted. */
+	struct prefix4 *failed;
+	size_t nfailed, capfailed;
+	fib_error_fn on_error;
+	void *on_error_ctx;
 };
 
 int fib_open(struct fib **fp)
@@ -99,7 +115,85 @@ void fib_close(struct fib *f)
 	mnl_nlmsg_batch_stop(f->batch);
 	mnl_socket_close(f->nl);
 	free(f->buf);
+	free(f->failed);
 	free(f);
+}
+
+void fib_set_error_cb(struct fib *f, fib_error_fn fn, void *ctx)
+{
+	f->on_error = fn;
+	f->on_error_ctx = ctx;
+}
+
+static int prefix_cmp(const struct prefix4 *a, const struct prefix4 *b)
+{
+	if (a->addr != b->addr)
+		return a->addr < b->addr ? -1 : 1;
+	return (int)a->len - (int)b->len;
+}
+
+/* Where p is in f->failed, or where it would go (*found false). */
+static size_t fib_failed_find(const struct fib *f, const struct prefix4 *p,
+			      bool *found)
+{
+	size_t lo = 0, hi = f->nfailed;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = prefix_cmp(&f->failed[mid], p);
+
+		if (c == 0) {
+			*found = true;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = false;
+	return lo;
+}
+
+/* The kernel answered request r with err (0: done). */
+static void fib_answered(struct fib *f, const struct fib_req *r, int err)
+{
+	bool found = false;
+	size_t i;
+
+	if (!f->nfailed && !err)
+		return;
+	i = fib_failed_find(f, &r->prefix, &found);
+	if (!err) {
+		if (found) {
+			memmove(f->failed + i, f->failed + i + 1,
+				(f->nfailed - i - 1) * sizeof(*f->failed));
+			f->nfailed--;
+		}
+		return;
+	}
+	if (found)
+		return;
+	if (f->nfailed == f->capfailed) {
+		size_t cap = f->capfailed ? f->capfailed * 2 : 16;
+		struct prefix4 *v = realloc(f->failed, cap * sizeof(*v));
+
+		/* Without room we cannot remember it: say it anyway. */
+		if (!v) {
+			if (f->on_error)
+				f->on_error(f->on_error_ctx, &r->prefix,
+					    r->nexthop, err);
+			return;
+		}
+		f->failed = v;
+		f->capfailed = cap;
+	}
+	memmove(f->failed + i + 1, f->failed + i,
+		(f->nfailed - i) * sizeof(*f->failed));
+	f->failed[i] = r->prefix;
+	f->nfailed++;
+	if (f->on_error)
+		f->on_error(f->on_error_ctx, &r->prefix, r->nexthop, err);
 }
 
 const struct fib_stats *fib_stats(const struct fib *f)
@@ -141,6 +235,10 @@ static int fib_wait_acks(struct fib *f, uint32_t first, unsigned count)
 				f->st.last_error = e->error;
 				if (!ret)
 					ret = e->error;
+				fib_answered(f, &f->req[h->nlmsg_seq - first],
+					     e->error);
+			} else {
+				fib_answered(f, &f->req[h->nlmsg_seq - first], 0);
 			}
 		}
 	}
@@ -211,6 +309,7 @@ int fib_route_replace(struct fib *f, const struct prefix4 *p, uint32_t nexthop)
 
 	fib_rtmsg(h, p);
 	mnl_attr_put_u32(h, RTA_GATEWAY, htonl(nexthop));
+	f->req[f->queued] = (struct fib_req){ *p, nexthop };
 	fib_queue(f);
 	f->st.replaced++;
 	return 0;
@@ -221,6 +320,7 @@ int fib_route_delete(struct fib *f, const struct prefix4 *p)
 	struct nlmsghdr *h = fib_next_msg(f, RTM_DELROUTE, 0);
 
 	fib_rtmsg(h, p);
+	f->req[f->queued] = (struct fib_req){ *p, 0 };
 	fib_queue(f);
 	f->st.deleted++;
 	return 0;

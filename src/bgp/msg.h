@@ -115,6 +115,9 @@ struct bgp_decode_ctx {
 	bool as4;		/* 4-octet AS negotiated with this peer */
 	bool ebgp;
 	uint32_t peer_as;	/* checked against the first AS (RFC 7606 §7.2) */
+	/* Drop unknown optional transitive attributes on receipt instead
+	 * of passing them on with Partial set (RFC 4271 §5). */
+	bool unknown_discard;
 };
 
 struct bgp_update {

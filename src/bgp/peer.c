@@ -18,6 +18,7 @@
  */
 #include "bgp/speaker_int.h"
 #include "bgp/aspath.h"
+#include "bgp/nexthop.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -527,6 +528,7 @@ static void conn_handle_msg(struct bgp_conn *c, const uint8_t *msg, size_t len)
 				.as4 = c->fsm.peer_as4,
 				.ebgp = true,
 				.peer_as = p->cfg.peer_as,
+				.unknown_discard = sp->cfg.unknown_attrs_discard,
 			};
 
 			if (bgp_msg_decode_update(msg, len, &ctx, &sp->upd,
@@ -705,10 +707,17 @@ static void nlri_withdraw(struct bgp_peer *p, const uint8_t *nlri, size_t len)
 		rib_withdraw(p->sp->rib, p->idx, &pfx);
 }
 
+/*
+ * §5.1.3, §9.1.2.1: a route whose next hop this single-hop session cannot
+ * resolve (bgp_nexthop_check) is kept in the Adj-RIB-In, ineligible, so it
+ * is never best, never exported and never installed.  what names the
+ * attribute the next hop came from, for the log.
+ */
 static size_t nlri_update(struct bgp_peer *p, const uint8_t *nlri, size_t len,
-			  const struct bgp_attrs *a)
+			  const struct bgp_attrs *a, const char *what)
 {
 	struct bgp_speaker *sp = p->sp;
+	enum rib_ineligible why;
 	const uint8_t *end;
 	struct bgp_attrset *set;
 	struct prefix4 pfx;
@@ -717,18 +726,20 @@ static size_t nlri_update(struct bgp_peer *p, const uint8_t *nlri, size_t len,
 	if (!nlri || !len)
 		return 0;
 	end = nlri + len;
-	/* §5.1.3: a NEXT_HOP of ours (or none) is unusable. */
-	if (a->nexthop == 0 || a->nexthop == p->cfg.local_addr) {
-		bgp_log(sp, BGP_LOG_WARN, "peer %s: UPDATE with unusable NEXT_HOP "
-			"%s: treated as withdraw", peer_name(p),
-			inet_ntoa((struct in_addr){ htonl(a->nexthop) }));
-		nlri_withdraw(p, nlri, len);
-		return 0;
-	}
+	why = bgp_nexthop_check(a->nexthop, p->cfg.local_addr);
+	if (why != RIB_ELIGIBLE)
+		bgp_log(sp, BGP_LOG_WARN, "peer %s: UPDATE with unusable %s %s: "
+			"treated as withdraw, kept ineligible in Adj-RIB-In (%s)",
+			peer_name(p), what,
+			inet_ntoa((struct in_addr){ htonl(a->nexthop) }),
+			rib_ineligible_str(why));
 	if (rib_intern(sp->rib, a, &set) < 0)
 		return 0;
 	while (bgp_nlri_next(&nlri, end, &pfx)) {
-		rib_update_set(sp->rib, p->idx, &pfx, set);
+		if (why == RIB_ELIGIBLE)
+			rib_update_set(sp->rib, p->idx, &pfx, set);
+		else
+			rib_update_ineligible(sp->rib, p->idx, &pfx, set, why);
 		n++;
 	}
 	rib_attrset_unref(sp->rib, set);
@@ -763,13 +774,14 @@ static void process_update(struct bgp_peer *p)
 				u->result.err.reason ? u->result.err.reason :
 				"malformed");
 		}
-		nlri_update(p, u->nlri, u->nlri_len, &u->attrs);
+		nlri_update(p, u->nlri, u->nlri_len, &u->attrs, "NEXT_HOP");
 		if (u->mp_nlri_len) {
 			struct bgp_attrs mp = u->attrs;
 
 			mp.nexthop = u->mp_nexthop;
 			mp.present |= BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
-			nlri_update(p, u->mp_nlri, u->mp_nlri_len, &mp);
+			nlri_update(p, u->mp_nlri, u->mp_nlri_len, &mp,
+				    "MP_REACH_NLRI next hop");
 		}
 	}
 	if (u->end_of_rib)

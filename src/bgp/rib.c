@@ -6,7 +6,9 @@
  *
  * Import policy is §9.1.2's one mandatory rule: a path whose AS_PATH holds
  * our own AS is kept (so the Adj-RIB-In shows what the peer sent) but is
- * marked ineligible and never reaches the decision.
+ * marked ineligible and never reaches the decision.  The caller may mark a
+ * path ineligible for reasons only it can judge (an unresolvable next hop,
+ * §9.1.2.1: rib_update_ineligible()).
  */
 #include "bgp/rib.h"
 #include "bgp/aspath.h"
@@ -316,8 +318,11 @@ static int entry_get(struct rib *r, const struct prefix4 *p,
 }
 
 static enum rib_ineligible import_check(const struct rib *r, unsigned peer,
-					const struct bgp_attrset *s)
+					const struct bgp_attrset *s,
+					enum rib_ineligible why)
 {
+	if (why != RIB_ELIGIBLE)
+		return why;
 	if (peer != RIB_PEER_LOCAL && r->conf.local_as &&
 	    aspath_contains(s->attrs.aspath, s->attrs.aspath_len,
 			    r->conf.local_as))
@@ -339,7 +344,7 @@ static void count_ineligible(struct rib *r, struct rib_path *p, bool add)
 }
 
 static int update(struct rib *r, unsigned peer, const struct prefix4 *p,
-		  struct bgp_attrset *s)
+		  struct bgp_attrset *s, enum rib_ineligible why)
 {
 	struct rib_peer *pe = &r->peer[peer];
 	struct rib_path **link, *path;
@@ -364,7 +369,7 @@ static int update(struct rib *r, unsigned peer, const struct prefix4 *p,
 		old = path->attrs;
 		count_ineligible(r, path, false);
 		path->attrs = attrset_ref(s);
-		path->ineligible = (uint8_t)import_check(r, peer, s);
+		path->ineligible = (uint8_t)import_check(r, peer, s, why);
 		count_ineligible(r, path, true);
 		entry_decide(r, e, was);
 		/* Released only now, so a new set cannot reuse its address
@@ -387,7 +392,7 @@ static int update(struct rib *r, unsigned peer, const struct prefix4 *p,
 	path->entry = e;
 	path->attrs = attrset_ref(s);
 	path->peer = (uint8_t)peer;
-	path->ineligible = (uint8_t)import_check(r, peer, s);
+	path->ineligible = (uint8_t)import_check(r, peer, s, why);
 	count_ineligible(r, path, true);
 	pe->paths++;
 	r->paths++;
@@ -458,7 +463,7 @@ static int update_attrs(struct rib *r, unsigned peer,
 	err = attrset_intern(&r->sets, a, &s);
 	if (err < 0)
 		return err;
-	err = update(r, peer, p, s);
+	err = update(r, peer, p, s, RIB_ELIGIBLE);
 	attrset_unref(&r->sets, s);
 	return err;
 }
@@ -483,7 +488,16 @@ int rib_update_set(struct rib *r, unsigned peer, const struct prefix4 *p,
 {
 	int err = learned_peer_check(r, peer);
 
-	return err < 0 ? err : update(r, peer, p, s);
+	return err < 0 ? err : update(r, peer, p, s, RIB_ELIGIBLE);
+}
+
+int rib_update_ineligible(struct rib *r, unsigned peer,
+			  const struct prefix4 *p, struct bgp_attrset *s,
+			  enum rib_ineligible why)
+{
+	int err = learned_peer_check(r, peer);
+
+	return err < 0 ? err : update(r, peer, p, s, why);
 }
 
 int rib_withdraw(struct rib *r, unsigned peer, const struct prefix4 *p)
@@ -673,6 +687,10 @@ const char *rib_ineligible_str(enum rib_ineligible why)
 	switch (why) {
 	case RIB_ELIGIBLE:		return "eligible";
 	case RIB_INELIGIBLE_AS_LOOP:	return "AS path contains our AS";
+	case RIB_INELIGIBLE_NH_MARTIAN:	return "next hop is a martian address";
+	case RIB_INELIGIBLE_NH_OURS:	return "next hop is our own address";
+	case RIB_INELIGIBLE_NH_OFF_LINK:
+		return "next hop is not on the shared link";
 	}
 	return "unknown";
 }

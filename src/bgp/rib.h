@@ -60,6 +60,10 @@
 enum rib_ineligible {
 	RIB_ELIGIBLE = 0,
 	RIB_INELIGIBLE_AS_LOOP,	/* our AS is in its AS_PATH (§9.1.2) */
+	/* Unresolvable next hop (§5.1.3, §9.1.2.1; bgp/nexthop.h): */
+	RIB_INELIGIBLE_NH_MARTIAN,	/* 0/8, 127/8, 224/4, 240/4 */
+	RIB_INELIGIBLE_NH_OURS,		/* our own address on the link */
+	RIB_INELIGIBLE_NH_OFF_LINK,	/* not on the shared link */
 };
 
 struct rib_entry;
@@ -155,6 +159,11 @@ int rib_update(struct rib *r, unsigned peer, const struct prefix4 *p,
  * NLRI of one UPDATE share one lookup; the RIB takes its own reference. */
 int rib_update_set(struct rib *r, unsigned peer, const struct prefix4 *p,
 		   struct bgp_attrset *s);
+/* The same for a path the caller found ineligible (why != RIB_ELIGIBLE):
+ * kept in the Adj-RIB-In, never in the decision. */
+int rib_update_ineligible(struct rib *r, unsigned peer,
+			  const struct prefix4 *p, struct bgp_attrset *s,
+			  enum rib_ineligible why);
 /* Returns 0, or -ENOENT when peer holds no path for p. */
 int rib_withdraw(struct rib *r, unsigned peer, const struct prefix4 *p);
 /* Drop every path of peer (session down); returns how many. */

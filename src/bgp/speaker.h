@@ -31,6 +31,9 @@ struct bgp_speaker_config {
 	uint16_t hold_time;		/* seconds, 0 or >= 3 */
 	uint32_t connect_retry_ms;
 	uint32_t idle_hold_ms;
+	/* Drop unknown optional transitive attributes on receipt instead of
+	 * passing them on with Partial set (RFC 4271 §5). */
+	bool unknown_attrs_discard;
 	/* Log sink: one line, no newline.  NULL: silent. */
 	void (*log)(void *ctx, int level, const char *line);
 	void *log_ctx;

@@ -34,6 +34,7 @@ static int router_config_build(const struct topo *t, size_t self, bool lab_start
 	rc->router_id = n->router_id;
 	rc->hold_time = t->hold_time;
 	rc->connect_retry_ms = (uint32_t)t->connect_retry * 1000;
+	rc->unknown_attrs_discard = n->unknown_attrs_discard;
 	rc->anycast = t->anycast_prefix;
 	rc->anycast_addr = t->anycast_addr;
 	rc->sync_fd = -1;

@@ -255,6 +255,14 @@ int daemon_start(struct journal *j, const char *lab, const struct topo *t,
 				      sizeof(pidfile));
 	if (r == 0)
 		r = ops->write_config(lab, t, node);
+	if (r == -EOPNOTSUPP && nd->unknown_attrs_discard) {
+		snprintf(err, n, "node '%s': unknown-attributes: discard cannot "
+			 "be expressed for %s, which passes unknown optional "
+			 "transitive attributes on and has no setting to drop "
+			 "them; use daemon: builtin or unknown-attributes: pass",
+			 nd->name, ops->title);
+		return r;
+	}
 	if (r < 0) {
 		snprintf(err, n, "cannot write the %s configuration of %s: %s",
 			 ops->title, nd->name, strerror(-r));

@@ -83,6 +83,11 @@ int daemon_bird_config(const struct topo *t, size_t node, FILE *f)
 
 	if (n->kind == TOPO_KIND_USER)
 		return -EINVAL;
+	/* BIRD passes unknown transitive attributes on (RFC 4271 §5) and
+	 * its filters name attributes one by one: nothing drops the unknown
+	 * ones as a class.  Refuse rather than run a router that differs. */
+	if (n->unknown_attrs_discard)
+		return -EOPNOTSUPP;
 	topo_node_session(t, node, &ss);
 	fprintf(f, "# BIRD 2 configuration of %s (%s, AS%u) in lab %s, written by\n"
 		"# anycastlab from the lab's topology every time the node starts.\n\n",

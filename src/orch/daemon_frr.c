@@ -94,6 +94,10 @@ int daemon_frr_bgpd_config(const struct topo *t, size_t node, FILE *f)
 
 	if (n->kind == TOPO_KIND_USER)
 		return -EINVAL;
+	/* FRR passes unknown transitive attributes on (RFC 4271 §5) and
+	 * has no knob to drop them: refuse rather than differ. */
+	if (n->unknown_attrs_discard)
+		return -EOPNOTSUPP;
 	topo_node_session(t, node, &ss);
 	frr_header(t, n, "bgpd", f);
 	fprintf(f, "! RFC 8212: without policies FRR neither accepts nor sends anything\n"

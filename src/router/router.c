@@ -480,6 +480,23 @@ static int router_sync(const struct router_config *rc)
 	return 0;
 }
 
+/* Once per prefix until the kernel takes a change to it (fib.h). */
+static void router_fib_error(void *ctx, const struct prefix4 *p,
+			     uint32_t nexthop, int err)
+{
+	char pb[PREFIX4_STRLEN], nb[IP4_STRLEN];
+
+	(void)ctx;
+	if (nexthop)
+		log_warn("fib: the kernel refused %s via %s: %s (not said again "
+			 "for this prefix until it succeeds)",
+			 prefix4_str(p, pb), ip4_str(nexthop, nb), strerror(-err));
+	else
+		log_warn("fib: the kernel refused to remove %s: %s (not said "
+			 "again for this prefix until it succeeds)",
+			 prefix4_str(p, pb), strerror(-err));
+}
+
 /* The BGP speaker, its kernel routes and its listening socket. */
 static int router_setup_bgp(struct router *r)
 {
@@ -490,6 +507,7 @@ static int router_setup_bgp(struct router *r)
 		.hold_time = rc->hold_time,
 		.connect_retry_ms = rc->connect_retry_ms,
 		.idle_hold_ms = rc->connect_retry_ms,
+		.unknown_attrs_discard = rc->unknown_attrs_discard,
 		.log = router_bgp_log,
 	};
 	size_t i;
@@ -501,6 +519,7 @@ static int router_setup_bgp(struct router *r)
 			       strerror(-ret)), ret;
 	/* Routes a crashed predecessor installed are stale now. */
 	fib_purge(r->fib);
+	fib_set_error_cb(r->fib, router_fib_error, r);
 	ret = bgp_speaker_new(r->ev, &sc, r->fib, &r->sp);
 	if (ret < 0)
 		return ret;

@@ -30,6 +30,7 @@ struct router_config {
 	uint32_t router_id;
 	uint16_t hold_time;
 	uint32_t connect_retry_ms;
+	bool unknown_attrs_discard;	/* unknown-attributes: discard */
 	struct bgp_peer_config peers[RIB_PEER_MAX];
 	size_t npeers;
 	struct prefix4 originate[ROUTER_MAX_ORIG];	/* besides the anycast */

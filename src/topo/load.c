@@ -632,6 +632,8 @@ static bool load_daemon(struct loader *L, const struct field *f,
 	{ .name = "max-prefix" }, { .name = "max-prefix-action" }, \
 	{ .name = "max-prefix-restart" }, { .name = "ttl-security" }
 #define SESSION_NFIELDS	4
+/* A node's fields: kind .. passive (0-6), the session keys, then this. */
+#define UA_FIELD	(7 + SESSION_NFIELDS)
 #define MAX_PREFIX_MAX	4294967295ull
 
 static const char *const maxpfx_action_names[] = { "restart", "warn", "stop" };
@@ -887,6 +889,23 @@ static void load_degrees(struct loader *L, const struct field *f,
 }
 
 static const char *const kind_names[] = { "pop", "isp", "user" };
+static const char *const unknown_attrs_names[] = { "pass", "discard" };
+
+/* unknown-attributes: pass | discard (RFC 4271 §5). */
+static void load_unknown_attrs(struct loader *L, const struct field *f,
+			       const char *ctx, struct topo_node *nd)
+{
+	yaml_node_t *v = field_scalar(L, f, ctx, "write pass or discard");
+
+	if (!v)
+		return;
+	nd->unknown_attrs_pos = pos_of(v);
+	if (scalar_is(v, "discard"))
+		nd->unknown_attrs_discard = true;
+	else if (!scalar_is(v, "pass"))
+		report_unknown(L, pos_of(v), ctx, "unknown-attributes value", v,
+			       unknown_attrs_names, 2);
+}
 
 static void load_node(struct loader *L, yaml_node_t *key, yaml_node_t *val,
 		      struct topo_node *nd)
@@ -897,6 +916,7 @@ static void load_node(struct loader *L, yaml_node_t *key, yaml_node_t *val,
 		{ .name = "lon" }, { .name = "daemon" },
 		{ .name = "passive" },
 		SESSION_FIELDS,
+		{ .name = "unknown-attributes" },
 	};
 	char ctx[QUOTE_MAX + 16];
 	size_t len = slen(key) < TOPO_NAME_MAX ? slen(key) : TOPO_NAME_MAX;
@@ -921,7 +941,7 @@ static void load_node(struct loader *L, yaml_node_t *key, yaml_node_t *val,
 			       ctx, what(val));
 		return;
 	}
-	fields_get(L, val, ctx, f, 7 + SESSION_NFIELDS);
+	fields_get(L, val, ctx, f, UA_FIELD + 1);
 
 	if (!f[0].key) {
 		if (!f[0].hinted)
@@ -952,6 +972,9 @@ static void load_node(struct loader *L, yaml_node_t *key, yaml_node_t *val,
 			if (f[i].key)
 				report(L, pos_of(f[i].key), "%sa user speaks no BGP; remove '%s'",
 				       ctx, f[i].name);
+		if (f[UA_FIELD].key)
+			report(L, pos_of(f[UA_FIELD].key), "%sa user speaks no BGP; remove 'unknown-attributes'",
+			       ctx);
 	} else {
 		load_session(L, &f[7], ctx, &nd->session);
 		if (f[1].key)
@@ -969,6 +992,8 @@ static void load_node(struct loader *L, yaml_node_t *key, yaml_node_t *val,
 				report(L, pos_of(v), "%s'passive' is true or false, not '%s'",
 				       ctx, qn(L, v));
 		}
+		if (f[UA_FIELD].key)
+			load_unknown_attrs(L, &f[UA_FIELD], ctx, nd);
 	}
 
 	if (f[2].key && (v = field_scalar(L, &f[2], ctx,

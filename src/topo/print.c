@@ -364,6 +364,8 @@ void topo_print_yaml(const struct topo *t, FILE *f)
 		if (n->passive)
 			fputs(", passive: true", f);
 		put_session(&n->session, true, ", ", "", f);
+		if (n->unknown_attrs_discard)
+			fputs(", unknown-attributes: discard", f);
 		if (n->city) {
 			fputs(", city: ", f);
 			put_quoted(n->city, f);

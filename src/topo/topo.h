@@ -26,6 +26,10 @@
  *   nodes:                         # required
  *     syd: {kind: pop, asn: 13335, city: Sydney, lat: -33.87, lon: 151.21}
  *     x:   {kind: isp, asn: 64500, passive: true}   # never connects first
+ *     y:   {kind: isp, asn: 64501, unknown-attributes: discard}
+ *                                  # pass (default): unknown optional
+ *                                  # transitive attributes go on with
+ *                                  # Partial set; discard: dropped
  *   links:                         # [a, b] or {endpoints: [a, b], delay: 2ms}
  *     - [telstra, syd]
  *     - {endpoints: [telstra, optus], delay: 2ms, loss: 0.5%, rate: 10mbit}
@@ -121,6 +125,10 @@ struct topo_node {
 					 * a lab-wide default never overrides */
 	bool passive;			/* router: never opens a BGP connection,
 					 * waits for the peer to */
+	/* router: unknown-attributes: discard (RFC 4271 §5 passes unknown
+	 * optional transitive attributes on; this drops them on receipt) */
+	bool unknown_attrs_discard;
+	struct topo_pos unknown_attrs_pos;	/* the value, 0:0 when absent */
 	struct topo_pos pos;		/* the node's key */
 	struct topo_pos asn_pos;	/* the asn value, 0:0 when absent */
 	/* kind was given and known; false only while a broken file is

@@ -50,6 +50,14 @@ void fib_close(struct fib *f)
 	free(f);
 }
 
+/* The fake never refuses anything. */
+void fib_set_error_cb(struct fib *f, fib_error_fn fn, void *ctx)
+{
+	(void)f;
+	(void)fn;
+	(void)ctx;
+}
+
 int fib_route_replace(struct fib *f, const struct prefix4 *p, uint32_t nexthop)
 {
 	long i = fib_fake_find(p);

@@ -300,6 +300,87 @@ m_discard() {
 		m_same_session "$ups"
 }
 
+# our_rejected LAB PREFIX: why our Adj-RIB-In from ExaBGP holds PREFIX
+# without using it (empty when it is eligible or absent).
+our_rejected() {
+	"$AL" routes us --lab "$1" --adj-in exa --json | jq -r --arg p "$2" \
+		'.adj_in[] | select(.prefix == $p) | .rejected // ""'
+}
+
+in_our_adj_in() {
+	"$AL" routes us --lab "$1" --adj-in exa --json |
+		jq -e --arg p "$2" '.adj_in | any(.prefix == $p)' >/dev/null
+}
+
+# m_long_path PREFIX: our best path to PREFIX is the long one (routes
+# shows a path cut at 1 KiB, about 200 AS numbers).
+m_long_path() {
+	[ "$(our_route_field "$LM" "$1" aspath | wc -w)" -gt 100 ]
+}
+
+# m_ineligible N DESC NEXTHOP REASON: a route via a next hop this single-
+# hop session cannot resolve (RFC 4271 §5.1.3, §9.1.2.1).  The prefix is
+# first announced clean; then via NEXTHOP it must stay in our Adj-RIB-In
+# marked with REASON, and leave our Loc-RIB, our FIB and the bystander.
+m_ineligible() {
+	local p ups
+	p=$(m_prefix "$1")
+	ups=$(sess "$LM" exa established)
+	exa_cmd pm "announce route $p next-hop self"
+	ok "M: $2: announced clean first, it is in our FIB and the bystander's RIB" \
+		eval "wait_for 5 by_has $p && wait_for 5 has_fib $LM $p"
+	exa_cmd pm "announce route $p next-hop $3"
+	ok "M: $2 (next-hop $3): out of our Loc-RIB, our FIB and the bystander's" \
+		eval "wait_not 5 has_our_route $LM $p && ! has_fib $LM $p && wait_not 5 by_has $p"
+	ok "M: $2: still in our Adj-RIB-In from ExaBGP" in_our_adj_in "$LM" "$p"
+	is "M: $2: marked rejected with its reason" "$(our_rejected "$LM" "$p")" "$4"
+	like "M: $2: we log it" "$(our_log "$LM")" \
+		"peer exa: UPDATE with unusable NEXT_HOP ${3//./\\.}: treated as withdraw, kept ineligible in Adj-RIB-In \\($4\\)"
+	ok "M: $2: same session with ExaBGP, bystander untouched, same router" \
+		m_same_session "$ups"
+}
+
+# m_fib_refusals PREFIX: how often we logged that the kernel refused it.
+m_fib_refusals() {
+	our_log "$LM" | grep -cE "fib: the kernel refused ${1//./\\.} via [0-9.]+: .+ \\(not said again for this prefix until it succeeds\\)"
+}
+
+# m_fib_errors: the kernel refuses a route (a more specific unreachable
+# route to ExaBGP's address, of scope link so that the kernel's gateway
+# check sees it, makes it an invalid gateway): we say so once
+# per prefix, with the kernel's reason, and again only after a change to
+# that prefix has succeeded in between.  Each refusing window is short,
+# well inside the hold time, so the session stays up.
+m_fib_errors() {
+	local p gw
+	p=$(m_prefix 41)
+	gw=$(link_addr "$LM" exa us)
+	exa_cmd pm "announce route $(m_prefix 40) next-hop self"
+	ok "M: FIB: a route via ExaBGP is installed" \
+		wait_for 5 has_fib "$LM" "$(m_prefix 40)"
+	is "M: FIB: nothing refused yet" "$(m_fib_refusals "$p")" 0
+	ip -n "$LM-us" route add unreachable "$gw/32" scope link
+	exa_cmd pm "announce route $p next-hop self community [ 65000:1 ]"
+	ok "M: FIB: with the gateway unreachable, $p is best but not installed" \
+		eval "wait_for 5 by_community $p 4259840001 && ! has_fib $LM $p"
+	exa_cmd pm "announce route $p next-hop self community [ 65000:2 ]"
+	wait_for 5 by_community "$p" 4259840002
+	sleep 0.3
+	ip -n "$LM-us" route del unreachable "$gw/32"
+	is "M: FIB: refused twice, said once" "$(m_fib_refusals "$p")" 1
+	exa_cmd pm "announce route $p next-hop self community [ 65000:3 ]"
+	ok "M: FIB: the gateway back, the next change is installed" \
+		wait_for 5 has_fib "$LM" "$p"
+	ip -n "$LM-us" route add unreachable "$gw/32" scope link
+	exa_cmd pm "announce route $p next-hop self community [ 65000:4 ]"
+	wait_for 5 by_community "$p" 4259840004
+	sleep 0.3
+	ip -n "$LM-us" route del unreachable "$gw/32"
+	ok "M: FIB: refused again after a success: said again" \
+		wait_for 5 eval '[ "$(m_fib_refusals "$p")" = 2 ]'
+	ok "M: FIB: the session with ExaBGP survived" m_steady
+}
+
 # m_notified CODE SUBCODE DATA: ExaBGP reports a NOTIFICATION from us.
 m_notified() {
 	[ -n "$(reports pm "select(.type == \"notification\" and
@@ -402,6 +483,63 @@ m_checks() {
 	is "M: and the bystander does not get 0x9a" "$(by_attr "$p" 154)" ""
 	ok "M: unknown attributes: the sessions stayed up, same router" m_steady
 
+	# Malformed attributes of known optional transitive types (RFC 7606
+	# §7.14, RFC 8092 §6, RFC 9012 §13): before, they went on to the next
+	# router, the payloads of the 2023 session-reset incidents.
+	m_withdraw 30 "EXTENDED_COMMUNITIES of 7 octets" "0x10 0xc0 0x0002fde8000001" \
+		"EXTENDED_COMMUNITIES: wrong attribute length"
+	m_withdraw 31 "LARGE_COMMUNITY of 11 octets" \
+		"0x20 0xc0 0x0000fbf40000000100000a" "LARGE_COMMUNITY: wrong attribute length"
+	m_withdraw 32 "Tunnel Encapsulation TLV running past the attribute" \
+		"0x17 0xc0 0x0008000501020000" \
+		"TUNNEL_ENCAPSULATION: Tunnel Encapsulation TLV runs past the attribute"
+	is "M: the bystander's log has no complaint about what we sent" \
+		"$(grep -E 'treated as withdraw|[Mm]alformed' "$IOP_TMP/by.out")" ""
+	# Well-formed ones go on as they came: no Partial bit added.
+	p=$(m_prefix 33)
+	exa_cmd pm "announce route $p next-hop self attribute [ 0x20 0xc0 0x0000fbf40000000100000002 ]"
+	ok "M: a well-formed LARGE_COMMUNITY: the route reaches the bystander" \
+		wait_for 5 by_has "$p"
+	is "M: with the large community 64500:1:2" \
+		"$(by_attr "$p" 32 | jq -c '.value | map([.[]])')" \
+		'[[64500,1,2]]'
+
+	# Next hops no single-hop session can reach (RFC 4271 §5.1.3,
+	# §9.1.2.1): kept, marked, never used.
+	m_ineligible 34 "NEXT_HOP of a third party" 192.0.2.1 \
+		"next hop is not on the shared link"
+	m_ineligible 35 "NEXT_HOP our own loopback" "$(router_id "$LM" us)" \
+		"next hop is not on the shared link"
+	m_ineligible 36 "NEXT_HOP our address on the other link" \
+		"$(link_addr "$LM" us by)" "next hop is not on the shared link"
+	# MP_REACH_NLRI carries 10.77.37.0/24 via 127.0.0.1; the UPDATE's
+	# own NLRI, 10.77.38.0/24, shows it was processed.
+	exa_cmd pm "announce route $(m_prefix 38) next-hop self attribute [ 0x0e 0x80 0x000101047f00000100180a4d25 ]"
+	ok "M: MP_REACH_NLRI via 127.0.0.1: the UPDATE's other prefix is accepted" \
+		wait_for 5 has_our_route "$LM" "$(m_prefix 38)"
+	ok "M: MP_REACH_NLRI via 127.0.0.1: $(m_prefix 37) is in our Adj-RIB-In" \
+		in_our_adj_in "$LM" "$(m_prefix 37)"
+	is "M: MP_REACH_NLRI via 127.0.0.1: marked rejected as a martian" \
+		"$(our_rejected "$LM" "$(m_prefix 37)")" "next hop is a martian address"
+	ok "M: MP_REACH_NLRI via 127.0.0.1: not in our Loc-RIB, our FIB or the bystander's" \
+		eval "! has_our_route $LM $(m_prefix 37) && ! has_fib $LM $(m_prefix 37) && ! by_has $(m_prefix 37)"
+
+	# A path that fits an UPDATE to us but not after our prepend (RFC
+	# 4271 §9.2): the bystander must lose the old path, not keep it.
+	p=$(m_prefix 39)
+	exa_cmd pm "announce route $p next-hop self"
+	wait_for 5 by_has "$p"
+	exa_cmd pm "announce route $p next-hop self as-path [ $(printf '64500 %.0s' $(seq 1010)) ]"
+	ok "M: an AS_PATH of 1010 ASes (an UPDATE of 4094 octets) is in our Loc-RIB" \
+		wait_for 5 m_long_path "$p"
+	ok "M: too long for one UPDATE after our prepend: the bystander gets a withdrawal" \
+		wait_not 5 by_has "$p"
+	like "M: we log it" "$(our_log "$LM")" \
+		"peer by: ${p//./\\.}: attributes too large for one UPDATE after our prepend; withdrawn instead"
+	ok "M: same session with ExaBGP, bystander untouched, same router" m_steady
+
+	m_fib_errors
+
 	# Session reset, where nothing else is safe (RFC 7606 §3, §7.11;
 	# RFC 4271 §6.3 for the data).
 	m_reset 18 "unrecognized well-known attribute 0x50" "0x50 0x40 0x01" \
@@ -467,6 +605,29 @@ m_as2() {
 		"$(grep -E 'treated as withdraw|[Mm]alformed' "$IOP_TMP/by.out")" ""
 }
 
+# Lab U: a lab like M whose router says unknown-attributes: discard:
+# unknown optional transitive attributes are dropped on receipt, known
+# ones still pass, and so does the route.
+U_TOPO=${M_TOPO/"us:  {kind: pop, asn: 13335}"/"us:  {kind: pop, asn: 13335, unknown-attributes: discard}"}
+
+m_unknown_discard() {
+	local p
+	iop_stop pm
+	iop_stop by
+	iop_lab LM u "$U_TOPO" || { fail "U: cannot build lab U"; return; }
+	peer_new pm "$LM" exa 64500 13335 3 0 1 "$PEER_NET"
+	P_RIBOUT[pm]=false
+	drv_start pm
+	by_start
+	ok "U: our router (unknown-attributes: discard) is Established with ExaBGP and the bystander" \
+		wait_for 20 eval 'session_up pm && sess_established $LM by'
+	p=$(m_prefix 50)
+	exa_cmd pm "announce route $p next-hop self community [ 65000:7 ] attribute [ 0x99 0xc0 0x01020304 ]"
+	ok "U: a route with unknown optional transitive attribute 0x99 reaches the bystander, community and all" \
+		wait_for 5 by_community "$p" 4259840007
+	is "U: without attribute 0x99" "$(by_attr "$p" 153)" ""
+}
+
 std_begin || { diag "cannot build the labs"; done_testing; exit 1; }
 M=
 if command -v gobgpd >/dev/null && command -v gobgp >/dev/null; then
@@ -479,6 +640,7 @@ std_restart
 if [ -n "$M" ]; then
 	m_checks
 	m_as2
+	m_unknown_discard
 else
 	skip "lab M (RFC 7606) needs GoBGP as the bystander"
 fi

@@ -162,6 +162,74 @@ ParameterizedTestParameters(bgp_attr, malformed)
 		    BASE4, 0xc0, 0x08, 0x00),
 		ROW("COMMUNITIES marked non-transitive", E4, true, WDR, 8, 4, 0,
 		    BASE4, 0x80, 0x08, 0x04, 1, 2, 3, 4),
+		/* ORIGINATOR_ID and CLUSTER_LIST, §7.9, §7.10 */
+		ROW("ORIGINATOR_ID of 3 octets", E4, true, WDR, 9, 5, 0,
+		    BASE4, 0x80, 0x09, 0x03, 10, 0, 0),
+		ROW("ORIGINATOR_ID marked transitive", E4, true, WDR, 9, 4, 0,
+		    BASE4, 0xc0, 0x09, 0x04, 10, 0, 0, 1),
+		ROW("ORIGINATOR_ID of 4 octets", E4, true, OK, 0, 0, 0,
+		    BASE4, 0x80, 0x09, 0x04, 10, 0, 0, 1),
+		ROW("CLUSTER_LIST of 6 octets", E4, true, WDR, 10, 5, 0,
+		    BASE4, 0x80, 0x0a, 0x06, 10, 0, 0, 1, 0, 0),
+		ROW("CLUSTER_LIST of 0 octets", E4, true, WDR, 10, 5, 0,
+		    BASE4, 0x80, 0x0a, 0x00),
+		/* EXTENDED_COMMUNITIES, §7.14 */
+		ROW("EXTENDED_COMMUNITIES of 7 octets", E4, true, WDR, 16, 5, 0,
+		    BASE4, 0xc0, 0x10, 0x07, 0, 2, 0xfd, 0xe8, 0, 0, 0),
+		ROW("EXTENDED_COMMUNITIES of 12 octets", E4, true, WDR, 16, 5,
+		    0, BASE4, 0xc0, 0x10, 0x0c, 0, 2, 0xfd, 0xe8, 0, 0, 0, 1,
+		    1, 2, 3, 4),
+		ROW("EXTENDED_COMMUNITIES of 0 octets", E4, true, WDR, 16, 5, 0,
+		    BASE4, 0xc0, 0x10, 0x00),
+		ROW("EXTENDED_COMMUNITIES marked non-transitive", E4, true,
+		    WDR, 16, 4, 0, BASE4, 0x80, 0x10, 0x08, 0, 2, 0xfd, 0xe8,
+		    0, 0, 0, 1),
+		ROW("EXTENDED_COMMUNITIES of 16 octets", E4, true, OK, 0, 0, 0,
+		    BASE4, 0xc0, 0x10, 0x10, 0, 2, 0xfd, 0xe8, 0, 0, 0, 1,
+		    0, 2, 0xfd, 0xe8, 0, 0, 0, 2),
+		/* IPv6 Address Specific Extended Community, §7.15 */
+		ROW("IPV6_EXTENDED_COMMUNITIES of 19 octets", E4, true, WDR, 25,
+		    5, 0, BASE4, 0xc0, 0x19, 0x13, 0, 2, 0x20, 0x01, 0x0d, 0xb8,
+		    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0),
+		/* Tunnel Encapsulation, RFC 9012 §2, §13 */
+		ROW("TUNNEL_ENCAPSULATION empty", E4, true, WDR, 23, 9, 0,
+		    BASE4, 0xc0, 0x17, 0x00),
+		ROW("TUNNEL_ENCAPSULATION TLV header cut short", E4, true, WDR,
+		    23, 9, 0, BASE4, 0xc0, 0x17, 0x03, 0, 8, 0),
+		ROW("TUNNEL_ENCAPSULATION TLV past the attribute", E4, true,
+		    WDR, 23, 9, 0, BASE4, 0xc0, 0x17, 0x06, 0, 8, 0, 5, 1, 0),
+		ROW("TUNNEL_ENCAPSULATION sub-TLV past its TLV", E4, true, WDR,
+		    23, 9, 0, BASE4, 0xc0, 0x17, 0x08, 0, 8, 0, 4, 1, 3, 0, 0),
+		ROW("TUNNEL_ENCAPSULATION long sub-TLV header cut short", E4,
+		    true, WDR, 23, 9, 0, BASE4, 0xc0, 0x17, 0x06, 0, 8, 0, 2,
+		    128, 0),
+		ROW("TUNNEL_ENCAPSULATION marked non-transitive", E4, true, WDR,
+		    23, 4, 0, BASE4, 0x80, 0x17, 0x04, 0, 8, 0, 0),
+		ROW("TUNNEL_ENCAPSULATION well-formed", E4, true, OK, 0, 0, 0,
+		    BASE4, 0xc0, 0x17, 0x0d, 0, 8, 0, 9, 1, 2, 0, 0,
+		    128, 0, 2, 0xab, 0xcd),
+		/* AIGP, RFC 7311 §3.2: malformed is attribute discard */
+		ROW("AIGP TLV of type 1 of 10 octets", E4, true, DISC, 26, 9, 1,
+		    BASE4, 0x80, 0x1a, 0x0a, 1, 0, 10, 0, 0, 0, 0, 0, 0, 0),
+		ROW("AIGP TLV past the attribute", E4, true, DISC, 26, 9, 1,
+		    BASE4, 0x80, 0x1a, 0x03, 1, 0, 11),
+		ROW("AIGP well-formed is dropped quietly", E4, true, OK, 0, 0, 0,
+		    BASE4, 0x80, 0x1a, 0x0b, 1, 0, 11, 0, 0, 0, 0, 0, 0, 0, 5),
+		/* LARGE_COMMUNITY, RFC 8092 §6 */
+		ROW("LARGE_COMMUNITY of 11 octets", E4, true, WDR, 32, 5, 0,
+		    BASE4, 0xc0, 0x20, 0x0b, A4(65001), A4(1), 0, 0, 2),
+		ROW("LARGE_COMMUNITY of 0 octets", E4, true, WDR, 32, 5, 0,
+		    BASE4, 0xc0, 0x20, 0x00),
+		ROW("LARGE_COMMUNITY marked non-transitive", E4, true, WDR, 32,
+		    4, 0, BASE4, 0x80, 0x20, 0x0c, A4(65001), A4(1), A4(2)),
+		ROW("LARGE_COMMUNITY of 12 octets", E4, true, OK, 0, 0, 0,
+		    BASE4, 0xc0, 0x20, 0x0c, A4(65001), A4(1), A4(2)),
+		/* OTC, RFC 9234 §5 */
+		ROW("OTC of 2 octets", E4, true, WDR, 35, 5, 0,
+		    BASE4, 0xc0, 0x23, 0x02, 0xfd, 0xe9),
+		/* ATTR_SET, §7.16, RFC 6368 §5 */
+		ROW("ATTR_SET of 3 octets", E4, true, WDR, 128, 5, 0,
+		    BASE4, 0xc0, 0x80, 0x03, 0, 0, 1),
 		/* AS4_PATH and AS4_AGGREGATOR, RFC 6793 §6 */
 		ROW("AS4_PATH from a 4-octet peer", E4, true, DISC, 17, 9, 1,
 		    BASE4, 0xc0, 0x11, 0x06, 0x02, 0x01, A4(4200000001u)),
@@ -399,6 +467,70 @@ Test(bgp_attr, unknown_transitive_kept_in_type_order_with_partial)
 	cr_assert_arr_eq(a.unknown + 13, blk + sizeof(head), 300);
 	cr_assert_arr_eq(a.unknown + 313, ((uint8_t[]){ 0xe0, 60, 0x01, 0xdd }),
 			 4);
+}
+
+/* Checked known transitive attributes travel on as received: no
+ * Partial added, in type order among the unknown ones. */
+Test(bgp_attr, checked_transitive_attributes_passed_on_as_received)
+{
+	const uint8_t blk[] = {
+		BASE4,
+		0xc0, 0x20, 0x0c, A4(65001), A4(1), A4(2),	/* LARGE */
+		0xc0, 0x10, 0x08, 0, 2, 0xfd, 0xe8, 0, 0, 0, 1,	/* EXT */
+		0xc0, 0x63, 0x01, 0x07,				/* unknown 99 */
+		0x80, 0x09, 0x04, 10, 0, 0, 1,			/* ORIGINATOR_ID */
+		0x80, 0x1a, 0x0b, 1, 0, 11, 0, 0, 0, 0, 0, 0, 0, 5, /* AIGP */
+	};
+	const uint8_t want[] = {
+		0xc0, 0x10, 0x08, 0, 2, 0xfd, 0xe8, 0, 0, 0, 1,
+		0xc0, 0x20, 0x0c, A4(65001), A4(1), A4(2),
+		0xe0, 0x63, 0x01, 0x07,
+	};
+	struct bgp_attrs a;
+	struct bgp_attr_result r;
+
+	cr_assert_eq(decode(blk, sizeof(blk), E4, true, &a, &r), 0);
+	cr_assert_eq(r.action, BGP_ACT_OK, "%s", r.err.reason);
+	cr_assert_eq(a.unknown_len, sizeof(want));
+	cr_assert_arr_eq(a.unknown, want, sizeof(want));
+}
+
+/* A malformed one is never passed on: the whole route goes. */
+Test(bgp_attr, malformed_large_community_is_not_passed_on)
+{
+	const uint8_t blk[] = {
+		BASE4, 0xc0, 0x20, 0x0b, A4(65001), A4(1), 0, 0, 2,
+	};
+	struct bgp_attrs a;
+	struct bgp_attr_result r;
+
+	cr_assert_eq(decode(blk, sizeof(blk), E4, true, &a, &r), 0);
+	cr_assert_eq(r.action, BGP_ACT_WITHDRAW);
+	cr_assert_eq(a.unknown_len, 0);
+}
+
+/* unknown-attributes: discard drops unknown optional transitive
+ * attributes, and only those. */
+Test(bgp_attr, unknown_discard_drops_unknown_transitive_only)
+{
+	const uint8_t blk[] = {
+		BASE4,
+		0xc0, 0x10, 0x08, 0, 2, 0xfd, 0xe8, 0, 0, 0, 1,
+		0xc0, 0x63, 0x01, 0x07,
+	};
+	struct bgp_decode_ctx ctx = ctxs[E4];
+	struct bgp_attrs a;
+	struct bgp_attr_result r;
+
+	cr_assert_eq(decode(blk, sizeof(blk), E4, true, &a, &r), 0);
+	cr_assert_eq(a.unknown_len, 11 + 4, "passed on by default");
+	ctx.unknown_discard = true;
+	cr_assert_eq(bgp_attrs_decode(blk, sizeof(blk), &ctx, true, &a,
+				      scratch, sizeof(scratch), &r), 0);
+	cr_assert_eq(r.action, BGP_ACT_OK);
+	cr_assert_eq(r.discarded, 0);
+	cr_assert_eq(a.unknown_len, 11);
+	cr_assert_arr_eq(a.unknown, blk + 20, 11);
 }
 
 Test(bgp_attr, captured_attributes_from_bird)
@@ -945,6 +1077,6 @@ Test(bgp_attr, names)
 	cr_assert_str_eq(bgp_attr_name(BGP_ATTR_MED), "MULTI_EXIT_DISC");
 	cr_assert_str_eq(bgp_attr_name(BGP_ATTR_AS4_AGGREGATOR),
 			 "AS4_AGGREGATOR");
-	cr_assert_str_eq(bgp_attr_name(9), "unknown");
+	cr_assert_str_eq(bgp_attr_name(99), "unknown");
 	cr_assert_str_eq(bgp_attr_name(255), "unknown");
 }

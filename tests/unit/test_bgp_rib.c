@@ -839,6 +839,46 @@ Test(rib, loop_rejected_paths_are_kept_but_ineligible)
 	rib_teardown();
 }
 
+/* A path the caller found unusable (a next hop the session cannot
+ * resolve, §9.1.2.1) is kept with its reason, never best; a good path
+ * from the same peer replaces it. */
+Test(rib, caller_ineligible_paths_are_kept_but_never_best)
+{
+	struct prefix4 p = pfx("198.51.121.0/24");
+	struct bgp_attrset *s;
+	struct tattrs x;
+	struct rib_entry *e;
+	struct rib_path *path;
+	struct drained d;
+
+	rib_setup();
+	cr_assert_eq(rib_update(rib, pb, &p, tattrs(&x, 2, 1, 7018u)), 0);
+	e = rib_lookup(rib, &p);
+	cr_assert_not_null(e);
+	cr_assert_eq(e->best->peer, pb);
+	drain(&d);
+	cr_assert_eq(rib_intern(rib, tattrs(&x, 0x7f000001, 1, 1221u), &s), 0);
+	cr_assert_eq(rib_update_ineligible(rib, pa, &p, s,
+					   RIB_INELIGIBLE_NH_MARTIAN), 0);
+	rib_attrset_unref(rib, s);
+	path = rib_entry_path(e, pa);
+	cr_assert_not_null(path);
+	cr_assert_eq(path->ineligible, RIB_INELIGIBLE_NH_MARTIAN);
+	cr_assert_eq(rib_peer(rib, pa)->ineligible, 1);
+	cr_assert_eq(e->best->peer, pb, "the ineligible path never wins");
+	cr_assert_not(rib_entry_queued(e));
+	/* The only path left is the ineligible one: no best at all. */
+	rib_withdraw(rib, pb, &p);
+	cr_assert_null(e->best);
+	cr_assert_null(rib_match(rib, p.addr | 1));
+	drain(&d);
+	rib_update(rib, pa, &p, tattrs(&x, 1, 1, 1221u));
+	cr_assert_eq(path->ineligible, RIB_ELIGIBLE);
+	cr_assert_eq(e->best, path);
+	cr_assert_eq(stats().ineligible, 0);
+	rib_teardown();
+}
+
 Test(rib, loop_only_entry_freed_on_withdraw)
 {
 	struct prefix4 p = pfx("198.51.100.0/24");

@@ -223,6 +223,35 @@ Test(daemon_config, users_have_none)
 	topo_free(&t);
 }
 
+/* unknown-attributes: discard is something neither BIRD nor FRR can
+ * do: the generators refuse, writing nothing, rather than run a router
+ * that passes the attributes on anyway. */
+Test(daemon_config, unknown_attributes_discard_is_refused)
+{
+	struct topo t;
+	char *got = NULL;
+	size_t len = 0, n;
+	FILE *f;
+
+	load_world(&t);
+	n = node_of(&t, "telstra");
+	f = open_memstream(&got, &len);
+	cr_assert_eq(daemon_bird_config(&t, n, f), 0);
+	cr_assert_eq(daemon_frr_bgpd_config(&t, n, f), 0);
+	fclose(f);
+	cr_assert_gt(len, 0);
+	free(got);
+	t.nodes[n].unknown_attrs_discard = true;
+	got = NULL;
+	f = open_memstream(&got, &len);
+	cr_assert_eq(daemon_bird_config(&t, n, f), -EOPNOTSUPP);
+	cr_assert_eq(daemon_frr_bgpd_config(&t, n, f), -EOPNOTSUPP);
+	fclose(f);
+	cr_assert_eq(len, 0, "nothing written: %s", got);
+	free(got);
+	topo_free(&t);
+}
+
 /* ---- choosing daemons ---- */
 
 Test(daemon_choice, a_nodes_own_daemon_wins_over_the_default)

@@ -569,3 +569,30 @@ Test(plan, default_links_pool_too_small, .timeout = 60)
 	topo_diags_free(&d);
 	free(yaml);
 }
+
+/* unknown-attributes survives print_yaml → load; pass is the default and
+ * is not printed. */
+Test(plan, round_trip_unknown_attributes)
+{
+	struct topo a, b;
+	char *ya;
+
+	load_ok("name: lab\nnodes:\n"
+		"  p: {kind: pop, asn: 64500, unknown-attributes: discard}\n"
+		"  i: {kind: isp, asn: 64501, unknown-attributes: pass}\n"
+		"links:\n  - [i, p]\n", &a);
+	cr_assert(a.nodes[0].unknown_attrs_discard);
+	cr_assert_not(a.nodes[1].unknown_attrs_discard);
+	cr_assert_eq(a.nodes[0].unknown_attrs_pos.line, 3);
+	cr_assert_eq(a.nodes[0].unknown_attrs_pos.col, 50);
+	ya = yaml_text(&a);
+	cr_assert(strstr(ya, "p: {kind: pop, asn: 64500, unknown-attributes: discard"),
+		  "%s", ya);
+	cr_assert_not(strstr(ya, "unknown-attributes: pass"), "%s", ya);
+	load_ok(ya, &b);
+	cr_assert(b.nodes[0].unknown_attrs_discard);
+	cr_assert_not(b.nodes[1].unknown_attrs_discard);
+	free(ya);
+	topo_free(&a);
+	topo_free(&b);
+}
