@@ -108,14 +108,13 @@ long cli_find_node(const char *verb, const struct topo *t, const char *name)
 int cli_load_file(const char *verb, const char *file, const char *after,
 		  struct topo *t)
 {
-	struct topo_diags d = { 0 };
+	struct topo_diags d = { .warnings = true };
 	int r = topo_load_file(file, t, &d);
 
-	if (r == -EINVAL) {
-		topo_diags_print(&d, file, stderr);
-		fprintf(stderr, "%s: %zu error%s%s\n", file, d.n,
-			d.n == 1 ? "" : "s", after);
-	}
+	/* Errors stop the verb; warnings alone are printed and it goes on.
+	 * A file of 100000 mistakes shows the first few and the count. */
+	if (r == 0 || r == -EINVAL)
+		topo_diags_report(&d, file, TOPO_DIAGS_SHOWN, after, stderr);
 	topo_diags_free(&d);
 	if (r < 0 && r != -EINVAL)
 		cli_error(verb, "cannot read %s: %s", file, strerror(-r));
