@@ -265,10 +265,38 @@ int topo_catchment(const struct topo *t, long down_pop, long *user_pop);
 int topo_catchment_paths(const struct topo *t, long down_pop, long *user_pop,
 			 long *link_pop);
 
+/*
+ * How the routers settle a tie the prediction marks TOPO_CATCH_TIE.  BGP
+ * goes past AS_PATH length to the BGP identifier of the advertising
+ * neighbour (RFC 4271 section 9.1.2.2 f: the lowest router id wins; the
+ * planner's router ids are unique, so the peer address of step g never
+ * decides): every ISP takes the path of its lowest-id neighbour among
+ * those equally near, and passes that one on.
+ */
+#define TOPO_TIE_POPS	8
+struct topo_tie {
+	size_t isp;			/* the user's ISP */
+	size_t hops;			/* its AS path length to the tied POPs */
+	long winner;			/* the POP the routers pick */
+	size_t decider;			/* the router whose choice settles it */
+	size_t chosen;			/* the neighbour it prefers there */
+	size_t npops;			/* how many POPs are equally near */
+	long pops[TOPO_TIE_POPS];	/* the first of them, in node order */
+};
+/*
+ * Explain user's tie while POP down_pop (or -1) is out.  Needs a planned
+ * topology (router ids).  0; -EINVAL when user is not tied there or a link
+ * end is unresolved; -ENOMEM.
+ */
+int topo_catchment_tie(const struct topo *t, long down_pop, size_t user,
+		       struct topo_tie *x);
+
 /* The resolved plan as text (what `anycastlab check` prints). */
 void topo_print_plan(const struct topo *t, FILE *f);
 /* The catchment topo_catchment predicts, in the format of world.yaml's
- * table: nearest POP per user and the POP for each single failure. */
+ * table: nearest POP per user and the POP for each single failure; then,
+ * for the first TOPO_DIAGS_SHOWN ties, which POPs tie and which one the
+ * routers pick (topo_catchment_tie). */
 void topo_print_catchment(const struct topo *t, FILE *f);
 /* A link's netem and rate settings, "delay 2ms, loss 0.5%, rate 10mbit"
  * with sep between name and value, in buf; "" when it has none. */

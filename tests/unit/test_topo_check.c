@@ -292,3 +292,78 @@ Test(check, tab_gets_a_note)
 	cr_assert_str_eq(d.v[0].hint, "tabs are not allowed for indentation in YAML; use spaces");
 	topo_diags_free(&d);
 }
+
+static void load_ok(const char *yaml, struct topo *t)
+{
+	struct topo_diags d = { 0 };
+
+	cr_assert_eq(topo_load_buf("lab.yaml", yaml, strlen(yaml), t, &d), 0,
+		     "%s", d.n ? d.v[0].msg : "-");
+	topo_diags_free(&d);
+}
+
+#define TIE_BODY "  ntt: {kind: isp, asn: 2914}\n  u-tyo: {kind: user}\n" \
+	"links:\n  - [u-tyo, ntt]\n  - [ntt, sin]\n  - [ntt, syd]\n"
+
+/* One ISP, two POPs one hop away: the POP with the lower router id wins,
+ * whichever way round the file numbers them (RFC 4271 9.1.2.2 f). */
+Test(check, tie_goes_to_the_lower_router_id_both_orders)
+{
+	static const char syd_first[] = "name: lab\nnodes:\n"
+		"  syd: {kind: pop, asn: 13335}\n  sin: {kind: pop, asn: 13335}\n" TIE_BODY;
+	static const char sin_first[] = "name: lab\nnodes:\n"
+		"  sin: {kind: pop, asn: 13335}\n  syd: {kind: pop, asn: 13335}\n" TIE_BODY;
+	struct topo_tie x;
+	struct topo t;
+	long u, pop[8];
+
+	load_ok(syd_first, &t);
+	u = topo_node_find(&t, "u-tyo");
+	cr_assert_eq(topo_catchment(&t, -1, pop), 0);
+	cr_assert_eq(pop[u], TOPO_CATCH_TIE);
+	cr_assert_eq(topo_catchment_tie(&t, -1, (size_t)u, &x), 0);
+	cr_assert_eq(x.winner, topo_node_find(&t, "syd"));
+	cr_assert_eq(x.decider, (size_t)topo_node_find(&t, "ntt"));
+	cr_assert_eq(x.hops, 1);
+	cr_assert_eq(x.npops, 2);
+	topo_free(&t);
+
+	load_ok(sin_first, &t);
+	u = topo_node_find(&t, "u-tyo");
+	cr_assert_eq(topo_catchment_tie(&t, -1, (size_t)u, &x), 0);
+	cr_assert_eq(x.winner, topo_node_find(&t, "sin"));
+	cr_assert_eq(t.nodes[x.winner].router_id, 0x647f0001);
+	/* No tie with one of them down: nothing to explain. */
+	cr_assert_eq(topo_catchment_tie(&t, topo_node_find(&t, "sin"), (size_t)u, &x),
+		     -EINVAL);
+	topo_free(&t);
+}
+
+/* A tie two hops out is settled where the paths part: optus hears syd via
+ * telstra and sin via singtel, and takes telstra's, the lower router id. */
+Test(check, tie_is_settled_where_the_paths_part)
+{
+	char path[512], *yaml;
+	struct topo_tie x;
+	struct topo t;
+	size_t len;
+
+	snprintf(path, sizeof(path), SOURCE_ROOT "/" CHECK_DIR "/tie-via-isp.yaml");
+	yaml = slurp(path, &len);
+	cr_assert_not_null(yaml);
+	load_ok(yaml, &t);
+	free(yaml);
+	cr_assert_eq(topo_catchment_tie(&t, -1, (size_t)topo_node_find(&t, "u-mel"), &x), 0);
+	cr_assert_eq(x.isp, (size_t)topo_node_find(&t, "optus"));
+	cr_assert_eq(x.decider, (size_t)topo_node_find(&t, "optus"));
+	cr_assert_eq(x.chosen, (size_t)topo_node_find(&t, "telstra"));
+	cr_assert_eq(x.winner, topo_node_find(&t, "syd"));
+	cr_assert_eq(x.hops, 2);
+	cr_assert_eq(x.npops, 2);
+	cr_assert_eq(x.pops[0], topo_node_find(&t, "syd"));
+	cr_assert_eq(x.pops[1], topo_node_find(&t, "sin"));
+	/* A user that is not tied has nothing to explain. */
+	cr_assert_eq(topo_catchment_tie(&t, -1, (size_t)topo_node_find(&t, "u-syd"), &x),
+		     -EINVAL);
+	topo_free(&t);
+}
