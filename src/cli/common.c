@@ -127,6 +127,9 @@ const char *cli_default_topology(void)
 	static const char *const rel[] = {
 		"/../topologies/world.yaml",	/* build/anycastlab */
 		"/../../topologies/world.yaml",	/* build/src/anycastlab */
+		/* <prefix>/sbin/anycastlab finds <prefix>/share/anycastlab,
+		 * wherever the tree was installed (DESTDIR, a moved prefix). */
+		"/" ANYCASTLAB_REL_DATADIR "/topologies/world.yaml",
 	};
 	char exe[PATH_MAX];
 	ssize_t n;
@@ -141,7 +144,13 @@ const char *cli_default_topology(void)
 			*slash = '\0';
 		for (i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
 			char tmp[PATH_MAX + 64];
-			int w = snprintf(tmp, sizeof(tmp), "%s%s", exe, rel[i]);
+			int w;
+
+			/* No relative data directory: the build gave an
+			 * absolute one, only ANYCASTLAB_DATADIR below. */
+			if (!ANYCASTLAB_REL_DATADIR[0] && i == 2)
+				continue;
+			w = snprintf(tmp, sizeof(tmp), "%s%s", exe, rel[i]);
 
 			/* Say "/src/anycastlab/topologies/world.yaml", not
 			 * ".../build/../topologies/world.yaml". */
