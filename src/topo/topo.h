@@ -250,7 +250,7 @@ const char *topo_daemon_name(enum topo_daemon d);
  * only.  user_pop holds t->nnodes entries: a POP's index,
  * TOPO_CATCH_UNREACHABLE, or TOPO_CATCH_TIE when two different POPs are
  * equally near anywhere on the shortest paths (BGP then picks by router
- * id, which the prediction does not model).  0, -EINVAL when down_pop is
+ * id; topo_catchment_tie says which POP that gives).  0, -EINVAL when down_pop is
  * not a POP or a link end is unresolved, or -ENOMEM.
  */
 #define TOPO_CATCH_UNREACHABLE	(-1L)
