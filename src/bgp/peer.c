@@ -427,6 +427,10 @@ static void conn_apply(struct bgp_conn *c, const struct bgp_fsm_out *o)
 		p->quiet_failures = 0;
 		p->discards_logged = 0;	/* said once per session */
 		p->full_export = true;
+		/* Its paths are ranked by the identifier its OPEN gave
+		 * (§9.1.2.2 f); the Adj-RIB-In is empty until its first
+		 * UPDATE, which comes after this. */
+		rib_peer_set_bgp_id(sp->rib, p->idx, c->fsm.peer_id);
 		bgp_log(sp, BGP_LOG_INFO, "peer %s (%s AS%u): Established, hold "
 			"time %us", peer_name(p),
 			inet_ntoa((struct in_addr){ htonl(p->cfg.peer_addr) }),

@@ -182,6 +182,16 @@ const struct rib_peer *rib_peer(const struct rib *r, unsigned idx)
 	return peer_ok(r, idx) ? &r->peer[idx] : NULL;
 }
 
+int rib_peer_set_bgp_id(struct rib *r, unsigned peer, uint32_t bgp_id)
+{
+	if (peer == RIB_PEER_LOCAL || !peer_ok(r, peer))
+		return -ENOENT;
+	if (r->peer[peer].paths)
+		return -EBUSY;
+	r->peer[peer].conf.bgp_id = bgp_id;
+	return 0;
+}
+
 void rib_path_cand(const struct rib *r, const struct rib_path *p,
 		   struct bgp_cand *c)
 {

@@ -147,6 +147,13 @@ void rib_free(struct rib *r);
 int rib_peer_add(struct rib *r, const struct rib_peer_conf *conf);
 /* NULL unless idx is RIB_PEER_LOCAL or registered. */
 const struct rib_peer *rib_peer(const struct rib *r, unsigned idx);
+/*
+ * The peer's BGP Identifier, learnt from its OPEN when the session comes
+ * up: the decision process ranks equal paths by it (RFC 4271 9.1.2.2 f).
+ * Before the peer's first path only, so no decision already taken rests
+ * on the old value: 0, -ENOENT (not registered) or -EBUSY (holds paths).
+ */
+int rib_peer_set_bgp_id(struct rib *r, unsigned peer, uint32_t bgp_id);
 
 /*
  * Insert or replace peer's path for p (host bits zero).  Returns 0,

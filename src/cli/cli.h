@@ -59,8 +59,9 @@ int cli_lab_begin(const char *verb, const char *lab, char *name, size_t n,
 /* Index of node name in t, or -1 after printing an error with the
  * closest name. */
 long cli_find_node(const char *verb, const struct topo *t, const char *name);
-/* Load, validate and plan a topology file: 0, or 1 after printing every
- * problem ("FILE: N errors" then after) or why it cannot be read. */
+/* Load, validate and plan a topology file: 0 (after printing any
+ * warnings), or 1 after printing the first TOPO_DIAGS_SHOWN problems and
+ * how many more ("FILE: N errors" then after), or why it cannot be read. */
 int cli_load_file(const char *verb, const char *file, const char *after,
 		  struct topo *t);
 /* The default topology file (world.yaml next to the binary, or installed). */

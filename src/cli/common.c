@@ -109,14 +109,13 @@ long cli_find_node(const char *verb, const struct topo *t, const char *name)
 int cli_load_file(const char *verb, const char *file, const char *after,
 		  struct topo *t)
 {
-	struct topo_diags d = { 0 };
+	struct topo_diags d = { .warnings = true };
 	int r = topo_load_file(file, t, &d);
 
-	if (r == -EINVAL) {
-		topo_diags_print(&d, file, stderr);
-		fprintf(stderr, "%s: %zu error%s%s\n", file, d.n,
-			d.n == 1 ? "" : "s", after);
-	}
+	/* Errors stop the verb; warnings alone are printed and it goes on.
+	 * A file of 100000 mistakes shows the first few and the count. */
+	if (r == 0 || r == -EINVAL)
+		topo_diags_report(&d, file, TOPO_DIAGS_SHOWN, after, stderr);
 	topo_diags_free(&d);
 	if (r < 0 && r != -EINVAL)
 		cli_error(verb, "cannot read %s: %s", file, strerror(-r));
@@ -129,6 +128,9 @@ const char *cli_default_topology(void)
 	static const char *const rel[] = {
 		"/../topologies/world.yaml",	/* build/anycastlab */
 		"/../../topologies/world.yaml",	/* build/src/anycastlab */
+		/* <prefix>/sbin/anycastlab finds <prefix>/share/anycastlab,
+		 * wherever the tree was installed (DESTDIR, a moved prefix). */
+		"/" ANYCASTLAB_REL_DATADIR "/topologies/world.yaml",
 	};
 	char exe[PATH_MAX];
 	ssize_t n;
@@ -143,7 +145,13 @@ const char *cli_default_topology(void)
 			*slash = '\0';
 		for (i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
 			char tmp[PATH_MAX + 64];
-			int w = snprintf(tmp, sizeof(tmp), "%s%s", exe, rel[i]);
+			int w;
+
+			/* No relative data directory: the build gave an
+			 * absolute one, only ANYCASTLAB_DATADIR below. */
+			if (!ANYCASTLAB_REL_DATADIR[0] && i == 2)
+				continue;
+			w = snprintf(tmp, sizeof(tmp), "%s%s", exe, rel[i]);
 
 			/* Say "/src/anycastlab/topologies/world.yaml", not
 			 * ".../build/../topologies/world.yaml". */

@@ -13,12 +13,16 @@
  * Where BGP would break a tie between equally short paths to different
  * POPs by router id, this says TOPO_CATCH_TIE: a lab meant to show
  * catchment should not depend on that.  A tie is inherited: an ISP whose
- * shortest paths run through a tied neighbour is tied too.
+ * shortest paths run through a tied neighbour is tied too.  For a tie,
+ * topo_catchment_tie then says how the routers settle it: by the lowest
+ * router id of the neighbours offering an equally short path (RFC 4271
+ * §9.1.2.2 f), hop by hop from the POPs outward.
  */
 #include "topo/topo.h"
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define UNSET	(-3L)
 
@@ -214,5 +218,153 @@ int topo_catchment_paths(const struct topo *t, long down_pop, long *user_pop,
 		}
 	}
 	free(dist);
+	return err;
+}
+
+/* The POP a neighbour v of ISP u (dist d) offers on a shortest path, or
+ * -1 when v offers none: a POP that is up, next to a hop-1 ISP; an ISP
+ * one hop nearer, with the POP it picked. */
+static long offer(const struct topo *t, const size_t *dist, const long *win,
+		  long down_pop, size_t u, size_t v)
+{
+	if (dist[u] == 1)
+		return t->nodes[v].kind == TOPO_KIND_POP && (long)v != down_pop ?
+		       (long)v : -1;
+	if (is_isp(t, v) && dist[v] != TOPO_NONE && dist[v] + 1 == dist[u])
+		return win[v];
+	return -1;
+}
+
+int topo_catchment_tie(const struct topo *t, long down_pop, size_t user,
+		       struct topo_tie *x)
+{
+	size_t n = t->nnodes, *dist, *via, *queue, i, k, d, maxd = 0;
+	size_t head = 0, tail = 0;
+	long *pop, *win;
+	bool *seen, *tied;
+	int err;
+
+	if (user >= n)
+		return -EINVAL;
+	pop = calloc(n + 1, sizeof(*pop));
+	win = calloc(n + 1, sizeof(*win));
+	dist = calloc(n + 1, sizeof(*dist));
+	via = calloc(n + 1, sizeof(*via));
+	queue = calloc(n + 1, sizeof(*queue));
+	seen = calloc(n + 1, sizeof(*seen));
+	tied = calloc(n + 1, sizeof(*tied));
+	if (!pop || !win || !dist || !via || !queue || !seen || !tied) {
+		err = -ENOMEM;
+		goto out;
+	}
+	err = catchment(t, down_pop, pop, dist);
+	if (err)
+		goto out;
+	if (t->nodes[user].kind != TOPO_KIND_USER || pop[user] != TOPO_CATCH_TIE) {
+		err = -EINVAL;
+		goto out;
+	}
+	memset(x, 0, sizeof(*x));
+	/* The user's ISP: its first, as the search takes it. */
+	x->isp = TOPO_NONE;
+	for (k = 0; k < t->nlinks && x->isp == TOPO_NONE; k++) {
+		const struct topo_link *l = &t->links[k];
+
+		if ((l->a == user || l->b == user) &&
+		    is_isp(t, topo_link_peer(l, user)))
+			x->isp = topo_link_peer(l, user);
+	}
+	if (x->isp == TOPO_NONE || dist[x->isp] == TOPO_NONE) {
+		err = -EINVAL;
+		goto out;
+	}
+	x->hops = dist[x->isp];
+
+	/* Each ISP's pick, nearest ISPs first: a neighbour's pick is final
+	 * before anyone one hop further out looks at it. */
+	for (i = 0; i < n; i++) {
+		win[i] = -1;
+		via[i] = TOPO_NONE;
+		if (is_isp(t, i) && dist[i] != TOPO_NONE && dist[i] > maxd)
+			maxd = dist[i];
+	}
+	for (d = 1; d <= maxd; d++) {
+		for (k = 0; k < t->nlinks; k++) {
+			const struct topo_link *l = &t->links[k];
+			size_t e;
+
+			for (e = 0; e < 2; e++) {
+				size_t u = e ? l->b : l->a, v = e ? l->a : l->b;
+				long o;
+
+				if (!is_isp(t, u) || dist[u] != d)
+					continue;
+				o = offer(t, dist, win, down_pop, u, v);
+				if (o < 0 || (via[u] != TOPO_NONE &&
+				    t->nodes[v].router_id >= t->nodes[via[u]].router_id))
+					continue;
+				via[u] = v;
+				win[u] = o;
+			}
+		}
+	}
+	x->winner = win[x->isp];
+
+	/* Walk the shortest paths from the user's ISP, breadth first: the
+	 * POPs at their ends tie; the nearest router whose neighbours offer
+	 * different POPs is the one whose choice settles it. */
+	x->decider = TOPO_NONE;
+	queue[tail++] = x->isp;
+	seen[x->isp] = true;
+	while (head < tail) {
+		size_t u = queue[head++];
+		long first = -2;
+		bool split = false;
+
+		for (k = 0; k < t->nlinks; k++) {
+			const struct topo_link *l = &t->links[k];
+			size_t v;
+			long o;
+
+			if (l->a != u && l->b != u)
+				continue;
+			v = topo_link_peer(l, u);
+			o = offer(t, dist, win, down_pop, u, v);
+			if (o < 0)
+				continue;
+			split |= first != -2 && o != first;
+			if (first == -2)
+				first = o;
+			if (dist[u] == 1)
+				tied[v] = true;
+			else if (!seen[v]) {
+				seen[v] = true;
+				queue[tail++] = v;
+			}
+		}
+		if (split && x->decider == TOPO_NONE) {
+			x->decider = u;
+			x->chosen = via[u];
+		}
+	}
+	if (x->decider == TOPO_NONE) {
+		x->decider = x->isp;
+		x->chosen = via[x->isp];
+	}
+	for (i = 0; i < n; i++) {
+		if (!tied[i])
+			continue;
+		if (x->npops < TOPO_TIE_POPS)
+			x->pops[x->npops] = (long)i;
+		x->npops++;
+	}
+out:
+	free(pop);
+	free(win);
+	free(dist);
+	free(via);
+	free(queue);
+	free(seen);
+	free(tied);
 	return err;
 }

@@ -1417,6 +1417,80 @@ static struct topo_pos pos_at_offset(const char *data, size_t len, size_t off)
 	return p;
 }
 
+/* The byte at pos (1-based line, column counted in characters), or 0. */
+static unsigned char char_at(const char *data, size_t len, struct topo_pos pos)
+{
+	unsigned line = 1, col = 1;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)data[i];
+
+		if (line == pos.line && col == pos.col)
+			return c;
+		if (c == '\n') {
+			line++;
+			col = 1;
+		} else if ((c & 0xc0) != 0x80) {
+			col++;
+		}
+	}
+	return 0;
+}
+
+/*
+ * libyaml says what its grammar missed, not what the person did.  For the
+ * messages people meet most, what they most likely did and what to write
+ * instead; NULL for the rest.  c is the character libyaml stopped at.
+ */
+static const char *syntax_hint(const char *problem, const char *context,
+			       unsigned char c)
+{
+	static const struct {
+		const char *problem, *context, *hint;
+	} hints[] = {
+		{ "found a tab character that violates indentation", NULL,
+		  "tabs are not allowed for indentation in YAML; use spaces" },
+		{ "found a tab character where an indentation space is expected", NULL,
+		  "tabs are not allowed for indentation in YAML; use spaces" },
+		{ "found unexpected end of stream", "while scanning a quoted scalar",
+		  "a quoted value is never closed; add the closing quote (\" or ') on the line it starts" },
+		{ "found unknown escape character", NULL,
+		  "in double quotes a backslash starts an escape; write \\\\ for a backslash, or use single quotes" },
+		{ "did not find expected key", NULL,
+		  "this line is indented differently from the keys of its mapping; indent every key of a mapping, and every '- ' item of a list, by the same number of spaces" },
+		{ "mapping values are not allowed in this context", NULL,
+		  "a ': ' here starts a key where none can start: quote a value that holds ': ' (city: \"a: b\"), indent this line like the keys beside it, or add the ':' missing on the line before" },
+		{ "could not find expected ':'", NULL,
+		  "a key needs a ':' and a space after it, e.g. kind: pop" },
+		{ "did not find expected ',' or '}'", NULL,
+		  "a {...} mapping needs ',' between its entries and a closing '}'" },
+		{ "did not find expected ',' or ']'", NULL,
+		  "a [...] list needs ',' between its items and a closing ']'" },
+		{ "block sequence entries are not allowed in this context", NULL,
+		  "a '- ' item starts its own line, indented under its key" },
+		{ "found undefined alias", NULL,
+		  "'*' starts an alias in YAML; quote a value that starts with '*'" },
+	};
+	size_t i;
+
+	if (strcmp(problem, "found character that cannot start any token") == 0) {
+		if (c == '\t')
+			return "tabs are not allowed for indentation in YAML; use spaces";
+		if (c == '@' || c == '`')
+			return "'@' and '`' cannot start a plain value in YAML; put the value in quotes";
+		if (c == '%')
+			return "'%' cannot start a plain value in YAML; put the value in quotes";
+		return NULL;
+	}
+	for (i = 0; i < sizeof(hints) / sizeof(hints[0]); i++)
+		if (strcmp(problem, hints[i].problem) == 0 &&
+		    (!hints[i].context ||
+		     (context && strcmp(context, hints[i].context) == 0)))
+			return hints[i].hint;
+	return NULL;
+}
+
 static int report_syntax(struct loader *L, const yaml_parser_t *ps,
 			 const char *data, size_t len)
 {
@@ -1464,6 +1538,9 @@ static int report_syntax(struct loader *L, const yaml_parser_t *ps,
 			       (unsigned)ps->context_mark.column + 1);
 		else
 			report(L, pos, "invalid YAML: %s", problem);
+		if (!L->err && L->d->n)
+			L->d->v[L->d->n - 1].hint = syntax_hint(problem,
+				ps->context, char_at(data, len, pos));
 		break;
 	}
 	return L->err ? L->err : -EINVAL;
@@ -1596,7 +1673,7 @@ static void topo_defaults(struct topo *t)
 int topo_load_buf(const char *file, const char *data, size_t len,
 		  struct topo *t, struct topo_diags *d)
 {
-	size_t n0 = d->n;
+	size_t n0 = d->n, e0 = d->errors;
 	int err;
 
 	memset(t, 0, sizeof(*t));
@@ -1619,21 +1696,25 @@ int topo_load_buf(const char *file, const char *data, size_t len,
 			if (err == -EINVAL)
 				err = 0;
 		}
-		if (err == 0 && d->n > n0)
+		/* Warnings alone leave the file good. */
+		if (err == 0 && d->errors > e0)
 			err = -EINVAL;
 	}
 	if (err == 0)
 		err = topo_plan(t);
 	if (d->n > n0) {
-		struct topo_diags mine = { d->v + n0, d->n - n0, d->n - n0 };
+		struct topo_diags mine = { .v = d->v + n0, .n = d->n - n0,
+					    .cap = d->n - n0 };
 
 		topo_diags_sort(&mine);
 	}
 	if (err)
 		topo_free(t);
 	/* Out of memory: a partial list of problems would mislead. */
-	if (err && err != -EINVAL)
+	if (err && err != -EINVAL) {
 		d->n = n0;
+		d->errors = e0;
+	}
 	return err;
 }
 

@@ -418,6 +418,76 @@ static void cell(FILE *f, const char *s, bool last)
 	fprintf(f, last ? " %s" : " %-4s", s);
 }
 
+/* "a and b", "a, b and c", "a, b, ... and 3 more". */
+static void print_pops(const struct topo *t, const struct topo_tie *x, FILE *f)
+{
+	size_t shown = x->npops < TOPO_TIE_POPS ? x->npops : TOPO_TIE_POPS, i;
+
+	for (i = 0; i < shown; i++) {
+		if (i && i + 1 == shown && shown == x->npops)
+			fputs(" and ", f);
+		else if (i)
+			fputs(", ", f);
+		fputs(t->nodes[x->pops[i]].name, f);
+	}
+	if (shown < x->npops)
+		fprintf(f, " and %zu more", x->npops - shown);
+}
+
+/*
+ * One line per tie cell, nearest column first: which POPs are equally
+ * near, and which the routers pick and why.  "tie" in the table is only
+ * a warning that a small change could move the user; this says where it
+ * goes today.
+ */
+static void print_tie(const struct topo *t, size_t user, long down_pop,
+		      FILE *f)
+{
+	char rid[IP4_STRLEN];
+	struct topo_tie x;
+
+	if (topo_catchment_tie(t, down_pop, user, &x) < 0)
+		return;
+	if (down_pop >= 0)
+		fprintf(f, "  %s, %s down: tie: ", t->nodes[user].name,
+			t->nodes[down_pop].name);
+	else
+		fprintf(f, "  %s: tie: ", t->nodes[user].name);
+	print_pops(t, &x, f);
+	fprintf(f, " at %zu hop%s; %s wins ", x.hops, x.hops == 1 ? "" : "s",
+		x.winner >= 0 ? t->nodes[x.winner].name : "-");
+	ip4_str(t->nodes[x.chosen].router_id, rid);
+	if (x.decider == x.isp && (long)x.chosen == x.winner)
+		fprintf(f, "(lower router id %s)\n", rid);
+	else
+		fprintf(f, "(%s prefers %s: lower router id %s)\n",
+			t->nodes[x.decider].name, t->nodes[x.chosen].name, rid);
+}
+
+static void print_ties(const struct topo *t, const long *pop,
+		       long *const *down, size_t ties, FILE *f)
+{
+	size_t i, k, shown = 0;
+
+	for (i = 0; i < t->nnodes && shown < TOPO_DIAGS_SHOWN; i++) {
+		if (t->nodes[i].kind != TOPO_KIND_USER)
+			continue;
+		if (pop[i] == TOPO_CATCH_TIE) {
+			print_tie(t, i, -1, f);
+			shown++;
+		}
+		for (k = 0; k < t->nnodes && shown < TOPO_DIAGS_SHOWN; k++) {
+			if (down[k] && down[k][i] == TOPO_CATCH_TIE) {
+				print_tie(t, i, (long)k, f);
+				shown++;
+			}
+		}
+	}
+	if (shown < ties)
+		fprintf(f, "  ... and %zu more tie%s\n", ties - shown,
+			ties - shown == 1 ? "" : "s");
+}
+
 void topo_print_catchment(const struct topo *t, FILE *f)
 {
 	size_t i, k, npop = 0, ties = 0, users = 0, last = 0;
@@ -462,9 +532,11 @@ void topo_print_catchment(const struct topo *t, FILE *f)
 	}
 	if (!users || !npop)
 		fprintf(f, "  (no %s)\n", users ? "POPs" : "users");
-	else if (ties)
+	else if (ties) {
 		fprintf(f, "  %zu tie%s: BGP picks by router id there\n", ties,
 		       ties == 1 ? "" : "s");
+		print_ties(t, pop, down, ties, f);
+	}
 out:
 	for (i = 0; down && i < t->nnodes; i++)
 		free(down[i]);

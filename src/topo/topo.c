@@ -110,14 +110,13 @@ void topo_diags_free(struct topo_diags *d)
 		return;
 	free(d->v);
 	d->v = NULL;
-	d->n = d->cap = 0;
+	d->n = d->cap = d->errors = 0;
 }
 
-int topo_diag_add(struct topo_diags *d, struct topo_pos pos,
-		  const char *fmt, ...)
+static int diag_vadd(struct topo_diags *d, struct topo_pos pos,
+		     enum topo_severity sev, const char *fmt, va_list ap)
 {
 	struct topo_diag *x;
-	va_list ap;
 
 	if (d->n == d->cap) {
 		size_t cap = d->cap ? d->cap * 2 : 16;
@@ -130,10 +129,37 @@ int topo_diag_add(struct topo_diags *d, struct topo_pos pos,
 	}
 	x = &d->v[d->n++];
 	x->pos = pos;
-	va_start(ap, fmt);
+	x->sev = sev;
+	x->hint = NULL;
 	vsnprintf(x->msg, sizeof(x->msg), fmt, ap);
-	va_end(ap);
+	d->errors += sev == TOPO_SEV_ERROR;
 	return 0;
+}
+
+int topo_diag_add(struct topo_diags *d, struct topo_pos pos,
+		  const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = diag_vadd(d, pos, TOPO_SEV_ERROR, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+int topo_diag_warn(struct topo_diags *d, struct topo_pos pos,
+		   const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	if (!d->warnings)
+		return 0;
+	va_start(ap, fmt);
+	r = diag_vadd(d, pos, TOPO_SEV_WARNING, fmt, ap);
+	va_end(ap);
+	return r;
 }
 
 static int pos_cmp(struct topo_pos a, struct topo_pos b)
@@ -197,19 +223,64 @@ void topo_diags_sort(struct topo_diags *d)
 	free(tmp);
 }
 
+static void diag_print(const struct topo_diag *x, const char *file, FILE *f)
+{
+	const char *sev = x->sev == TOPO_SEV_WARNING ? "warning" : "error";
+
+	if (x->pos.line)
+		fprintf(f, "%s:%u:%u: %s: %s\n", file, x->pos.line, x->pos.col,
+			sev, x->msg);
+	else
+		fprintf(f, "%s: %s: %s\n", file, sev, x->msg);
+}
+
 void topo_diags_print(const struct topo_diags *d, const char *file, FILE *f)
 {
 	size_t i;
 
-	for (i = 0; i < d->n; i++) {
+	for (i = 0; i < d->n; i++)
+		diag_print(&d->v[i], file, f);
+}
+
+static void count_str(char *buf, size_t cap, size_t n, const char *what)
+{
+	snprintf(buf, cap, "%zu %s%s", n, what, n == 1 ? "" : "s");
+}
+
+void topo_diags_report(const struct topo_diags *d, const char *file,
+		       size_t max, const char *after, FILE *f)
+{
+	size_t i, shown = d->n < max ? d->n : max, errs = 0, warns;
+	char e[48], w[48];
+
+	for (i = 0; i < shown; i++) {
 		const struct topo_diag *x = &d->v[i];
 
-		if (x->pos.line)
-			fprintf(f, "%s:%u:%u: error: %s\n", file, x->pos.line,
-				x->pos.col, x->msg);
-		else
-			fprintf(f, "%s: error: %s\n", file, x->msg);
+		diag_print(x, file, f);
+		if (x->hint && x->pos.line)
+			fprintf(f, "%s:%u:%u: note: %s\n", file, x->pos.line,
+				x->pos.col, x->hint);
+		else if (x->hint)
+			fprintf(f, "%s: note: %s\n", file, x->hint);
+		errs += x->sev == TOPO_SEV_ERROR;
 	}
+	/* What is not shown is still counted exactly. */
+	errs = d->errors - errs;
+	warns = d->n - shown - errs;
+	count_str(e, sizeof(e), errs, "more error");
+	count_str(w, sizeof(w), warns, "more warning");
+	if (errs && warns)
+		fprintf(f, "... and %s and %s\n", e, w);
+	else if (errs || warns)
+		fprintf(f, "... and %s\n", errs ? e : w);
+	if (!d->errors)
+		return;
+	count_str(e, sizeof(e), d->errors, "error");
+	count_str(w, sizeof(w), d->n - d->errors, "warning");
+	if (d->n > d->errors)
+		fprintf(f, "%s: %s, %s%s\n", file, e, w, after ? after : "");
+	else
+		fprintf(f, "%s: %s%s\n", file, e, after ? after : "");
 }
 
 void topo_node_session(const struct topo *t, size_t i, struct topo_session *out)

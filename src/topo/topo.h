@@ -195,31 +195,68 @@ struct topo {
 	struct topo_pos nodes_pos, links_pos;
 };
 
-/* One problem found in a file: "file:line:col: message". */
+/*
+ * One problem found in a file: "file:line:col: error: message".  An error
+ * stops the lab; a warning names something that loads and runs but can
+ * hardly be what the author meant (an ISP with no link at all), and only
+ * callers that ask for warnings get them.
+ */
+enum topo_severity {
+	TOPO_SEV_ERROR,
+	TOPO_SEV_WARNING,
+};
+
 struct topo_diag {
 	struct topo_pos pos;
+	enum topo_severity sev;
 	char msg[256];
+	/* What to do about it, for a person (static text, or NULL): printed
+	 * by topo_diags_report as a "note:" line after the message, so the
+	 * message itself stays the one line tools and tests compare. */
+	const char *hint;
 };
 
 struct topo_diags {
 	struct topo_diag *v;
 	size_t n, cap;
+	size_t errors;			/* how many of v[] are errors */
+	bool warnings;			/* set by the caller: record warnings too
+					 * (check, up); off, a clean file leaves
+					 * d empty, as it always did */
 };
 
+/* `check` and `up` print this many diagnostics, then "... and N more". */
+#define TOPO_DIAGS_SHOWN	20
+
 void topo_diags_free(struct topo_diags *d);
-/* Record a problem at pos; 0 or -ENOMEM.  The message is cut at 255 bytes. */
+/* Record an error at pos; 0 or -ENOMEM.  The message is cut at 255 bytes. */
 int topo_diag_add(struct topo_diags *d, struct topo_pos pos,
 		  const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Record a warning at pos when d->warnings asks for them; 0 or -ENOMEM. */
+int topo_diag_warn(struct topo_diags *d, struct topo_pos pos,
+		   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Order by position; problems at the same place keep the order found. */
 void topo_diags_sort(struct topo_diags *d);
-/* Print every diagnostic as "file:line:col: error: msg", as ordered. */
+/* Print every diagnostic as "file:line:col: error: msg" (or "warning:"),
+ * as ordered. */
 void topo_diags_print(const struct topo_diags *d, const char *file, FILE *f);
+/*
+ * What a person reads: the first max diagnostics as topo_diags_print
+ * writes them, each followed by "file:line:col: note: <hint>" when it
+ * has a hint, then "... and N more errors" (and warnings) for the rest,
+ * then, when there are errors, "file: N errors<after>" with the exact
+ * count.  Warnings alone get no summary line.
+ */
+void topo_diags_report(const struct topo_diags *d, const char *file,
+		       size_t max, const char *after, FILE *f);
 
 /*
  * Load, validate and plan.  Returns 0; -EINVAL with every problem found
  * appended to *d, sorted by position (the topology is then freed); or
  * another -errno when the file cannot be read or memory runs out (nothing
  * added to *d).  A YAML syntax error is the one problem reported alone.
+ * With d->warnings set, warnings are appended too, and a file with
+ * warnings but no error loads (0).
  */
 int topo_load_file(const char *path, struct topo *t, struct topo_diags *d);
 int topo_load_buf(const char *file, const char *data, size_t len,
@@ -280,7 +317,7 @@ const char *topo_daemon_name(enum topo_daemon d);
  * only.  user_pop holds t->nnodes entries: a POP's index,
  * TOPO_CATCH_UNREACHABLE, or TOPO_CATCH_TIE when two different POPs are
  * equally near anywhere on the shortest paths (BGP then picks by router
- * id, which the prediction does not model).  0, -EINVAL when down_pop is
+ * id; topo_catchment_tie says which POP that gives).  0, -EINVAL when down_pop is
  * not a POP or a link end is unresolved, or -ENOMEM.
  */
 #define TOPO_CATCH_UNREACHABLE	(-1L)
@@ -295,10 +332,38 @@ int topo_catchment(const struct topo *t, long down_pop, long *user_pop);
 int topo_catchment_paths(const struct topo *t, long down_pop, long *user_pop,
 			 long *link_pop);
 
+/*
+ * How the routers settle a tie the prediction marks TOPO_CATCH_TIE.  BGP
+ * goes past AS_PATH length to the BGP identifier of the advertising
+ * neighbour (RFC 4271 section 9.1.2.2 f: the lowest router id wins; the
+ * planner's router ids are unique, so the peer address of step g never
+ * decides): every ISP takes the path of its lowest-id neighbour among
+ * those equally near, and passes that one on.
+ */
+#define TOPO_TIE_POPS	8
+struct topo_tie {
+	size_t isp;			/* the user's ISP */
+	size_t hops;			/* its AS path length to the tied POPs */
+	long winner;			/* the POP the routers pick */
+	size_t decider;			/* the router whose choice settles it */
+	size_t chosen;			/* the neighbour it prefers there */
+	size_t npops;			/* how many POPs are equally near */
+	long pops[TOPO_TIE_POPS];	/* the first of them, in node order */
+};
+/*
+ * Explain user's tie while POP down_pop (or -1) is out.  Needs a planned
+ * topology (router ids).  0; -EINVAL when user is not tied there or a link
+ * end is unresolved; -ENOMEM.
+ */
+int topo_catchment_tie(const struct topo *t, long down_pop, size_t user,
+		       struct topo_tie *x);
+
 /* The resolved plan as text (what `anycastlab check` prints). */
 void topo_print_plan(const struct topo *t, FILE *f);
 /* The catchment topo_catchment predicts, in the format of world.yaml's
- * table: nearest POP per user and the POP for each single failure. */
+ * table: nearest POP per user and the POP for each single failure; then,
+ * for the first TOPO_DIAGS_SHOWN ties, which POPs tie and which one the
+ * routers pick (topo_catchment_tie). */
 void topo_print_catchment(const struct topo *t, FILE *f);
 /* A link's netem and rate settings, "delay 2ms, loss 0.5%, rate 10mbit"
  * with sep between name and value, in buf; "" when it has none. */

@@ -347,28 +347,51 @@ static void check_links(struct checker *c, size_t *idx, size_t *first,
 	}
 }
 
-/* An ISP in the same city makes a good example; else a placeholder. */
-static const char *example_isp(const struct topo *t, const struct topo_node *n)
+/*
+ * An ISP in the same city makes a good example; else a placeholder.  isps
+ * holds the ISPs that have a city, sorted by city then file order, so a
+ * file with 100000 unlinked users does not scan every node for each.
+ */
+static const char *example_isp(const struct topo *t, const size_t *isps,
+			       size_t nisps, const struct topo_node *n)
 {
-	size_t i;
+	size_t lo = 0, hi = nisps;
 
 	if (!n->city)
 		return "<isp>";
-	for (i = 0; i < t->nnodes; i++) {
-		const struct topo_node *x = &t->nodes[i];
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
 
-		if (is_kind(x, TOPO_KIND_ISP) && x->city &&
-		    strcmp(x->city, n->city) == 0)
-			return x->name;
+		if (strcmp(t->nodes[isps[mid]].city, n->city) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
+	if (lo < nisps && strcmp(t->nodes[isps[lo]].city, n->city) == 0)
+		return t->nodes[isps[lo]].name;
 	return "<isp>";
 }
 
-static void check_unlinked(struct checker *c, const bool *linked)
+static int city_cmp(const void *a, const void *b, void *arg)
+{
+	const struct topo_node *nodes = arg;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	int r = strcmp(nodes[i].city, nodes[j].city);
+
+	if (r)
+		return r;
+	return (i > j) - (i < j);
+}
+
+static void check_unlinked(struct checker *c, const bool *linked, size_t *isps)
 {
 	const struct topo *t = c->t;
-	size_t i;
+	size_t i, nisps = 0;
 
+	for (i = 0; i < t->nnodes; i++)
+		if (is_kind(&t->nodes[i], TOPO_KIND_ISP) && t->nodes[i].city)
+			isps[nisps++] = i;
+	qsort_r(isps, nisps, sizeof(*isps), city_cmp, t->nodes);
 	for (i = 0; i < t->nnodes; i++) {
 		const struct topo_node *n = &t->nodes[i];
 
@@ -376,10 +399,101 @@ static void check_unlinked(struct checker *c, const bool *linked)
 			continue;
 		if (is_kind(n, TOPO_KIND_USER))
 			report(c, n->pos, "node '%s': a user needs a link to its ISP, e.g. - [%s, %s]",
-			       n->name, n->name, example_isp(t, n));
+			       n->name, n->name, example_isp(t, isps, nisps, n));
 		else if (is_kind(n, TOPO_KIND_POP))
 			report(c, n->pos, "node '%s': a pop needs a link to an ISP, e.g. - [%s, %s]",
-			       n->name, example_isp(t, n), n->name);
+			       n->name, example_isp(t, isps, nisps, n), n->name);
+	}
+}
+
+static void warn(struct checker *c, struct topo_pos pos, const char *fmt,
+		 ...) __attribute__((format(printf, 3, 4)));
+
+static void warn(struct checker *c, struct topo_pos pos, const char *fmt, ...)
+{
+	char msg[sizeof(((struct topo_diag *)0)->msg)];
+	va_list ap;
+
+	if (!c->d->warnings)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (topo_diag_warn(c->d, pos, "%s", msg) < 0)
+		c->err = -ENOMEM;
+}
+
+static enum topo_daemon daemon_of(const struct topo *t,
+				  const struct topo_node *n)
+{
+	if (n->daemon != TOPO_DAEMON_DEFAULT)
+		return n->daemon;
+	return t->daemon == TOPO_DAEMON_DEFAULT ? TOPO_DAEMON_BUILTIN : t->daemon;
+}
+
+/*
+ * Nodes that load and start but cannot take part: an ISP with no link at
+ * all (a router with no peer and no users), a `daemon: none` router with
+ * no other router to peer with (whatever runs there has nobody to talk
+ * to), and a user no POP can reach even with every POP up (`up` waits
+ * for every user to reach a POP, so it would wait until it times out).
+ * All are warnings, not errors: a lab may be meant to show a user left
+ * without a path, and such files have always loaded.  Only a file whose
+ * kinds and link ends all resolved gets the prediction.
+ */
+static void check_isolated(struct checker *c, const bool *linked,
+			   bool *router_peer, long *pop)
+{
+	const struct topo *t = c->t;
+	size_t i, k;
+
+	for (i = 0; i < t->nnodes; i++) {
+		router_peer[i] = false;
+		if (!t->nodes[i].has_kind)
+			return;
+	}
+	for (k = 0; k < t->nlinks; k++) {
+		const struct topo_link *l = &t->links[k];
+
+		if (l->a == TOPO_NONE || l->b == TOPO_NONE)
+			return;
+		if (is_router(&t->nodes[l->a]) && is_router(&t->nodes[l->b])) {
+			router_peer[l->a] = true;
+			router_peer[l->b] = true;
+		}
+	}
+	for (i = 0; i < t->nnodes; i++) {
+		const struct topo_node *n = &t->nodes[i];
+
+		if (!is_router(n) || router_peer[i])
+			continue;
+		if (!linked[i] && is_kind(n, TOPO_KIND_ISP))
+			warn(c, n->pos, "node '%s': an isp with no link is isolated: its router has no BGP peer and no users; link it to a POP or an ISP, e.g. - [%s, <pop>], or remove it",
+			     n->name, n->name);
+		else if (daemon_of(t, n) == TOPO_DAEMON_NONE)
+			warn(c, n->pos, "node '%s': daemon: none, and no link to another router, so the daemon you run there has no BGP peer; link it to a POP or an ISP",
+			     n->name);
+	}
+	if (topo_catchment(t, -1, pop) < 0)
+		return;
+	for (i = 0; i < t->nnodes; i++) {
+		const struct topo_node *n = &t->nodes[i], *isp = NULL;
+
+		if (!is_kind(n, TOPO_KIND_USER) || pop[i] != TOPO_CATCH_UNREACHABLE)
+			continue;
+		for (k = 0; k < t->nlinks && !isp; k++)
+			if (t->links[k].a == i || t->links[k].b == i)
+				isp = &t->nodes[topo_link_peer(&t->links[k], i)];
+		if (!isp)
+			continue;
+		/* Whatever runs on a daemon: none ISP may route its users
+		 * somewhere the prediction cannot know. */
+		if (daemon_of(t, isp) == TOPO_DAEMON_NONE)
+			warn(c, n->pos, "node '%s': no POP is reachable through ISP '%s' (daemon: none); only the daemon you run there can route it",
+			     n->name, isp->name);
+		else
+			warn(c, n->pos, "node '%s': no POP is reachable through its ISP '%s', so 'up' waits for it until it times out; link '%s' to a POP or to an ISP that reaches one",
+			       n->name, isp->name, isp->name);
 	}
 }
 
@@ -418,9 +532,10 @@ static void check_gtsm(struct checker *c)
 int topo_validate(const struct topo *t, struct topo_diags *d)
 {
 	struct checker c = { .t = t, .d = d };
-	size_t n0 = d->n, routers = 0, i, big;
+	size_t e0 = d->errors, routers = 0, i, big;
 	size_t *idx, *first, *user_link;
-	bool *linked;
+	bool *linked, *router_peer;
+	long *pop;
 
 	for (i = 0; i < t->nnodes; i++)
 		routers += is_router(&t->nodes[i]);
@@ -429,7 +544,9 @@ int topo_validate(const struct topo *t, struct topo_diags *d)
 	first = calloc(t->nlinks + 1, sizeof(*first));
 	user_link = calloc(t->nnodes + 1, sizeof(*user_link));
 	linked = calloc(t->nnodes + 1, sizeof(*linked));
-	if (!idx || !first || !user_link || !linked) {
+	router_peer = calloc(t->nnodes + 1, sizeof(*router_peer));
+	pop = calloc(t->nnodes + 1, sizeof(*pop));
+	if (!idx || !first || !user_link || !linked || !router_peer || !pop) {
 		c.err = -ENOMEM;
 		goto out;
 	}
@@ -438,14 +555,18 @@ int topo_validate(const struct topo *t, struct topo_diags *d)
 	check_pool_sizes(&c, routers);
 	check_asns(&c, idx);
 	check_links(&c, idx, first, user_link, linked);
-	check_unlinked(&c, linked);
+	check_unlinked(&c, linked, idx);
 	check_gtsm(&c);
+	if (d->errors == e0)
+		check_isolated(&c, linked, router_peer, pop);
 out:
 	free(idx);
 	free(first);
 	free(user_link);
 	free(linked);
+	free(router_peer);
+	free(pop);
 	if (c.err)
 		return c.err;
-	return d->n > n0 ? -EINVAL : 0;
+	return d->errors > e0 ? -EINVAL : 0;
 }

@@ -994,6 +994,31 @@ Test(rib, local_beats_learned_when_all_else_ties)
 	rib_teardown();
 }
 
+/* A speaker registers its peers before their OPENs arrive; the identifier
+ * each OPEN gives is set when the session comes up, and ranks at (f). */
+Test(rib, peer_bgp_id_set_when_the_session_comes_up)
+{
+	struct prefix4 p = pfx("104.16.0.0/24");
+	struct tattrs x;
+	struct rib_entry *e;
+
+	rib_setup();
+	/* pb (10.0.0.2, higher address) says 10.0.0.0 in its OPEN. */
+	cr_assert_eq(rib_peer_set_bgp_id(rib, pb, 0x0a000000), 0);
+	cr_assert_eq(rib_peer(rib, pb)->conf.bgp_id, 0x0a000000);
+	rib_update(rib, pa, &p, tattrs(&x, 1, 2, 1221u, 13335u));
+	rib_update(rib, pb, &p, tattrs(&x, 2, 2, 7018u, 13335u));
+	e = rib_lookup(rib, &p);
+	cr_assert_eq(e->best->peer, pb);
+	cr_assert_eq(e->step, BGP_DECIDE_BGP_ID);
+	/* Decisions taken rest on it: not while the peer holds paths. */
+	cr_assert_eq(rib_peer_set_bgp_id(rib, pb, 0x0a0000ff), -EBUSY);
+	cr_assert_eq(rib_peer(rib, pb)->conf.bgp_id, 0x0a000000);
+	cr_assert_eq(rib_peer_set_bgp_id(rib, RIB_PEER_LOCAL, 1), -ENOENT);
+	cr_assert_eq(rib_peer_set_bgp_id(rib, 60, 1), -ENOENT);
+	rib_teardown();
+}
+
 Test(rib, ebgp_local_pref_ignored_and_missing_med_is_zero)
 {
 	struct prefix4 p = pfx("104.16.0.0/24");
