@@ -14,17 +14,17 @@ failover kill revive withdraw announce cut heal freeze thaw"
 # Options of each verb, as 'anycastlab VERB --help' lists them.
 _anycastlab_opts() {
 	case "$1" in
-	up)       echo "--force --no-routers --daemon --timeout --help" ;;
-	down)     echo "--all --help" ;;
-	status)   echo "--json --help" ;;
+	up)       echo "--force --no-routers --daemon --timeout --keep-on-failure --help" ;;
+	down)     echo "--all --lab --help" ;;
+	status)   echo "--json --lab --help" ;;
 	check)    echo "--help" ;;
 	graph)    echo "--down --format --lab --help" ;;
 	exec)     echo "--lab --help" ;;
 	routes)   echo "--lab --adj-in --json --help" ;;
-	ping)     echo "-c -i --lab --help" ;;
-	curl)     echo "--lab --help" ;;
-	watch)    echo "--interval --json --lab --help" ;;
-	failover) echo "--user --mode --runs --interval --json --lab --help" ;;
+	ping)     echo "-c -i --all --lab --help" ;;
+	curl)     echo "--all --lab --help" ;;
+	watch)    echo "--interval --probe --all --json --lab --help" ;;
+	failover) echo "--user --mode --probe --runs --interval --json --lab --help" ;;
 	kill|revive|withdraw|announce|cut|heal|freeze|thaw)
 	          echo "--lab --help" ;;
 	esac
@@ -89,7 +89,7 @@ _anycastlab() {
 		--lab) lab=${COMP_WORDS[i+1]}; ((i++)) ;;
 		--lab=*) lab=${COMP_WORDS[i]#--lab=} ;;
 		--daemon|--timeout|--down|--format|--adj-in|-c|-i|--interval|\
-		--user|--mode|--runs) ((i++)) ;;
+		--user|--mode|--probe|--runs) ((i++)) ;;
 		--) [ "$verb" = exec ] && return ;;	# the command's own words
 		-*) ;;
 		*) ((nargs++)) ;;
@@ -107,6 +107,9 @@ _anycastlab() {
 		return ;;
 	--format)
 		COMPREPLY=($(compgen -W "dot mermaid" -- "$cur"))
+		return ;;
+	--probe)
+		COMPREPLY=($(compgen -W "http icmp" -- "$cur"))
 		return ;;
 	--mode)
 		COMPREPLY=($(compgen -W "kill withdraw cut freeze" -- "$cur"))

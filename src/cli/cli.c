@@ -90,7 +90,10 @@ static const struct cli_verb verbs[] = {
 	  "sudo anycastlab watch u-syd --interval 1", cli_watch, false },
 	{ "failover", "measure how long users of a POP are cut off when it fails",
 	  "failover POP [--user USER] [--mode kill|withdraw|cut|freeze] [--runs N]\n"
-	  "         [--interval MS] [--json] [--lab LAB]\n"
+	  "         [--interval MS] [--probe http|icmp] [--json] [--lab LAB]\n"
+	  "  --probe P  http (default) or icmp, as for watch; MOVED is the time\n"
+	  "             from the failure to the next POP's first answer, OUTAGE\n"
+	  "             the time no probe was answered\n"
 	  "  probes every user of POP (or USER), fails the POP, measures each\n"
 	  "  user's outage until its next POP answers, restores the POP and\n"
 	  "  checks that the users come back",

@@ -362,8 +362,8 @@ int cli_routes(const struct cli_verb *v, int argc, char **argv)
 		char list[256];
 
 		routes_peers(&t, (size_t)node, list, sizeof(list));
-		cli_error(v->name, "%s is not a BGP peer of %s; its peers are %s",
-			  peer, argv[optind], list);
+		cli_error(v->name, "%s has no BGP session with %s; its peers are %s",
+			  argv[optind], peer, list);
 		topo_free(&t);
 		return 1;
 	}

@@ -346,23 +346,19 @@ int fault_cut(const char *lab, const struct topo *t, size_t a, size_t b,
 			   an, bn, strerror(-(ua < 0 ? ua : ub)));
 	if (cut && !ua && !ub)
 		return say(msg, n, -EALREADY, "link %s-%s is cut already", an, bn);
-	if (!cut && !(ua && ub)) {
-		r = link_end(t, a, b, true);
+	if (cut || !(ua && ub)) {
+		/* The moment of the failure is the instant before the first
+		 * end changes, not after. */
 		acted();
+		r = link_end(t, a, b, !cut);
 		if (r == 0)
-			r = link_end(t, b, a, true);
+			r = link_end(t, b, a, !cut);
 		if (r < 0)
-			return say(msg, n, r, "cannot set link %s-%s up: %s", an,
-				   bn, strerror(-r));
-	} else if (cut) {
-		r = link_end(t, a, b, false);
-		acted();
-		if (r == 0)
-			r = link_end(t, b, a, false);
-		if (r < 0)
-			return say(msg, n, r, "cannot set link %s-%s down: %s", an,
-				   bn, strerror(-r));
-		return say(msg, n, 0, "cut link %s-%s: both ends are down", an, bn);
+			return say(msg, n, r, "cannot set link %s-%s %s: %s", an,
+				   bn, cut ? "down" : "up", strerror(-r));
+		if (cut)
+			return say(msg, n, 0, "cut link %s-%s: both ends are down",
+				   an, bn);
 	}
 	/* Healing, or asked to heal a link that is up: whatever `up` routed
 	 * over it comes back either way. */

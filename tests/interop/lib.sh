@@ -264,16 +264,20 @@ sess() {
 
 sess_established() { [ "$(sess "$1" "$2" state)" = Established ]; }
 
-# our_route LAB PREFIX: "ASPATH|NEXTHOP|FROM" of our best path, or nothing.
+# our_route LAB PREFIX: "ASPATH|NEXTHOP|FROM" of our best path, or nothing
+# (the AS path, an array in the JSON, as "64500 4200000009").
 our_route() {
 	"$AL" routes us --lab "$1" --json | jq -r --arg p "$2" '.routes[] |
-		select(.prefix == $p) | "\(.aspath)|\(.nexthop)|\(.from)"'
+		select(.prefix == $p) |
+		"\(.aspath | map(tostring) | join(" "))|\(.nexthop)|\(.from)"'
 }
 
 # our_route_field LAB PREFIX KEY: one field of our best path to PREFIX.
 our_route_field() {
 	"$AL" routes us --lab "$1" --json | jq -r --arg p "$2" --arg k "$3" \
-		'.routes[] | select(.prefix == $p) | .[$k] // ""'
+		'.routes[] | select(.prefix == $p) | .[$k] |
+		if type == "array" then map(tostring) | join(" ")
+		elif . == null then "" else tostring end'
 }
 
 has_our_route() { [ -n "$(our_route "$1" "$2")" ]; }

@@ -109,36 +109,27 @@ ok "graph --lab: after revive and heal, u-syd and u-nyc are drawn to syd and lax
 is "graph --lab: no node is drawn down, no link cut" \
 	"$(grep -c -e 'ndown"' -e 'ncut"' <<<"$g")" 0
 
-# Bad requests: one line on stderr, non-zero, nothing changed.
-bad() {
-	local desc=$1 pattern=$2
-	shift 2
+# Bad requests: one line on stderr, non-zero, nothing changed.  What is
+# so already: said on one line, exit 0, like `ip link set up`.
+one_line() {	# one_line WANT_RC DESC PATTERN CMD...: WANT_RC "0" or "non-zero"
+	local want=$1 desc=$2 pattern=$3
+	shift 3
 	local out rc
 	out=$("$@" 2>&1)
 	rc=$?
-	if [ "$rc" -ne 0 ] && [ "$(wc -l <<<"$out")" -eq 1 ] && grep -Eq -- "$pattern" <<<"$out"; then
+	if { [ "$want" = 0 ] && [ "$rc" -eq 0 ] || [ "$want" != 0 ] && [ "$rc" -ne 0 ]; } &&
+	   [ "$(wc -l <<<"$out")" -eq 1 ] && grep -Eq -- "$pattern" <<<"$out"; then
 		pass "$desc"
 	else
 		fail "$desc (exit $rc)" "$out"
 	fi
 }
+bad() { one_line non-zero "$@"; }
+done_already() { one_line 0 "$@"; }
 bad "kill of an unknown node names the closest" "no node 'sdy' \(did you mean 'syd'\?\)" \
 	"$AL" kill sdy --lab "$LAB"
 bad "kill of a user is refused" "u-syd is a user" "$AL" kill u-syd --lab "$LAB"
 bad "withdraw on an ISP is refused" "only a POP" "$AL" withdraw telstra --lab "$LAB"
-# What is so already: said on one line, exit 0, like `ip link set up`.
-done_already() {
-	local desc=$1 pattern=$2
-	shift 2
-	local out rc
-	out=$("$@" 2>&1)
-	rc=$?
-	if [ "$rc" -eq 0 ] && [ "$(wc -l <<<"$out")" -eq 1 ] && grep -Eq -- "$pattern" <<<"$out"; then
-		pass "$desc"
-	else
-		fail "$desc (exit $rc)" "$out"
-	fi
-}
 done_already "revive of a live router says it runs, exit 0" "running already" \
 	"$AL" revive syd --lab "$LAB"
 done_already "thaw of a router that is not frozen says so, exit 0" "not frozen" \
