@@ -117,7 +117,8 @@ one_line() {	# one_line WANT_RC DESC PATTERN CMD...: WANT_RC "0" or "non-zero"
 	local out rc
 	out=$("$@" 2>&1)
 	rc=$?
-	if { [ "$want" = 0 ] && [ "$rc" -eq 0 ] || [ "$want" != 0 ] && [ "$rc" -ne 0 ]; } &&
+	if { { [ "$want" = 0 ] && [ "$rc" -eq 0 ]; } ||
+	     { [ "$want" != 0 ] && [ "$rc" -ne 0 ]; }; } &&
 	   [ "$(wc -l <<<"$out")" -eq 1 ] && grep -Eq -- "$pattern" <<<"$out"; then
 		pass "$desc"
 	else
