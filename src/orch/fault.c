@@ -260,16 +260,24 @@ int fault_announce(const char *lab, const struct topo *t, size_t node,
 		   on ? "announces" : "withdrew");
 }
 
+/* An rtnetlink socket in node's namespace. */
+static int node_rtsock(const struct topo *t, size_t node, struct nl_sock **sk)
+{
+	int fd = netns_open(t->nodes[node].netns), r;
+
+	if (fd < 0)
+		return fd;
+	r = rtsock_open(fd, sk);
+	close(fd);
+	return r;
+}
+
 static int link_end(const struct topo *t, size_t node, size_t peer, bool up)
 {
 	struct nl_sock *sk;
-	int fd, r, ifi;
+	int r, ifi;
 
-	fd = netns_open(t->nodes[node].netns);
-	if (fd < 0)
-		return fd;
-	r = rtsock_open(fd, &sk);
-	close(fd);
+	r = node_rtsock(t, node, &sk);
 	if (r < 0)
 		return r;
 	ifi = link_index(sk, t->nodes[peer].name);
@@ -282,13 +290,9 @@ static int link_is_up(const struct topo *t, size_t node, size_t peer)
 {
 	struct link_state st;
 	struct nl_sock *sk;
-	int fd, r;
+	int r;
 
-	fd = netns_open(t->nodes[node].netns);
-	if (fd < 0)
-		return fd;
-	r = rtsock_open(fd, &sk);
-	close(fd);
+	r = node_rtsock(t, node, &sk);
 	if (r < 0)
 		return r;
 	r = link_get(sk, t->nodes[peer].name, &st);
@@ -307,15 +311,11 @@ static int restore_routes(const struct topo *t, size_t node)
 	const struct topo_node *nd = &t->nodes[node];
 	struct nl_sock *sk;
 	uint32_t gw;
-	int fd, r;
+	int r;
 
 	if (nd->kind != TOPO_KIND_USER)
 		return 0;
-	fd = netns_open(nd->netns);
-	if (fd < 0)
-		return fd;
-	r = rtsock_open(fd, &sk);
-	close(fd);
+	r = node_rtsock(t, node, &sk);
 	if (r < 0)
 		return r;
 	r = route_find(sk, &any, &gw);
