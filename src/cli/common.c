@@ -2,7 +2,7 @@
  * Helpers shared by the verbs: which lab, which node, which topology file.
  */
 #include "cli/cli.h"
-#include "orch/state.h"
+#include "run/state.h"
 #include "util/str.h"
 
 #include <errno.h>

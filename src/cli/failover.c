@@ -13,12 +13,12 @@
  * the failover table in the lab's topology file, when it has one.
  */
 #include "cli/cli.h"
-#include "cli/live.h"
+#include "orch/live.h"
 #include "ev/ev.h"
 #include "net/netns.h"
 #include "orch/fault.h"
-#include "orch/probe.h"
-#include "orch/state.h"
+#include "net/probe.h"
+#include "run/state.h"
 
 #include <errno.h>
 #include <fcntl.h>

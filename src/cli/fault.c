@@ -6,7 +6,7 @@
  */
 #include "cli/cli.h"
 #include "orch/fault.h"
-#include "orch/state.h"
+#include "run/state.h"
 
 #include <errno.h>
 #include <string.h>

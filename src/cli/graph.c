@@ -6,7 +6,7 @@
  * drawing taken after `kill` shows where the users went.
  */
 #include "cli/cli.h"
-#include "cli/live.h"
+#include "orch/live.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -9,9 +9,9 @@
 #include "cli/cli.h"
 #include "ev/ev.h"
 #include "net/netns.h"
-#include "orch/probe.h"
+#include "net/probe.h"
 #include "http/client.h"
-#include "orch/state.h"
+#include "run/state.h"
 #include "util/str.h"
 
 #include <errno.h>

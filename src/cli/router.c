@@ -7,7 +7,7 @@
  */
 #include "cli/cli.h"
 #include "net/netns.h"
-#include "orch/state.h"
+#include "run/state.h"
 #include "router/router.h"
 #include "util/log.h"
 

@@ -7,8 +7,8 @@
  */
 #include "cli/cli.h"
 #include "orch/fault.h"
-#include "orch/daemon.h"
-#include "orch/state.h"
+#include "daemon/daemon.h"
+#include "run/state.h"
 #include "router/ctl.h"
 #include "router/ctlmsg.h"
 

@@ -4,8 +4,8 @@
  * router that died, a link that lost carrier is reported, not hidden.
  */
 #include "cli/cli.h"
-#include "cli/live.h"
-#include "orch/state.h"
+#include "orch/live.h"
+#include "run/state.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -2,9 +2,9 @@
  * `anycastlab up [FILE] [--daemon D]` and `anycastlab down [LAB] [--all]`.
  */
 #include "cli/cli.h"
-#include "orch/daemon.h"
+#include "daemon/daemon.h"
 #include "orch/orch.h"
-#include "orch/state.h"
+#include "run/state.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -8,10 +8,10 @@
  * logs that explain it; `up` then removes the lab unless told to keep it.
  */
 #include "orch/lab.h"
-#include "orch/daemon.h"
+#include "daemon/daemon.h"
 #include "orch/snapshot.h"
-#include "orch/spawn.h"
-#include "orch/state.h"
+#include "run/spawn.h"
+#include "run/state.h"
 #include "util/str.h"
 
 #include <errno.h>

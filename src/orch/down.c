@@ -6,10 +6,10 @@
  * and when `up` was killed half-way; running it twice is harmless.
  */
 #include "orch/orch.h"
-#include "orch/daemon.h"
-#include "orch/journal.h"
-#include "orch/proc.h"
-#include "orch/state.h"
+#include "daemon/daemon.h"
+#include "run/journal.h"
+#include "run/proc.h"
+#include "run/state.h"
 #include "net/netns.h"
 
 #include <dirent.h>

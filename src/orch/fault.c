@@ -6,10 +6,10 @@
  * BIRD and FRR withdraw and announce through their own control sockets.
  */
 #include "orch/fault.h"
-#include "orch/daemon.h"
-#include "orch/journal.h"
-#include "orch/spawn.h"
-#include "orch/state.h"
+#include "daemon/daemon.h"
+#include "run/journal.h"
+#include "run/spawn.h"
+#include "run/state.h"
 #include "net/link.h"
 #include "net/netns.h"
 #include "router/ctl.h"

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "orch/proc.h"
+#include "run/proc.h"
 #include "topo/topo.h"
 
 /* CLOCK_MONOTONIC ns of the last failure or repair actually carried out

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "orch/journal.h"
+#include "run/journal.h"
 #include "orch/orch.h"
 #include "topo/topo.h"
 

@@ -3,9 +3,9 @@
  * built-in router's, or BIRD's and FRR's through orch/daemon.h.
  */
 #include "orch/snapshot.h"
-#include "orch/daemon.h"
-#include "orch/journal.h"
-#include "orch/state.h"
+#include "daemon/daemon.h"
+#include "run/journal.h"
+#include "run/state.h"
 #include "router/ctl.h"
 #include "router/ctlmsg.h"
 

@@ -7,10 +7,10 @@
  * namespaces (IFLA_NET_NS_FD).
  */
 #include "orch/orch.h"
-#include "orch/daemon.h"
-#include "orch/journal.h"
+#include "daemon/daemon.h"
+#include "run/journal.h"
 #include "orch/lab.h"
-#include "orch/state.h"
+#include "run/state.h"
 #include "net/link.h"
 #include "net/netns.h"
 

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "orch/daemon.h"
-#include "orch/json.h"
+#include "daemon/daemon.h"
+#include "util/json.h"
 #include "orch/snapshot.h"
 #include "util/dbuf.h"
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "orch/journal.h"
+#include "run/journal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -6,8 +6,8 @@
  * socket (see orch/daemon.h for BIRD's and FRR's files).  `down` and
  * `status` work from this directory alone.
  */
-#ifndef ANYCASTLAB_ORCH_STATE_H
-#define ANYCASTLAB_ORCH_STATE_H
+#ifndef ANYCASTLAB_RUN_STATE_H
+#define ANYCASTLAB_RUN_STATE_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -18,16 +18,16 @@
  * server the built-in router has inside: N.http.pid, written once it
  * listens.  Every process of a node writes its output to N.log.
  */
-#ifndef ANYCASTLAB_ORCH_DAEMON_H
-#define ANYCASTLAB_ORCH_DAEMON_H
+#ifndef ANYCASTLAB_DAEMON_DAEMON_H
+#define ANYCASTLAB_DAEMON_DAEMON_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
-#include "orch/journal.h"
-#include "orch/proc.h"
+#include "run/journal.h"
+#include "run/proc.h"
 #include "orch/snapshot.h"
 #include "topo/topo.h"
 #include "util/dbuf.h"

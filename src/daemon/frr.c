@@ -14,10 +14,10 @@
  * loses carrier (fast external failover, FRR's default).  Each choice is
  * explained in the generated file itself.
  */
-#include "orch/daemon.h"
-#include "orch/daemon_int.h"
-#include "orch/json.h"
-#include "orch/state.h"
+#include "daemon/daemon.h"
+#include "daemon/daemon_int.h"
+#include "util/json.h"
+#include "run/state.h"
 
 #include <ctype.h>
 #include <errno.h>

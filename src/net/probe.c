@@ -5,7 +5,7 @@
  * so no TIME_WAIT piles up at 1,000 probes a second) whose X-Served-By
  * names the POP.  The reply parser is pure and bounded, and a fuzz target.
  */
-#include "orch/probe.h"
+#include "net/probe.h"
 #include "ev/ev.h"
 #include "net/netns.h"
 #include "http/client.h"

@@ -12,9 +12,9 @@
  * enough that a revived or healed peer is back within about a second.
  * Each choice is explained in the generated file itself.
  */
-#include "orch/daemon.h"
-#include "orch/daemon_int.h"
-#include "orch/state.h"
+#include "daemon/daemon.h"
+#include "daemon/daemon_int.h"
+#include "run/state.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -4,7 +4,7 @@
  * the escaped form) and NUL-terminated where their closing quote was, so
  * nodes point into the copy and nothing else is allocated per value.
  */
-#include "orch/json.h"
+#include "util/json.h"
 
 #include <errno.h>
 #include <math.h>

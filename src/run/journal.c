@@ -3,8 +3,8 @@
  * line to an O_APPEND file on tmpfs: a crash leaves complete lines, and a
  * torn last line fails to parse and is skipped.
  */
-#include "orch/journal.h"
-#include "orch/state.h"
+#include "run/journal.h"
+#include "run/state.h"
 
 #include <errno.h>
 #include <fcntl.h>

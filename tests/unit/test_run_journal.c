@@ -7,8 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "orch/journal.h"
-#include "orch/proc.h"
+#include "run/journal.h"
+#include "run/proc.h"
 
 Test(journal, parses_each_kind)
 {

@@ -4,15 +4,15 @@
  * died or is stopped, a link that lost carrier) and the routers' own view
  * of their sessions and the catchment.  Shared by status and graph.
  */
-#ifndef ANYCASTLAB_CLI_LIVE_H
-#define ANYCASTLAB_CLI_LIVE_H
+#ifndef ANYCASTLAB_ORCH_LIVE_H
+#define ANYCASTLAB_ORCH_LIVE_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "net/link.h"
-#include "orch/daemon.h"
-#include "orch/proc.h"
+#include "daemon/daemon.h"
+#include "run/proc.h"
 #include "orch/snapshot.h"
 #include "topo/topo.h"
 

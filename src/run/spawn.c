@@ -1,8 +1,8 @@
 /*
  * Router processes: spawn, start handshake, log tails (see spawn.h).
  */
-#include "orch/spawn.h"
-#include "orch/state.h"
+#include "run/spawn.h"
+#include "run/state.h"
 #include "net/netns.h"
 
 #include <errno.h>

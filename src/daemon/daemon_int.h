@@ -3,13 +3,13 @@
  * one table per daemon, and the socket helpers they share.  Internal to
  * orch/.
  */
-#ifndef ANYCASTLAB_ORCH_DAEMON_INT_H
-#define ANYCASTLAB_ORCH_DAEMON_INT_H
+#ifndef ANYCASTLAB_DAEMON_DAEMON_INT_H
+#define ANYCASTLAB_DAEMON_DAEMON_INT_H
 
 #include <time.h>
 
-#include "orch/daemon.h"
-#include "orch/state.h"
+#include "daemon/daemon.h"
+#include "run/state.h"
 #include "util/deadline.h"
 
 #define DAEMON_ARGV_MAX	24

@@ -3,8 +3,8 @@
  * (field 22 of /proc/<pid>/stat).  Signals go only to the process that
  * was recorded, never to whatever later got the same pid.
  */
-#ifndef ANYCASTLAB_ORCH_PROC_H
-#define ANYCASTLAB_ORCH_PROC_H
+#ifndef ANYCASTLAB_RUN_PROC_H
+#define ANYCASTLAB_RUN_PROC_H
 
 #include <stdbool.h>
 #include <stddef.h>

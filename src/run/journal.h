@@ -13,12 +13,12 @@
  * several.  A namespace whose creation failed is cancelled by "-netns
  * <name>", so teardown never removes a namespace that someone else made.
  */
-#ifndef ANYCASTLAB_ORCH_JOURNAL_H
-#define ANYCASTLAB_ORCH_JOURNAL_H
+#ifndef ANYCASTLAB_RUN_JOURNAL_H
+#define ANYCASTLAB_RUN_JOURNAL_H
 
 #include <stddef.h>
 
-#include "orch/proc.h"
+#include "run/proc.h"
 #include "topo/topo.h"
 
 enum journal_kind {

@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "orch/daemon.h"
-#include "orch/journal.h"
-#include "orch/json.h"
+#include "daemon/daemon.h"
+#include "run/journal.h"
+#include "util/json.h"
 #include "topo/topo.h"
 #include "slurp.h"
 

@@ -1,7 +1,7 @@
 /*
  * Process identity, signalling and discovery through /proc (see proc.h).
  */
-#include "orch/proc.h"
+#include "run/proc.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -6,15 +6,15 @@
  * (BIRD, FRR) are started the same way by spawn_exec, except that the
  * child enters the node's namespace itself before it execs.
  */
-#ifndef ANYCASTLAB_ORCH_SPAWN_H
-#define ANYCASTLAB_ORCH_SPAWN_H
+#ifndef ANYCASTLAB_RUN_SPAWN_H
+#define ANYCASTLAB_RUN_SPAWN_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
-#include "orch/journal.h"
-#include "orch/proc.h"
+#include "run/journal.h"
+#include "run/proc.h"
 
 struct spawned {
 	const char *node;

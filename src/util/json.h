@@ -5,8 +5,8 @@
  * whatever a daemon wrote, so malformed input, deep nesting and huge
  * numbers fail cleanly instead of misreading.
  */
-#ifndef ANYCASTLAB_ORCH_JSON_H
-#define ANYCASTLAB_ORCH_JSON_H
+#ifndef ANYCASTLAB_UTIL_JSON_H
+#define ANYCASTLAB_UTIL_JSON_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -6,7 +6,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "orch/probe.h"
+#include "net/probe.h"
 
 static size_t build_reply(uint8_t *pkt, const uint32_t *rr, unsigned nrr,
 			  uint16_t id, uint16_t seq, uint64_t ts)

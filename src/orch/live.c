@@ -2,10 +2,10 @@
  * A running lab as the CLI shows it (see live.h): state directory, kernel,
  * processes, and the routers' control sockets.
  */
-#include "cli/live.h"
+#include "orch/live.h"
 #include "net/netns.h"
-#include "orch/journal.h"
-#include "orch/state.h"
+#include "run/journal.h"
+#include "run/state.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -4,7 +4,7 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 
-#include "orch/state.h"
+#include "run/state.h"
 
 Test(state_daemons, reads_what_state_save_daemons_writes)
 {

@@ -1,7 +1,7 @@
 /*
  * The lab state directory (see state.h).
  */
-#include "orch/state.h"
+#include "run/state.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -7,8 +7,8 @@
  * apart.  Sending runs on absolute deadlines of an event-loop timer, so
  * a 1 ms interval really is 1 ms.
  */
-#ifndef ANYCASTLAB_ORCH_PROBE_H
-#define ANYCASTLAB_ORCH_PROBE_H
+#ifndef ANYCASTLAB_NET_PROBE_H
+#define ANYCASTLAB_NET_PROBE_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -6,10 +6,10 @@
  * What differs (configuration, command lines, the control protocols and
  * what the daemons print) is in daemon_bird.c and daemon_frr.c.
  */
-#include "orch/daemon.h"
-#include "orch/daemon_int.h"
-#include "orch/spawn.h"
-#include "orch/state.h"
+#include "daemon/daemon.h"
+#include "daemon/daemon_int.h"
+#include "run/spawn.h"
+#include "run/state.h"
 #include "net/netns.h"
 #include "router/sandbox.h"
 
