@@ -1,7 +1,7 @@
 /*
  * `anycastlab ping USER` and `anycastlab watch USER`: ICMP echoes to the
  * anycast address from the user's namespace.  Which POP answered is read
- * from each reply's recorded route (orch/probe.h), never predicted.
+ * from each reply's recorded route (net/probe.h), never predicted.
  * watch probes on its own timer (every 10 ms by default: iputils ping on
  * a HZ=250 kernel cannot go below 16 ms) and prints one line per change
  * of POP and per outage.

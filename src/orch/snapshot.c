@@ -1,6 +1,6 @@
 /*
  * Lab snapshots from the routers' control sockets (see snapshot.h): the
- * built-in router's, or BIRD's and FRR's through orch/daemon.h.
+ * built-in router's, or BIRD's and FRR's through daemon/daemon.h.
  */
 #include "orch/snapshot.h"
 #include "daemon/daemon.h"

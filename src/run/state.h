@@ -3,7 +3,7 @@
  * topology file it was built from, the daemon each router runs (which `up
  * --daemon` may have chosen instead of the file), the journal of
  * everything created, and per router a pid file, a log and a control
- * socket (see orch/daemon.h for BIRD's and FRR's files).  `down` and
+ * socket (see daemon/daemon.h for BIRD's and FRR's files).  `down` and
  * `status` work from this directory alone.
  */
 #ifndef ANYCASTLAB_RUN_STATE_H
