@@ -99,21 +99,21 @@ static const struct cli_verb verbs[] = {
 	  "  checks that the users come back",
 	  "sudo anycastlab failover syd --mode kill --runs 5", cli_failover, false },
 	{ "kill", "crash a router (SIGKILL); its peers see the session die",
-	  "kill NODE [--lab LAB]", "sudo anycastlab kill syd", cli_fault1, false },
+	  "kill NODE [--lab LAB]", "sudo anycastlab kill syd", cli_kill, false },
 	{ "revive", "start a killed router again",
-	  "revive NODE [--lab LAB]", "sudo anycastlab revive syd", cli_fault1, false },
+	  "revive NODE [--lab LAB]", "sudo anycastlab revive syd", cli_revive, false },
 	{ "withdraw", "have a POP withdraw the anycast prefix (graceful)",
-	  "withdraw POP [--lab LAB]", "sudo anycastlab withdraw syd", cli_fault1, false },
+	  "withdraw POP [--lab LAB]", "sudo anycastlab withdraw syd", cli_withdraw, false },
 	{ "announce", "have a POP announce the anycast prefix again",
-	  "announce POP [--lab LAB]", "sudo anycastlab announce syd", cli_fault1, false },
+	  "announce POP [--lab LAB]", "sudo anycastlab announce syd", cli_announce, false },
 	{ "cut", "cut the link between two nodes (both ends lose carrier)",
-	  "cut A B [--lab LAB]", "sudo anycastlab cut telstra syd", cli_fault2, false },
+	  "cut A B [--lab LAB]", "sudo anycastlab cut telstra syd", cli_cut, false },
 	{ "heal", "bring a cut link back",
-	  "heal A B [--lab LAB]", "sudo anycastlab heal telstra syd", cli_fault2, false },
+	  "heal A B [--lab LAB]", "sudo anycastlab heal telstra syd", cli_heal, false },
 	{ "freeze", "stop a router (SIGSTOP) with its links up: only hold timers notice",
-	  "freeze NODE [--lab LAB]", "sudo anycastlab freeze syd", cli_fault1, false },
+	  "freeze NODE [--lab LAB]", "sudo anycastlab freeze syd", cli_freeze, false },
 	{ "thaw", "let a frozen router run again (SIGCONT)",
-	  "thaw NODE [--lab LAB]", "sudo anycastlab thaw syd", cli_fault1, false },
+	  "thaw NODE [--lab LAB]", "sudo anycastlab thaw syd", cli_thaw, false },
 	{ "router", "the BGP speaker of one node (started by up and revive)",
 	  "router --lab LAB --node NODE [--sync FD] [--lab-start] [--http-only]",
 	  "sudo anycastlab router --lab world --node syd", cli_router, true },
@@ -252,7 +252,7 @@ static void cli_man(FILE *f)
 	      ".BR ip-netns (8),\n.BR bird (8),\n.BR bgpd (8)\n", f);
 }
 
-void cli_usage(const struct cli_verb *v, FILE *f)
+static void cli_usage(const struct cli_verb *v, FILE *f)
 {
 	const char *line = v->usage, *nl;
 	bool first = true;

@@ -36,7 +36,6 @@ struct cli_verb {
 #define CLI_OPT_EXIT	(-2)
 int cli_getopt(const struct cli_verb *v, int argc, char **argv,
 	       const char *shortopts, const struct option *longopts, int *rc);
-void cli_usage(const struct cli_verb *v, FILE *f);
 
 /* One clear line and false when we lack CAP_SYS_ADMIN / CAP_NET_ADMIN. */
 bool cli_privileged(const char *verb);
@@ -67,18 +66,10 @@ int cli_load_file(const char *verb, const char *file, const char *after,
 /* The default topology file (world.yaml next to the binary, or installed). */
 const char *cli_default_topology(void);
 
-/* Probe helpers (ping.c): the POP behind a link address, the hops of a
- * recorded route by node name, the namespace of a user. */
-struct probe_reply;
-long cli_pop_of_link_addr(void *ctx, uint32_t addr);
-void cli_hops(const struct topo *t, const struct probe_reply *r, long pop,
-	      char *buf, size_t n);
+/* The namespace of a user, open (an fd), its node index in *idx; -1
+ * after an error line for a node that is not a user. */
 int cli_user_netns(const char *verb, const struct topo *t, const char *user,
 		   long *idx);
-/* The POP that answered a probe: by X-Served-By (HTTP) or by the
- * recorded route (ICMP); -1 when none can be told. */
-struct probe_event;
-long cli_event_pop(const struct topo *t, const struct probe_event *ev);
 /* GET http://dst/path from the namespace behind nsfd: the response's
  * length in buf, or -errno; *elapsed in ns. */
 long cli_http_get(int nsfd, uint32_t dst, const char *path, char *buf,
@@ -110,8 +101,14 @@ int cli_status(const struct cli_verb *v, int argc, char **argv);
 int cli_exec(const struct cli_verb *v, int argc, char **argv);
 int cli_router(const struct cli_verb *v, int argc, char **argv);
 int cli_routes(const struct cli_verb *v, int argc, char **argv);
-int cli_fault1(const struct cli_verb *v, int argc, char **argv);
-int cli_fault2(const struct cli_verb *v, int argc, char **argv);
+int cli_kill(const struct cli_verb *v, int argc, char **argv);
+int cli_revive(const struct cli_verb *v, int argc, char **argv);
+int cli_withdraw(const struct cli_verb *v, int argc, char **argv);
+int cli_announce(const struct cli_verb *v, int argc, char **argv);
+int cli_cut(const struct cli_verb *v, int argc, char **argv);
+int cli_heal(const struct cli_verb *v, int argc, char **argv);
+int cli_freeze(const struct cli_verb *v, int argc, char **argv);
+int cli_thaw(const struct cli_verb *v, int argc, char **argv);
 int cli_ping(const struct cli_verb *v, int argc, char **argv);
 int cli_watch(const struct cli_verb *v, int argc, char **argv);
 int cli_failover(const struct cli_verb *v, int argc, char **argv);

@@ -2,6 +2,7 @@
  * Helpers shared by the verbs: which lab, which node, which topology file.
  */
 #include "cli/cli.h"
+#include "net/netns.h"
 #include "run/state.h"
 #include "util/str.h"
 
@@ -255,4 +256,25 @@ int cli_lab_begin(const char *verb, const char *lab, char *name, size_t n,
 	if (cli_pick_lab(verb, lab, name, n) < 0)
 		return 1;
 	return cli_load_lab(verb, name, t);
+}
+
+int cli_user_netns(const char *verb, const struct topo *t, const char *user,
+		   long *idx)
+{
+	int fd;
+
+	*idx = cli_find_node(verb, t, user);
+	if (*idx < 0)
+		return -1;
+	if (t->nodes[*idx].kind != TOPO_KIND_USER) {
+		cli_error(verb, "%s is %s %s, not a user: probes start at users",
+			  user, t->nodes[*idx].kind == TOPO_KIND_ISP ? "an" : "a",
+			  topo_kind_name(t->nodes[*idx].kind));
+		return -1;
+	}
+	fd = netns_open(t->nodes[*idx].netns);
+	if (fd < 0)
+		cli_error(verb, "namespace %s is gone: %s", t->nodes[*idx].netns,
+			  strerror(-fd));
+	return fd;
 }

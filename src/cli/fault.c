@@ -12,16 +12,19 @@
 #include <string.h>
 
 static int fault_verb(const struct cli_verb *v, int argc, char **argv,
-		      int nodes)
+		      enum fault_verb fv)
 {
 	static const struct option opts[] = {
 		{ "lab", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char labname[TOPO_NAME_MAX + 1], msg[256];
+	char labname[TOPO_NAME_MAX + 1];
 	const char *lab = NULL;
 	const char *name = v->name;
+	unsigned nodes = fault_nodes(fv);
+	struct fault_done done;
+	struct err e;
 	long a, b = -1;
 	struct topo t;
 	int c, rc, r;
@@ -32,7 +35,7 @@ static int fault_verb(const struct cli_verb *v, int argc, char **argv,
 		if (c == 'l')
 			lab = optarg;
 	}
-	if (argc - optind != nodes)
+	if (argc - optind != (int)nodes)
 		return cli_error(name, nodes == 2 ? "needs two nodes: anycastlab %s A B"
 				 : "needs one node: anycastlab %s NODE", name), 2;
 	if (cli_lab_begin(name, lab, labname, sizeof(labname), &t))
@@ -44,19 +47,8 @@ static int fault_verb(const struct cli_verb *v, int argc, char **argv,
 		topo_free(&t);
 		return 1;
 	}
-	if (!strcmp(name, "kill"))
-		r = fault_kill(labname, &t, (size_t)a, msg, sizeof(msg));
-	else if (!strcmp(name, "revive"))
-		r = fault_revive(labname, &t, (size_t)a, msg, sizeof(msg));
-	else if (!strcmp(name, "withdraw") || !strcmp(name, "announce"))
-		r = fault_announce(labname, &t, (size_t)a, name[0] == 'a', msg,
-				   sizeof(msg));
-	else if (!strcmp(name, "cut") || !strcmp(name, "heal"))
-		r = fault_cut(labname, &t, (size_t)a, (size_t)b, name[0] == 'c',
-			      msg, sizeof(msg));
-	else
-		r = fault_freeze(labname, &t, (size_t)a, name[0] == 'f', msg,
-				 sizeof(msg));
+	r = fault_do(labname, &t, fv, (size_t)a, (size_t)(b < 0 ? 0 : b), &done,
+		     &e);
 	/* What watch --all names as the cause of what follows. */
 	if (r == 0) {
 		char what[64];
@@ -69,17 +61,48 @@ static int fault_verb(const struct cli_verb *v, int argc, char **argv,
 	/* Asking for what is so already is not an error: it says so, like
 	 * `ip link set up` on a link that is up. */
 	if (r < 0 && r != -EALREADY)
-		return cli_error(name, "%s", msg);
-	printf("%s\n", msg);
+		return cli_error(name, "%s", e.msg);
+	printf("%s\n", r < 0 ? e.msg : done.msg);
 	return 0;
 }
 
-int cli_fault1(const struct cli_verb *v, int argc, char **argv)
+/* One handler per verb. */
+int cli_kill(const struct cli_verb *v, int argc, char **argv)
 {
-	return fault_verb(v, argc, argv, 1);
+	return fault_verb(v, argc, argv, FAULT_KILL);
 }
 
-int cli_fault2(const struct cli_verb *v, int argc, char **argv)
+int cli_revive(const struct cli_verb *v, int argc, char **argv)
 {
-	return fault_verb(v, argc, argv, 2);
+	return fault_verb(v, argc, argv, FAULT_REVIVE);
+}
+
+int cli_withdraw(const struct cli_verb *v, int argc, char **argv)
+{
+	return fault_verb(v, argc, argv, FAULT_WITHDRAW);
+}
+
+int cli_announce(const struct cli_verb *v, int argc, char **argv)
+{
+	return fault_verb(v, argc, argv, FAULT_ANNOUNCE);
+}
+
+int cli_cut(const struct cli_verb *v, int argc, char **argv)
+{
+	return fault_verb(v, argc, argv, FAULT_CUT);
+}
+
+int cli_heal(const struct cli_verb *v, int argc, char **argv)
+{
+	return fault_verb(v, argc, argv, FAULT_HEAL);
+}
+
+int cli_freeze(const struct cli_verb *v, int argc, char **argv)
+{
+	return fault_verb(v, argc, argv, FAULT_FREEZE);
+}
+
+int cli_thaw(const struct cli_verb *v, int argc, char **argv)
+{
+	return fault_verb(v, argc, argv, FAULT_THAW);
 }

@@ -7,6 +7,7 @@
  * of POP and per outage.
  */
 #include "cli/cli.h"
+#include "orch/answer.h"
 #include "ev/ev.h"
 #include "net/netns.h"
 #include "net/probe.h"
@@ -20,34 +21,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-long cli_pop_of_link_addr(void *ctx, uint32_t addr)
-{
-	const struct topo *t = ctx;
-	size_t k;
-
-	for (k = 0; k < t->nlinks; k++) {
-		const struct topo_link *l = &t->links[k];
-
-		if (l->addr_a == addr && t->nodes[l->b].kind == TOPO_KIND_POP)
-			return (long)l->b;
-		if (l->addr_b == addr && t->nodes[l->a].kind == TOPO_KIND_POP)
-			return (long)l->a;
-	}
-	return -1;
-}
-
-long cli_event_pop(const struct topo *t, const struct probe_event *ev)
-{
-	long i;
-
-	if (ev->served_by) {
-		i = topo_node_find(t, ev->served_by);
-		return i >= 0 && t->nodes[i].kind == TOPO_KIND_POP ? i : -1;
-	}
-	return probe_answering_pop(ev->reply, t->anycast_addr,
-				   cli_pop_of_link_addr, (void *)t);
-}
 
 int cli_probe_kind(const char *verb, const char *arg, bool *http)
 {
@@ -83,7 +56,7 @@ static const char *addr_owner(const struct topo *t, uint32_t addr)
 	return NULL;
 }
 
-void cli_hops(const struct topo *t, const struct probe_reply *r, long pop,
+static void cli_hops(const struct topo *t, const struct probe_reply *r, long pop,
 	      char *buf, size_t n)
 {
 	const char *prev = NULL;
@@ -114,27 +87,6 @@ void cli_hops(const struct topo *t, const struct probe_reply *r, long pop,
 }
 
 /* Open the user's namespace; -1 after an error message. */
-int cli_user_netns(const char *verb, const struct topo *t, const char *user,
-		   long *idx)
-{
-	int fd;
-
-	*idx = cli_find_node(verb, t, user);
-	if (*idx < 0)
-		return -1;
-	if (t->nodes[*idx].kind != TOPO_KIND_USER) {
-		cli_error(verb, "%s is %s %s, not a user: probes start at users",
-			  user, t->nodes[*idx].kind == TOPO_KIND_ISP ? "an" : "a",
-			  topo_kind_name(t->nodes[*idx].kind));
-		return -1;
-	}
-	fd = netns_open(t->nodes[*idx].netns);
-	if (fd < 0)
-		cli_error(verb, "namespace %s is gone: %s", t->nodes[*idx].netns,
-			  strerror(-fd));
-	return fd;
-}
-
 static double ms(uint64_t ns)
 {
 	return (double)ns / 1e6;
@@ -207,7 +159,7 @@ static void ping_cb(void *ctx, const struct probe_event *ev)
 		return;
 	}
 	pop = probe_answering_pop(ev->reply, p->t->anycast_addr,
-				  cli_pop_of_link_addr, (void *)p->t);
+				  answer_pop_of_link_addr, (void *)p->t);
 	cli_hops(p->t, ev->reply, pop, hops, sizeof(hops));
 	/* The way is longer than record route can hold: the POP is asked
 	 * instead, over HTTP from the same user. */
@@ -285,7 +237,7 @@ static void ping_all_cb(void *ctx, const struct probe_event *ev)
 	}
 	u->answered++;
 	u->sum += ev->rtt_ns;
-	u->pop = cli_event_pop(pa->t, ev);
+	u->pop = answer_pop(pa->t, ev);
 	cli_hops(pa->t, ev->reply, u->pop, u->hops, sizeof(u->hops));
 }
 
@@ -559,7 +511,7 @@ static void watch_one(struct watch_ctx *w, const struct probe_event *ev)
 	/* An answer older than the last one (reordered) changes nothing. */
 	if (w->pop != -2 && (int16_t)(ev->seq - w->last_seq) <= 0)
 		return;
-	pop = cli_event_pop(t, ev);
+	pop = answer_pop(t, ev);
 	missing = w->pop == -2 ? 0 : (unsigned)(uint16_t)(ev->seq - w->last_seq) - 1;
 	if (w->pop == -2) {
 		if (w->json)

@@ -6,11 +6,8 @@
  * socket (`show route`, `show bgp ... json`), in the same columns.
  */
 #include "cli/cli.h"
-#include "orch/fault.h"
 #include "daemon/daemon.h"
 #include "run/state.h"
-#include "router/ctl.h"
-#include "router/ctlmsg.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -19,16 +16,10 @@
 struct routes_out {
 	bool json;
 	bool adj;
+	bool explains;		/* the speaker says why each path won */
 	size_t n;
 	FILE *f;
 };
-
-static const char *val(const struct ctl_rec *r, const char *key)
-{
-	const char *v = ctl_get(r, key);
-
-	return v ? v : "";
-}
 
 /* One route as JSON, the same shape whichever speaker told it: absent
  * facts are null, never "" or "-". */
@@ -79,69 +70,38 @@ static void json_route_print(FILE *f, bool first, const struct json_route *jr)
 	fputc('}', f);
 }
 
-static int routes_rec(void *ctx, const struct ctl_rec *r)
-{
-	struct routes_out *o = ctx;
-
-	if (!strcmp(r->kind, "error")) {
-		fprintf(stderr, "anycastlab routes: %s\n", val(r, "msg"));
-		return 1;
-	}
-	if (strcmp(r->kind, o->adj ? "path" : "route"))
-		return 0;
-	if (o->json) {
-		struct json_route jr = {
-			.prefix = val(r, "prefix"), .nexthop = val(r, "nexthop"),
-			.from = val(r, "from"), .aspath = val(r, "aspath"),
-			.origin = val(r, "origin"), .why = ctl_get(r, "why"),
-			.over = ctl_get(r, "over"), .rejected = ctl_get(r, "rejected"),
-			.med = ctl_get(r, "med"),
-			.best = o->adj ? !strcmp(val(r, "best"), "yes") : 1,
-			.paths = o->adj ? -1 : (long)ctl_get_u64(r, "paths", 0),
-		};
-
-		json_route_print(o->f, o->n == 0, &jr);
-	} else if (o->adj) {
-		char why[64];
-
-		snprintf(why, sizeof(why), "%s%s",
-			 !strcmp(val(r, "best"), "yes") ? "best" : "",
-			 ctl_get(r, "rejected") ? val(r, "rejected") : "");
-		fprintf(o->f, "  %-18s %-15s %-24s %-10s %s\n", val(r, "prefix"),
-			val(r, "nexthop"), val(r, "aspath")[0] ? val(r, "aspath") : "-",
-			val(r, "origin"), why);
-	} else {
-		char why[200];
-
-		snprintf(why, sizeof(why), "%s%s%s", val(r, "why"),
-			 ctl_get(r, "over") ? " over " : "", val(r, "over"));
-		fprintf(o->f, "  %-18s %-15s %-9s %-24s %-6s %s\n", val(r, "prefix"),
-			val(r, "nexthop"), val(r, "from"),
-			val(r, "aspath")[0] ? val(r, "aspath") : "(local)",
-			val(r, "origin"), why);
-	}
-	o->n++;
-	return 0;
-}
-
-/* A route of BIRD or FRR, in the built-in router's columns (what the
- * daemon does not say, why a path won, is left out). */
-static int routes_daemon_rec(void *ctx, const struct daemon_route *dr)
+/* One route, as JSON or in the columns of the node's speaker (one that
+ * does not explain its choices has no WHY column). */
+static int routes_print(void *ctx, const struct daemon_route *dr)
 {
 	struct routes_out *o = ctx;
 
 	if (o->json) {
 		struct json_route jr = {
 			.prefix = dr->prefix, .nexthop = dr->nexthop,
-			.from = dr->from, .aspath = dr->aspath, .origin = dr->origin,
-			.best = dr->best, .paths = -1,
+			.from = dr->from, .aspath = dr->aspath,
+			.origin = dr->origin, .why = dr->why, .over = dr->over,
+			.rejected = dr->rejected, .med = dr->med,
+			.best = dr->best, .paths = o->explains ? dr->paths : -1,
 		};
 
 		json_route_print(o->f, o->n == 0, &jr);
 	} else if (o->adj) {
+		char why[96];
+
+		snprintf(why, sizeof(why), "%s%s", dr->best ? "best" : "",
+			 dr->rejected);
 		fprintf(o->f, "  %-18s %-15s %-24s %-10s %s\n", dr->prefix,
 			dr->nexthop, dr->aspath[0] ? dr->aspath : "-",
-			dr->origin[0] ? dr->origin : "-", dr->best ? "best" : "");
+			dr->origin[0] || o->explains ? dr->origin : "-", why);
+	} else if (o->explains) {
+		char why[200];
+
+		snprintf(why, sizeof(why), "%s%s%s", dr->why,
+			 dr->over[0] ? " over " : "", dr->over);
+		fprintf(o->f, "  %-18s %-15s %-9s %-24s %-6s %s\n", dr->prefix,
+			dr->nexthop, dr->from,
+			dr->aspath[0] ? dr->aspath : "(local)", dr->origin, why);
 	} else {
 		fprintf(o->f, "  %-18s %-15s %-9s %-24s %s\n", dr->prefix,
 			dr->nexthop, dr->from, dr->aspath[0] ? dr->aspath : "(local)",
@@ -151,96 +111,46 @@ static int routes_daemon_rec(void *ctx, const struct daemon_route *dr)
 	return 0;
 }
 
-/* BIRD lists networks in its hash order: collected, then sorted like the
- * built-in router's table (by address, then length). */
-struct route_set {
-	struct daemon_route *v;
-	size_t n, cap;
-};
-
-static int route_collect(void *ctx, const struct daemon_route *dr)
-{
-	struct route_set *s = ctx;
-
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 64;
-		struct daemon_route *v = realloc(s->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		s->v = v;
-		s->cap = cap;
-	}
-	s->v[s->n++] = *dr;
-	return 0;
-}
-
-static int route_cmp(const void *a, const void *b)
-{
-	const struct daemon_route *x = a, *y = b;
-	struct prefix4 px = { 0, 0 }, py = { 0, 0 };
-
-	prefix4_parse(x->prefix, &px);
-	prefix4_parse(y->prefix, &py);
-	if (px.addr != py.addr)
-		return px.addr < py.addr ? -1 : 1;
-	if (px.len != py.len)
-		return px.len < py.len ? -1 : 1;
-	return y->best - x->best;
-}
-
-/* routes of a node that runs BIRD or FRR, asked over its own socket. */
-static int routes_daemon(const struct cli_verb *v, const char *lab,
-			 const struct topo *t, size_t node, const char *peer,
-			 struct routes_out *o)
+/* The header of the table or JSON object, then every route. */
+static int routes_show(const char *lab, const struct topo *t, size_t node,
+		       const char *peer, struct routes_out *o, struct err *e)
 {
 	const struct topo_node *n = &t->nodes[node];
-	char hint[STATE_PATH_MAX + 32], err[256];
-	struct route_set set = { 0 };
-	size_t i;
+	char hint[STATE_PATH_MAX + 32], src[STATE_PATH_MAX + 64];
 	int r;
 
-	if (peer) {
-		long p = topo_node_find(t, peer);
-		const struct topo_link *l = p >= 0 ?
-			topo_link_find(t, node, (size_t)p) : NULL;
-
-		if (!l || t->nodes[p].kind == TOPO_KIND_USER)
-			return cli_error(v->name, "%s has no BGP session with %s",
-					 n->name, peer);
-	}
-	daemon_cli_hint(lab, t, node, hint, sizeof(hint));
 	o->adj = peer != NULL;
+	o->explains = daemon_explains(n->daemon);
+	daemon_cli_hint(lab, t, node, hint, sizeof(hint));
+	/* Where the table comes from: the RIB, or the daemon's own CLI. */
+	if (o->explains)
+		snprintf(src, sizeof(src), "%s", o->adj ? "Adj-RIB-In" : "Loc-RIB");
+	else
+		snprintf(src, sizeof(src), "%s; %s", daemon_title(n->daemon), hint);
 	if (o->json) {
 		fprintf(o->f, "{\"node\":");
 		cli_json_str(o->f, n->name);
-		fprintf(o->f, ",\"daemon\":\"%s\",\"%s\":[", topo_daemon_name(n->daemon),
-		       o->adj ? "adj_in" : "routes");
+		if (daemon_named(n->daemon))
+			fprintf(o->f, ",\"daemon\":\"%s\"", topo_daemon_name(n->daemon));
+		fprintf(o->f, ",\"%s\":[", o->adj ? "adj_in" : "routes");
 	} else if (o->adj) {
-		fprintf(o->f, "paths %s accepted from %s (%s; %s):\n", n->name, peer,
-		       daemon_title(n->daemon), hint);
+		fprintf(o->f, "paths %s %s from %s (%s):\n", n->name,
+			o->explains ? "received" : "accepted", peer, src);
 		fprintf(o->f, "  %-18s %-15s %-24s %-10s %s\n", "PREFIX", "NEXT HOP",
-		       "AS PATH", "ORIGIN", "");
+			"AS PATH", "ORIGIN", "");
 	} else {
-		fprintf(o->f, "best paths of %s (AS%u, %s; %s):\n", n->name, n->asn,
-		       daemon_title(n->daemon), hint);
-		fprintf(o->f, "  %-18s %-15s %-9s %-24s %s\n", "PREFIX", "NEXT HOP",
-		       "FROM", "AS PATH", "ORIGIN");
+		fprintf(o->f, "best paths of %s (AS%u, %s):\n", n->name, n->asn, src);
+		if (o->explains)
+			fprintf(o->f, "  %-18s %-15s %-9s %-24s %-6s %s\n", "PREFIX",
+				"NEXT HOP", "FROM", "AS PATH", "ORIGIN", "WHY IT WON");
+		else
+			fprintf(o->f, "  %-18s %-15s %-9s %-24s %s\n", "PREFIX",
+				"NEXT HOP", "FROM", "AS PATH", "ORIGIN");
 	}
-	r = daemon_routes(lab, t, node, peer, route_collect, &set, err,
-			  sizeof(err));
-	if (r == -ENOMEM)
-		snprintf(err, sizeof(err), "out of memory");
-	if (set.n)
-		qsort(set.v, set.n, sizeof(*set.v), route_cmp);
-	for (i = 0; i < set.n; i++)
-		routes_daemon_rec(o, &set.v[i]);
-	free(set.v);
+	r = daemon_routes(lab, t, node, peer, routes_print, o, e);
 	if (o->json)
 		fputs("]}\n", o->f);
-	if (r < 0)
-		return cli_error(v->name, "%s", err);
-	return 0;
+	return r;
 }
 
 /* Close the stream of *out and print what it gathered when rc is 0
@@ -303,13 +213,10 @@ static void routes_peers(const struct topo *t, size_t node, char *buf,
 static bool routes_frozen(const char *lab, const struct topo *t, size_t node)
 {
 	struct daemon_procs p;
-	size_t k, frozen = 0;
 
 	if (daemon_procs_load(lab, t, node, &p) < 0 || !p.nalive)
 		return false;
-	for (k = 0; k < p.n; k++)
-		frozen += p.alive[k] && fault_frozen(&p.id[k]);
-	return frozen == p.nalive;
+	return daemon_procs_frozen(&p) == p.nalive;
 }
 
 int cli_routes(const struct cli_verb *v, int argc, char **argv)
@@ -322,7 +229,8 @@ int cli_routes(const struct cli_verb *v, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct routes_out o = { 0 };
-	char *out = NULL, labname[TOPO_NAME_MAX + 1], sock[STATE_PATH_MAX], req[64];
+	char *out = NULL, labname[TOPO_NAME_MAX + 1];
+	struct err e;
 	const char *lab = NULL, *peer = NULL;
 	size_t outlen = 0;
 	struct topo t;
@@ -374,13 +282,6 @@ int cli_routes(const struct cli_verb *v, int argc, char **argv)
 		topo_free(&t);
 		return 1;
 	}
-	if (t.nodes[node].daemon == TOPO_DAEMON_NONE) {
-		cli_error(v->name, "%s runs a daemon of your own (daemon: none); "
-			  "ask it directly: anycastlab exec %s -- ...",
-			  argv[optind], argv[optind]);
-		topo_free(&t);
-		return 1;
-	}
 	/* Everything is printed once the router has answered: a router
 	 * that does not answer gets one line, not a table's header. */
 	o.f = open_memstream(&out, &outlen);
@@ -388,39 +289,9 @@ int cli_routes(const struct cli_verb *v, int argc, char **argv)
 		topo_free(&t);
 		return cli_error(v->name, "out of memory");
 	}
-	if (t.nodes[node].daemon != TOPO_DAEMON_BUILTIN) {
-		r = routes_daemon(v, labname, &t, (size_t)node, peer, &o);
-		topo_free(&t);
-		return routes_flush(&o, &out, &outlen, r);
-	}
-	router_state_file(labname, t.nodes[node].name, "sock", sock, sizeof(sock));
-	o.adj = peer != NULL;
-	snprintf(req, sizeof(req), peer ? "adj-in %s" : "routes", peer);
-	if (o.json) {
-		fprintf(o.f, "{\"node\":");
-		cli_json_str(o.f, t.nodes[node].name);
-		fprintf(o.f, ",\"%s\":[", o.adj ? "adj_in" : "routes");
-	} else if (o.adj) {
-		fprintf(o.f, "paths %s received from %s (Adj-RIB-In):\n", t.nodes[node].name,
-		       peer);
-		fprintf(o.f, "  %-18s %-15s %-24s %-10s %s\n", "PREFIX", "NEXT HOP",
-		       "AS PATH", "ORIGIN", "");
-	} else {
-		fprintf(o.f, "best paths of %s (AS%u, Loc-RIB):\n", t.nodes[node].name,
-		       t.nodes[node].asn);
-		fprintf(o.f, "  %-18s %-15s %-9s %-24s %-6s %s\n", "PREFIX", "NEXT HOP",
-		       "FROM", "AS PATH", "ORIGIN", "WHY IT WON");
-	}
-	r = ctl_request(sock, req, 3000, routes_rec, &o);
-	if (o.json)
-		fputs("]}\n", o.f);
+	r = routes_show(labname, &t, (size_t)node, peer, &o, &e);
 	topo_free(&t);
-	if (r == -EPIPE)
-		cli_error(v->name, "the answer of the router of %s was cut short "
-			  "before its end: not printed", argv[optind]);
-	else if (r < 0)
-		cli_error(v->name, "the router of %s does not answer (%s); is it "
-			  "running? see 'anycastlab status'", argv[optind],
-			  strerror(-r));
+	if (r < 0)
+		cli_error(v->name, "%s", e.msg);
 	return routes_flush(&o, &out, &outlen, r ? 1 : 0);
 }

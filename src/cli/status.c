@@ -115,15 +115,14 @@ static void print_text(const struct live_lab *L)
 			char pids[96];
 
 			daemon_procs_str(&nl->procs, pids, sizeof(pids));
-			if (n->daemon == TOPO_DAEMON_BUILTIN)
-				snprintf(state, sizeof(state), "%s (%s)",
-					 live_state_name(nl->state), pids);
-			else
+			if (daemon_named(n->daemon))
 				snprintf(state, sizeof(state), "%s (%s, %s)",
 					 live_state_name(nl->state),
 					 topo_daemon_name(n->daemon), pids);
-		} else if (nl->state == LIVE_STOPPED &&
-			   n->daemon != TOPO_DAEMON_BUILTIN) {
+			else
+				snprintf(state, sizeof(state), "%s (%s)",
+					 live_state_name(nl->state), pids);
+		} else if (nl->state == LIVE_STOPPED && daemon_named(n->daemon)) {
 			snprintf(state, sizeof(state), "%s (%s)",
 				 live_state_name(nl->state),
 				 topo_daemon_name(n->daemon));

@@ -21,10 +21,8 @@ int cli_up(const struct cli_verb *v, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const enum topo_daemon daemons[] = {
-		TOPO_DAEMON_BUILTIN, TOPO_DAEMON_BIRD, TOPO_DAEMON_FRR,
-	};
 	struct up_opts o = { .timeout_ms = 30000, .out = stdout };
+	struct err e;
 	struct topo t;
 	int c, rc, r;
 	char *end;
@@ -33,17 +31,14 @@ int cli_up(const struct cli_verb *v, int argc, char **argv)
 		switch (c) {
 		case CLI_OPT_EXIT:
 			return rc;
-		case 'd': {
-			size_t k;
-
-			for (k = 0; k < 3; k++)
-				if (!strcmp(optarg, topo_daemon_name(daemons[k])))
-					o.daemon = daemons[k];
-			if (o.daemon == TOPO_DAEMON_DEFAULT)
+		case 'd':
+			/* Every kind but none: a lab-wide "bring your own"
+			 * would leave no router to ask. */
+			if (topo_daemon_parse(optarg, &o.daemon) < 0 ||
+			    !daemon_kind_managed(o.daemon))
 				return cli_error(v->name, "--daemon is builtin, bird or "
 						 "frr, not '%s'", optarg), 2;
 			break;
-		}
 		case 'f':
 			o.force = true;
 			break;
@@ -76,8 +71,10 @@ int cli_up(const struct cli_verb *v, int argc, char **argv)
 	}
 	/* A node's own daemon: still wins over the lab-wide choice. */
 	daemon_apply_default(&t, o.daemon);
-	r = orch_up(&t, &o);
+	r = orch_up(&t, &o, &e);
 	topo_free(&t);
+	if (r < 0)
+		printf("anycastlab: %s\n", e.msg);
 	return r < 0 ? 1 : 0;
 }
 
@@ -92,6 +89,7 @@ int cli_down(const struct cli_verb *v, int argc, char **argv)
 	char lab[TOPO_NAME_MAX + 1];
 	const char *name = NULL;
 	bool all = false, nothing;
+	struct err e;
 	int c, rc, r;
 
 	while ((c = cli_getopt(v, argc, argv, "al:h", opts, &rc)) != -1) {
@@ -108,7 +106,9 @@ int cli_down(const struct cli_verb *v, int argc, char **argv)
 	if (!cli_privileged(v->name))
 		return 1;
 	if (all) {
-		r = orch_down_all(stdout, &nothing);
+		r = orch_down_all(stdout, &nothing, &e);
+		if (r < 0)
+			printf("anycastlab: %s\n", e.msg);
 		if (nothing)
 			printf("no lab is running; nothing to do\n");
 		return r < 0 ? 1 : 0;
@@ -136,7 +136,9 @@ int cli_down(const struct cli_verb *v, int argc, char **argv)
 		if (cli_pick_lab(v->name, NULL, lab, sizeof(lab)) < 0)
 			return 1;
 	}
-	r = orch_down(lab, stdout, &nothing);
+	r = orch_down(lab, stdout, &nothing, &e);
+	if (r < 0)
+		printf("anycastlab: %s\n", e.msg);
 	if (nothing)
 		printf("lab '%s' is not running; nothing to do\n", lab);
 	return r < 0 ? 1 : 0;

@@ -706,7 +706,7 @@ static int bird_status(const char *lab, const struct topo *t, size_t node,
 }
 
 static int bird_announce(const char *lab, const struct topo *t, size_t node,
-			 bool on, char *err, size_t n)
+			 bool on, struct err *e)
 {
 	char sock[STATE_PATH_MAX];
 	const char *cmd = on ? "enable " DAEMON_BIRD_ANYCAST :
@@ -720,16 +720,16 @@ static int bird_announce(const char *lab, const struct topo *t, size_t node,
 	dbuf_init(&text);
 	r = bird_cli(sock, &cmd, 1, &text, &code, 3000);
 	if (r < 0) {
-		snprintf(err, n, "BIRD of %s does not answer (%s)",
+		snprintf(e->msg, sizeof(e->msg), "BIRD of %s does not answer (%s)",
 			 t->nodes[node].name, strerror(-r));
 		r = -ESRCH;
 	} else if (code == 8 || code == 10) {
 		/* 0008 already disabled, 0010 already enabled */
-		snprintf(err, n, "%s: %s", t->nodes[node].name,
+		snprintf(e->msg, sizeof(e->msg), "%s: %s", t->nodes[node].name,
 			 on ? "already announced" : "already withdrawn");
 		r = -EALREADY;
 	} else if (code != 9 && code != 11) {
-		snprintf(err, n, "%s: BIRD says: %.*s", t->nodes[node].name,
+		snprintf(e->msg, sizeof(e->msg), "%s: BIRD says: %.*s", t->nodes[node].name,
 			 (int)strcspn(text_of(&text), "\n"), text_of(&text));
 		r = -EIO;
 	}
@@ -739,7 +739,7 @@ static int bird_announce(const char *lab, const struct topo *t, size_t node,
 
 static int bird_routes(const char *lab, const struct topo *t, size_t node,
 		       const char *peer, daemon_route_fn fn, void *ctx,
-		       char *err, size_t n)
+		       struct err *e)
 {
 	char sock[STATE_PATH_MAX], cmd[96], sym[TOPO_NAME_MAX + 8];
 	const char *c = cmd;
@@ -758,11 +758,11 @@ static int bird_routes(const char *lab, const struct topo *t, size_t node,
 	dbuf_init(&text);
 	r = bird_cli(sock, &c, 1, &text, &code, 5000);
 	if (r < 0) {
-		snprintf(err, n, "the BIRD of %s does not answer (%s); is it "
+		snprintf(e->msg, sizeof(e->msg), "the BIRD of %s does not answer (%s); is it "
 			 "running? see 'anycastlab status'", t->nodes[node].name,
 			 strerror(-r));
 	} else if (code >= 8000) {
-		snprintf(err, n, "BIRD of %s says: %.*s", t->nodes[node].name,
+		snprintf(e->msg, sizeof(e->msg), "BIRD of %s says: %.*s", t->nodes[node].name,
 			 (int)strcspn(text_of(&text), "\n"), text_of(&text));
 		r = -EIO;
 	} else {
@@ -782,15 +782,25 @@ static void bird_hint(const char *lab, const char *node, char *buf, size_t n)
 }
 
 const struct daemon_ops daemon_bird_ops = {
+	.kind = TOPO_DAEMON_BIRD,
 	.title = "BIRD 2",
+	.summary = "BIRD 2",
+	.noun = "BIRD 2",
 	.package = "bird2",
+	.managed = true,
+	.named = true,
+	.http_beside = true,
 	.roles = bird_roles,
 	.nroles = 1,
 	.program = bird_program,
+	.user = "bird",
 	.write_config = bird_write_config,
 	.argv = bird_argv,
 	.ready = bird_ready,
-	.status = bird_status,
+	.start = daemon_exec_start,
+	.wait_ready = daemon_exec_wait,
+	.status = daemon_exec_status,
+	.query = bird_status,
 	.announce = bird_announce,
 	.routes = bird_routes,
 	.hint = bird_hint,

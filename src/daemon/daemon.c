@@ -1,10 +1,9 @@
 /*
- * Daemons other than the built-in speaker (see daemon.h): what is common
- * to BIRD and FRR — which processes a node runs and which of them are
- * alive, starting them journaled in the node's namespace, waiting for
- * their control sockets, and the socket plumbing their clients share.
- * What differs (configuration, command lines, the control protocols and
- * what the daemons print) is in daemon_bird.c and daemon_frr.c.
+ * The speaker table (see daemon.h) and what its rows share: which
+ * processes a node runs and which of them are alive, starting a daemon
+ * journaled in the node's namespace, waiting for its control sockets,
+ * and the socket plumbing the clients of BIRD and FRR share.  What each
+ * kind does differently is its row: builtin.c, bird.c, frr.c, none.c.
  */
 #include "daemon/daemon.h"
 #include "daemon/daemon_int.h"
@@ -29,64 +28,117 @@
 
 #define HTTP_ROLE	"http"
 
-static const struct daemon_ops *daemon_ops_of(enum topo_daemon d)
+/* The table: one row per kind, in the order `up` names them. */
+static const struct daemon_ops *const daemon_table[] = {
+	&daemon_builtin_ops, &daemon_bird_ops, &daemon_frr_ops,
+	&daemon_none_ops,
+};
+
+#define DAEMON_NKINDS	(sizeof(daemon_table) / sizeof(daemon_table[0]))
+
+/* d's row; DEFAULT (never left on a planned router) reads as builtin. */
+static const struct daemon_ops *row(enum topo_daemon d)
 {
-	switch (d) {
-	case TOPO_DAEMON_BIRD:
-		return &daemon_bird_ops;
-	case TOPO_DAEMON_FRR:
-		return &daemon_frr_ops;
-	default:
-		return NULL;
-	}
+	size_t i;
+
+	for (i = 0; i < DAEMON_NKINDS; i++)
+		if (daemon_table[i]->kind == d)
+			return daemon_table[i];
+	return &daemon_builtin_ops;
+}
+
+static const struct daemon_ops *node_row(const struct topo *t, size_t node)
+{
+	return row(t->nodes[node].daemon);
+}
+
+size_t daemon_nkinds(void)
+{
+	return DAEMON_NKINDS;
+}
+
+enum topo_daemon daemon_kind(size_t i)
+{
+	return daemon_table[i < DAEMON_NKINDS ? i : 0]->kind;
 }
 
 size_t daemon_node_roles(const struct topo *t, size_t node,
 			 const char *roles[DAEMON_MAX_PROCS], size_t *speaker)
 {
-	const struct topo_node *nd = &t->nodes[node];
-	const struct daemon_ops *ops = daemon_ops_of(nd->daemon);
+	const struct daemon_ops *ops = node_row(t, node);
 	size_t n = 0;
 
 	*speaker = 0;
-	if (!ops) {
-		if (nd->kind == TOPO_KIND_USER || nd->daemon != TOPO_DAEMON_BUILTIN)
-			return 0;
-		roles[n++] = "";
-		return n;
-	}
+	if (t->nodes[node].kind == TOPO_KIND_USER)
+		return 0;
 	for (; n < ops->nroles && n < DAEMON_MAX_PROCS; n++)
 		roles[n] = ops->roles[n];
-	*speaker = n - 1;
-	if (nd->kind == TOPO_KIND_POP && n < DAEMON_MAX_PROCS)
+	if (n)
+		*speaker = n - 1;
+	if (ops->http_beside && t->nodes[node].kind == TOPO_KIND_POP &&
+	    n < DAEMON_MAX_PROCS)
 		roles[n++] = HTTP_ROLE;
 	return n;
 }
 
 const char *daemon_title(enum topo_daemon d)
 {
-	const struct daemon_ops *ops = daemon_ops_of(d);
+	return row(d)->title;
+}
 
-	return ops ? ops->title : d == TOPO_DAEMON_NONE ? "your own daemon" :
-	       "anycastlab";
+const char *daemon_noun(enum topo_daemon d)
+{
+	return row(d)->noun;
+}
+
+const char *daemon_summary(enum topo_daemon d)
+{
+	return row(d)->summary;
+}
+
+bool daemon_named(enum topo_daemon d)
+{
+	return row(d)->named;
+}
+
+bool daemon_explains(enum topo_daemon d)
+{
+	return row(d)->explains;
+}
+
+bool daemon_kind_managed(enum topo_daemon d)
+{
+	return d != TOPO_DAEMON_DEFAULT && row(d)->managed;
 }
 
 const char *daemon_package(enum topo_daemon d)
 {
-	const struct daemon_ops *ops = daemon_ops_of(d);
-
-	return ops ? ops->package : NULL;
+	return row(d)->package;
 }
 
 int daemon_installed(enum topo_daemon d)
 {
-	const struct daemon_ops *ops = daemon_ops_of(d);
+	const struct daemon_ops *ops = row(d);
 	size_t i;
 
-	for (i = 0; ops && i < ops->nroles; i++)
+	for (i = 0; ops->program && i < ops->nroles; i++)
 		if (!ops->program(i))
 			return -ENOENT;
 	return 0;
+}
+
+bool daemon_managed(const struct topo *t, size_t node)
+{
+	return t->nodes[node].kind != TOPO_KIND_USER && node_row(t, node)->managed;
+}
+
+int daemon_need_managed(const struct topo *t, size_t node, struct err *e)
+{
+	if (node_row(t, node)->managed)
+		return 0;
+	return err_set(e, -EINVAL, "%s runs a daemon of your own (daemon: %s): "
+		       "anycastlab does not manage it", t->nodes[node].name,
+		       topo_daemon_name(t->nodes[node].daemon));
 }
 
 void daemon_apply_default(struct topo *t, enum topo_daemon d)
@@ -118,26 +170,44 @@ void daemon_copy(char *dst, size_t n, const char *src)
 	snprintf(dst, n, "%s", src ? src : "");
 }
 
+const char *daemon_program_role(const char *prog)
+{
+	size_t i, k;
+
+	for (i = 0; i < DAEMON_NKINDS; i++)
+		for (k = 0; daemon_table[i]->program && k < daemon_table[i]->nroles; k++)
+			if (!strcmp(prog, daemon_table[i]->roles[k]))
+				return daemon_table[i]->roles[k];
+	return NULL;
+}
+
+/* The row one of whose processes has role, or NULL ("http", ""). */
+static const struct daemon_ops *role_row(const char *role)
+{
+	size_t i, k;
+
+	for (i = 0; i < DAEMON_NKINDS; i++)
+		for (k = 0; daemon_table[i]->program && k < daemon_table[i]->nroles; k++)
+			if (!strcmp(role, daemon_table[i]->roles[k]))
+				return daemon_table[i];
+	return NULL;
+}
+
 /* The program a process of role runs, and the user it runs as besides
- * root: ourselves for the built-in router and the web server, BIRD's and
- * FRR's programs as their users. */
+ * root: ourselves for the built-in router and the web server, the
+ * executed daemons' programs as their rows' users. */
 static void daemon_role_owner(const char *role, char *prog, size_t n,
 			      uid_t *uid)
 {
-	static const char *const daemon_users[][2] = {
-		{ "bird", "bird" }, { "zebra", "frr" }, { "bgpd", "frr" },
-	};
+	const struct daemon_ops *ops = role_row(role);
 	char exe[PATH_MAX], *base;
 	struct passwd *pw;
 	gid_t gid;
 	ssize_t k;
-	size_t i;
 
-	for (i = 0; i < sizeof(daemon_users) / sizeof(daemon_users[0]); i++) {
-		if (strcmp(role, daemon_users[i][0]))
-			continue;
+	if (ops) {
 		snprintf(prog, n, "%s", role);
-		pw = getpwnam(daemon_users[i][1]);
+		pw = ops->user ? getpwnam(ops->user) : NULL;
 		*uid = pw ? pw->pw_uid : 0;
 		return;
 	}
@@ -213,6 +283,15 @@ int daemon_procs_load(const char *lab, const struct topo *t, size_t node,
 	return 0;
 }
 
+size_t daemon_procs_frozen(const struct daemon_procs *p)
+{
+	size_t k, n = 0;
+
+	for (k = 0; k < p->n; k++)
+		n += p->alive[k] && proc_stopped(p->id[k].pid);
+	return n;
+}
+
 void daemon_procs_str(const struct daemon_procs *p, char *buf, size_t n)
 {
 	size_t i, w = 0;
@@ -232,10 +311,11 @@ void daemon_procs_str(const struct daemon_procs *p, char *buf, size_t n)
 	}
 }
 
-int daemon_start(struct journal *j, const char *lab, const struct topo *t,
-		 size_t node, struct daemon_procs *p, char *err, size_t n)
+int daemon_exec_start(struct journal *j, const char *lab, const struct topo *t,
+		      size_t node, bool lab_start, struct daemon_procs *p,
+		      struct err *e)
 {
-	const struct daemon_ops *ops = daemon_ops_of(t->nodes[node].daemon);
+	const struct daemon_ops *ops = node_row(t, node);
 	const struct topo_node *nd = &t->nodes[node];
 	char store[DAEMON_ARGV_MAX][STATE_PATH_MAX], log[STATE_PATH_MAX];
 	char pidfile[STATE_PATH_MAX];
@@ -243,11 +323,8 @@ int daemon_start(struct journal *j, const char *lab, const struct topo *t,
 	size_t i, nroles;
 	int r;
 
+	(void)lab_start;
 	memset(p, 0, sizeof(*p));
-	if (!ops) {
-		snprintf(err, n, "%s runs no daemon anycastlab starts", nd->name);
-		return -EINVAL;
-	}
 	nroles = daemon_node_roles(t, node, roles, &p->speaker);
 	r = router_state_file(lab, nd->name, "log", log, sizeof(log));
 	if (r == 0)
@@ -256,7 +333,7 @@ int daemon_start(struct journal *j, const char *lab, const struct topo *t,
 	if (r == 0)
 		r = ops->write_config(lab, t, node);
 	if (r == -EOPNOTSUPP && nd->unknown_attrs_discard) {
-		snprintf(err, n, "node '%s': unknown-attributes: discard cannot "
+		err_set(e, r, "node '%s': unknown-attributes: discard cannot "
 			 "be expressed for %s, which passes unknown optional "
 			 "transitive attributes on and has no setting to drop "
 			 "them; use daemon: builtin or unknown-attributes: pass",
@@ -264,9 +341,8 @@ int daemon_start(struct journal *j, const char *lab, const struct topo *t,
 		return r;
 	}
 	if (r < 0) {
-		snprintf(err, n, "cannot write the %s configuration of %s: %s",
-			 ops->title, nd->name, strerror(-r));
-		return r;
+		return err_set(e, r, "cannot write the %s configuration of "
+			       "%s: %s", ops->title, nd->name, strerror(-r));
 	}
 	/* A killed web server leaves its pid file: readiness is a new one. */
 	unlink(pidfile);
@@ -292,8 +368,8 @@ int daemon_start(struct journal *j, const char *lab, const struct topo *t,
 		if (r == 0)
 			r = spawn_exec(j, &c, &p->id[i]);
 		if (r < 0) {
-			snprintf(err, n, "cannot start %s of %s: %s", roles[i],
-				 nd->name, strerror(-r));
+			err_set(e, r, "cannot start %s of %s: %s", roles[i],
+				nd->name, strerror(-r));
 			goto fail;
 		}
 		p->alive[i] = true;
@@ -333,15 +409,13 @@ static bool http_ready(const char *lab, const struct topo *t, size_t node,
 	return atol(line) == (long)p->id[i].pid;
 }
 
-int daemon_wait_ready(const char *lab, const struct topo *t, size_t node,
-		      const struct daemon_procs *p, unsigned timeout_ms)
+int daemon_exec_wait(const char *lab, const struct topo *t, size_t node,
+		     const struct daemon_procs *p, unsigned timeout_ms)
 {
-	const struct daemon_ops *ops = daemon_ops_of(t->nodes[node].daemon);
+	const struct daemon_ops *ops = node_row(t, node);
 	struct timespec nap = { 0, 5 * 1000 * 1000 }, deadline;
 	size_t i;
 
-	if (!ops)
-		return -EINVAL;
 	deadline_in(&deadline, timeout_ms);
 	for (;;) {
 		for (i = 0; i < p->n; i++)
@@ -357,41 +431,10 @@ int daemon_wait_ready(const char *lab, const struct topo *t, size_t node,
 
 void daemon_proc_gone(const char *role, const struct proc_id *id)
 {
-	char dir[64], path[64 + 256 + 2], st[256] = "", *p;
-	struct dirent *de;
-	FILE *f;
-	DIR *d;
+	const struct daemon_ops *ops = role_row(role);
 
-	/* FRR's daemons keep a crash log buffer in /var/tmp/frr/<name>.<pid>
-	 * and remove it when they exit cleanly; a SIGKILL leaves it. */
-	if ((strcmp(role, "zebra") && strcmp(role, "bgpd")) || proc_id_alive(id))
-		return;
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)id->pid);
-	f = fopen(path, "re");
-	if (f) {
-		if (!fgets(st, sizeof(st), f))
-			st[0] = '\0';
-		fclose(f);
-	}
-	/* "4242 (bgpd) S ...": the pid was taken by another FRR process,
-	 * alive, whose directory this now is. */
-	snprintf(path, sizeof(path), "(%s) ", role);
-	p = strstr(st, path);
-	if (p && p[strlen(path)] != 'Z' && p[strlen(path)] != 'X')
-		return;
-	snprintf(dir, sizeof(dir), "/var/tmp/frr/%s.%d", role, (int)id->pid);
-	d = opendir(dir);
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.' && (!de->d_name[1] ||
-		    (de->d_name[1] == '.' && !de->d_name[2])))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(dir);
+	if (ops && ops->gone && !proc_id_alive(id))
+		ops->gone(role, id);
 }
 
 static uint64_t daemon_rss_kb(pid_t pid)
@@ -411,19 +454,16 @@ static uint64_t daemon_rss_kb(pid_t pid)
 	       (uint64_t)res * (uint64_t)(sysconf(_SC_PAGESIZE) / 1024) : 0;
 }
 
-int daemon_status(const char *lab, const struct topo *t, size_t node,
-		  const struct daemon_procs *p, unsigned timeout_ms,
-		  struct snap_router *sr)
+int daemon_exec_status(const char *lab, const struct topo *t, size_t node,
+		       const struct daemon_procs *p, unsigned timeout_ms,
+		       struct snap_router *sr)
 {
-	const struct daemon_ops *ops = daemon_ops_of(t->nodes[node].daemon);
 	size_t i;
 	int r;
 
-	if (!ops)
-		return -EINVAL;
 	if (p->nalive < p->n)
 		return -ESRCH;
-	r = ops->status(lab, t, node, timeout_ms, sr);
+	r = node_row(t, node)->query(lab, t, node, timeout_ms, sr);
 	if (r < 0)
 		return r;
 	/* The process that speaks BGP (bird, bgpd) is the one to name;
@@ -435,42 +475,115 @@ int daemon_status(const char *lab, const struct topo *t, size_t node,
 	return 0;
 }
 
-int daemon_announce(const char *lab, const struct topo *t, size_t node,
-		    bool on, char *err, size_t n)
-{
-	const struct daemon_ops *ops = daemon_ops_of(t->nodes[node].daemon);
+/* The rows' operations, for any node: */
 
-	if (!ops) {
-		snprintf(err, n, "%s runs no daemon anycastlab starts",
-			 t->nodes[node].name);
-		return -EINVAL;
+int daemon_start(struct journal *j, const char *lab, const struct topo *t,
+		 size_t node, bool lab_start, struct daemon_procs *p,
+		 struct err *e)
+{
+	int r = daemon_need_managed(t, node, e);
+
+	memset(p, 0, sizeof(*p));
+	return r < 0 ? r : node_row(t, node)->start(j, lab, t, node, lab_start,
+						    p, e);
+}
+
+int daemon_wait_ready(const char *lab, const struct topo *t, size_t node,
+		      const struct daemon_procs *p, unsigned timeout_ms)
+{
+	const struct daemon_ops *ops = node_row(t, node);
+
+	return ops->managed ? ops->wait_ready(lab, t, node, p, timeout_ms) :
+	       -EINVAL;
+}
+
+bool daemon_held(const struct topo *t, size_t node)
+{
+	return node_row(t, node)->held;
+}
+
+void daemon_release(struct daemon_procs *p)
+{
+	if (p->holding)
+		spawn_release(&p->hold);
+	p->holding = false;
+}
+
+int daemon_status(const char *lab, const struct topo *t, size_t node,
+		  const struct daemon_procs *p, unsigned timeout_ms,
+		  struct snap_router *sr)
+{
+	return node_row(t, node)->status(lab, t, node, p, timeout_ms, sr);
+}
+
+int daemon_announce(const char *lab, const struct topo *t, size_t node,
+		    bool on, struct err *e)
+{
+	return node_row(t, node)->announce(lab, t, node, on, e);
+}
+
+/* Collected, then ordered by address and length (BIRD lists networks
+ * in its hash order), the best path of a prefix first. */
+struct route_set {
+	struct daemon_route *v;
+	size_t n, cap;
+};
+
+static int route_collect(void *ctx, const struct daemon_route *dr)
+{
+	struct route_set *s = ctx;
+
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+		struct daemon_route *v = realloc(s->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		s->v = v;
+		s->cap = cap;
 	}
-	return ops->announce(lab, t, node, on, err, n);
+	s->v[s->n++] = *dr;
+	return 0;
+}
+
+static int route_cmp(const void *a, const void *b)
+{
+	const struct daemon_route *x = a, *y = b;
+	struct prefix4 px = { 0, 0 }, py = { 0, 0 };
+
+	prefix4_parse(x->prefix, &px);
+	prefix4_parse(y->prefix, &py);
+	if (px.addr != py.addr)
+		return px.addr < py.addr ? -1 : 1;
+	if (px.len != py.len)
+		return px.len < py.len ? -1 : 1;
+	return y->best - x->best;
 }
 
 int daemon_routes(const char *lab, const struct topo *t, size_t node,
-		  const char *peer, daemon_route_fn fn, void *ctx, char *err,
-		  size_t n)
+		  const char *peer, daemon_route_fn fn, void *ctx,
+		  struct err *e)
 {
-	const struct daemon_ops *ops = daemon_ops_of(t->nodes[node].daemon);
+	struct route_set set = { 0 };
+	size_t i;
+	int r;
 
-	if (!ops) {
-		snprintf(err, n, "%s runs no daemon anycastlab starts",
-			 t->nodes[node].name);
-		return -EINVAL;
-	}
-	return ops->routes(lab, t, node, peer, fn, ctx, err, n);
+	r = node_row(t, node)->routes(lab, t, node, peer, route_collect, &set,
+				      e);
+	if (r == -ENOMEM)
+		err_set(e, r, "out of memory");
+	if (set.n)
+		qsort(set.v, set.n, sizeof(*set.v), route_cmp);
+	for (i = 0; i < set.n && r == 0; i++)
+		r = fn(ctx, &set.v[i]);
+	free(set.v);
+	return r;
 }
 
 void daemon_cli_hint(const char *lab, const struct topo *t, size_t node,
 		     char *buf, size_t n)
 {
-	const struct daemon_ops *ops = daemon_ops_of(t->nodes[node].daemon);
-
-	if (ops)
-		ops->hint(lab, t->nodes[node].name, buf, n);
-	else
-		daemon_copy(buf, n, "");
+	node_row(t, node)->hint(lab, t->nodes[node].name, buf, n);
 }
 
 size_t daemon_originated(const struct topo *t, size_t node,

@@ -1,5 +1,8 @@
 /*
- * BIRD 2 and FRR as a node's BGP speaker, beside anycastlab's own.  For a
+ * A node's BGP speaker, whichever it runs: anycastlab's own (builtin),
+ * BIRD 2, FRR, or one of the user's (none).  Each kind is one row of a
+ * table (daemon_int.h); everything below finds the node's row and asks
+ * it, so no caller tells the kinds apart.  For a
  * node with `daemon: bird` or `daemon: frr` the orchestrator writes the
  * daemon's configuration from the topology (the same sessions, timers and
  * originations the built-in speaker would have), runs its processes in the
@@ -28,11 +31,44 @@
 
 #include "run/journal.h"
 #include "run/proc.h"
-#include "orch/snapshot.h"
+#include "run/spawn.h"
 #include "topo/topo.h"
 #include "util/dbuf.h"
+#include "util/err.h"
 
 #define DAEMON_MAX_PROCS	3
+
+/* What a router reports of itself: the status record of a snapshot. */
+#define SNAP_MAX_SESS	64
+
+struct snap_session {
+	char peer[TOPO_NAME_MAX + 1];
+	char state[16];
+	bool established;
+	uint64_t since_ms;
+	uint64_t rx, tx;
+	unsigned hold;		/* negotiated, seconds (when Established) */
+	unsigned up_count;	/* times the session came up */
+	bool up_count_known;	/* BIRD does not say */
+	int as4;		/* 4-octet ASNs negotiated: 1, 0, -1 unknown */
+	char last_error[160];
+};
+
+struct snap_router {
+	bool external;		/* daemon: none, nothing to ask */
+	bool answered;		/* its control socket replied */
+	int error;		/* -errno when it did not */
+	long pid;
+	uint64_t up_ms;
+	uint64_t rss_kb;
+	uint64_t prefixes;
+	char anycast[16];	/* POP: "announced" / "withdrawn" */
+	char via[16];		/* anycast next hop, "local" or "none" */
+	char path[160];		/* anycast AS path */
+	struct snap_session sess[SNAP_MAX_SESS];
+	size_t nsess;
+};
+
 
 /* Names in a generated BIRD configuration: the BGP protocol towards node
  * "x-y" is peer_x_y ('-' is not allowed in a BIRD symbol and '_' is not
@@ -49,14 +85,38 @@
  */
 size_t daemon_node_roles(const struct topo *t, size_t node,
 			 const char *roles[DAEMON_MAX_PROCS], size_t *speaker);
-/* "BIRD 2", "FRR", "anycastlab" for messages. */
+/* The facts of a kind's row. */
+/* "BIRD 2", "FRR", "anycastlab", "your own daemon" for messages. */
 const char *daemon_title(enum topo_daemon d);
-/* The Debian package that provides d, NULL for builtin and none. */
+/* "the <noun> of syd": "router" for anycastlab's own, else the title. */
+const char *daemon_noun(enum topo_daemon d);
+/* How `up` counts it: "anycastlab (builtin)", "BIRD 2", "your own (none)". */
+const char *daemon_summary(enum topo_daemon d);
+/* Whether messages and status name the daemon beside its pids. */
+bool daemon_named(enum topo_daemon d);
+/* Whether its routes say why each path won (and what lost). */
+bool daemon_explains(enum topo_daemon d);
+/* Whether anycastlab starts, stops and asks it (all but none). */
+bool daemon_kind_managed(enum topo_daemon d);
+/* The Debian package that provides d, NULL when none is needed. */
 const char *daemon_package(enum topo_daemon d);
 /* 0 when d's programs are installed, -ENOENT when not.  They are looked
  * for where Debian puts them, or at $ANYCASTLAB_BIRD (the bird program)
  * and in $ANYCASTLAB_FRR_DIR (zebra and bgpd) when those are set. */
 int daemon_installed(enum topo_daemon d);
+/* The kinds, in the table's order: i from 0 to daemon_nkinds() - 1. */
+size_t daemon_nkinds(void);
+enum topo_daemon daemon_kind(size_t i);
+
+/* The role of a process whose program is named prog ("bird", "bgpd"),
+ * among the daemons anycastlab executes; NULL when none. */
+const char *daemon_program_role(const char *prog);
+
+/* Whether node is a router anycastlab manages (not a user, not none). */
+bool daemon_managed(const struct topo *t, size_t node);
+/* 0 for a managed router; -EINVAL and why in e for one that runs a
+ * daemon of the user's own. */
+int daemon_need_managed(const struct topo *t, size_t node, struct err *e);
 
 /*
  * Apply a lab-wide default (up --daemon): every router that does not name
@@ -90,6 +150,9 @@ struct daemon_procs {
 	struct proc_id id[DAEMON_MAX_PROCS];	/* pid 0: never started */
 	bool alive[DAEMON_MAX_PROCS];
 	size_t nalive;
+	/* A held start (daemon_held): the handshake until daemon_release. */
+	struct spawned hold;
+	bool holding;
 };
 
 void daemon_procs_find(const struct journal_rec *v, size_t nv,
@@ -97,37 +160,47 @@ void daemon_procs_find(const struct journal_rec *v, size_t nv,
 		       struct daemon_procs *p);
 int daemon_procs_load(const char *lab, const struct topo *t, size_t node,
 		      struct daemon_procs *p);
+/* How many of its live processes are stopped (frozen). */
+size_t daemon_procs_frozen(const struct daemon_procs *p);
 /* "pid 4242" or "zebra pid 4242, bgpd pid 4243" (alive ones only). */
 void daemon_procs_str(const struct daemon_procs *p, char *buf, size_t n);
 
 /*
- * Start node's daemon (bird or frr): write its configuration, fork each
- * process, journal it, then let it exec in the node's namespace.  The
- * started processes go to *p.  On failure those already started are
- * stopped again, and why is in err.
+ * Start node's router: write its configuration, fork each process,
+ * journal it, then let it exec in the node's namespace.  The started
+ * processes go to *p.  On failure those already started are stopped
+ * again, and why is in e.  lab_start: the whole lab starts at once (the
+ * built-in router then lets the end with the higher address wait).
  */
 int daemon_start(struct journal *j, const char *lab, const struct topo *t,
-		 size_t node, struct daemon_procs *p, char *err, size_t n);
-/* Wait until the daemon answers on its control sockets: 0, -ETIMEDOUT,
- * or -ECHILD when one of its processes exited first. */
+		 size_t node, bool lab_start, struct daemon_procs *p,
+		 struct err *e);
+/* Wait until it answers: 0, -ETIMEDOUT, or -ECHILD when one of its
+ * processes exited first. */
 int daemon_wait_ready(const char *lab, const struct topo *t, size_t node,
 		      const struct daemon_procs *p, unsigned timeout_ms);
+/* Whether node's router, once ready, waits for daemon_release before it
+ * connects to its peers (so that a lab's routers all listen first). */
+bool daemon_held(const struct topo *t, size_t node);
+void daemon_release(struct daemon_procs *p);
 /* What a dead FRR process leaves outside the lab's state directory
  * (/var/tmp/frr/<role>.<pid>), removed once the process is gone. */
 void daemon_proc_gone(const char *role, const struct proc_id *id);
 
 /*
- * Ask a running daemon for the status record of a snapshot: sessions,
- * where anycast traffic goes and its AS path, prefixes, anycast state.
- * pid and rss come from p.  0, or -errno when it does not answer.
+ * Ask a running router for the status record of a snapshot: sessions,
+ * where anycast traffic goes and its AS path, prefixes, anycast state,
+ * pid and memory.  0, or -errno when it does not answer; a router that
+ * is not anycastlab's to ask is sr->external.
  */
 int daemon_status(const char *lab, const struct topo *t, size_t node,
 		  const struct daemon_procs *p, unsigned timeout_ms,
 		  struct snap_router *sr);
 /* Withdraw (on false) or announce the anycast prefix on a POP: 0,
- * -EALREADY when it already is, or -errno; why in err. */
+ * -EALREADY when it already is, -ESRCH when it does not answer, or
+ * -errno; why in e. */
 int daemon_announce(const char *lab, const struct topo *t, size_t node,
-		    bool on, char *err, size_t n);
+		    bool on, struct err *e);
 
 /* One route as `routes` shows it. */
 struct daemon_route {
@@ -137,14 +210,20 @@ struct daemon_route {
 	char aspath[160];
 	char origin[12];	/* igp, egp, incomplete */
 	bool best;
+	/* What a speaker that explains its choices says (else ""/-1). */
+	char why[128];		/* why it won */
+	char over[TOPO_NAME_MAX + 1];	/* the peer whose path lost */
+	char rejected[64];	/* why an Adj-RIB-In path was refused */
+	char med[16];
+	long paths;		/* paths known for the prefix */
 };
 
 typedef int (*daemon_route_fn)(void *ctx, const struct daemon_route *r);
 /* Best paths (peer NULL), or every path accepted from peer, one call
- * each.  0, or -errno with why in err. */
+ * each, ordered by prefix.  0, or -errno with why in e. */
 int daemon_routes(const char *lab, const struct topo *t, size_t node,
-		  const char *peer, daemon_route_fn fn, void *ctx, char *err,
-		  size_t n);
+		  const char *peer, daemon_route_fn fn, void *ctx,
+		  struct err *e);
 /* The command a user can run to ask the daemon directly. */
 void daemon_cli_hint(const char *lab, const struct topo *t, size_t node,
 		     char *buf, size_t n);

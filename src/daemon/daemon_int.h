@@ -11,17 +11,59 @@
 #include "daemon/daemon.h"
 #include "run/state.h"
 #include "util/deadline.h"
+#include "util/err.h"
 
 #define DAEMON_ARGV_MAX	24
 
+/*
+ * One row per speaker kind: everything the rest of anycastlab needs to
+ * know or do about a node's router, whichever daemon it runs.  Callers
+ * outside daemon/ go through daemon.h, which finds the node's row.
+ */
 struct daemon_ops {
-	const char *title;		/* "BIRD 2" */
-	const char *package;		/* "bird2" */
+	enum topo_daemon kind;
+	const char *title;		/* "BIRD 2", for messages */
+	const char *summary;		/* in up's "routers run" line */
+	const char *noun;		/* "the <noun> of syd did not start" */
+	const char *package;		/* Debian package, NULL: none needed */
+	bool managed;			/* false: anycastlab runs and asks
+					 * nothing (daemon: none) */
+	bool held;			/* its processes wait for
+					 * daemon_release before connecting */
+	bool named;			/* named beside its pids */
+	bool http_beside;		/* a POP runs anycastlab's web
+					 * server beside it */
+	bool explains;			/* its routes say why each path won */
 	const char *const *roles;	/* in start order */
 	size_t nroles;
-	/* The programs' paths, per role, or NULL when not installed. */
+	/* The programs' paths, per role, or NULL when not installed; NULL
+	 * for anycastlab's own. */
 	const char *(*program)(size_t role);
-	/* Write the node's configuration files into the state directory. */
+	/* The system user its processes drop to, NULL: anycastlab's. */
+	const char *user;
+	/* Clean what a dead process of role leaves outside the lab. */
+	void (*gone)(const char *role, const struct proc_id *id);
+
+	/* Start node's processes, journaled before they run; why not in e. */
+	int (*start)(struct journal *j, const char *lab, const struct topo *t,
+		     size_t node, bool lab_start, struct daemon_procs *p,
+		     struct err *e);
+	/* 0 once it answers, -ETIMEDOUT, -ECHILD when a process exited. */
+	int (*wait_ready)(const char *lab, const struct topo *t, size_t node,
+			  const struct daemon_procs *p, unsigned timeout_ms);
+	int (*status)(const char *lab, const struct topo *t, size_t node,
+		      const struct daemon_procs *p, unsigned timeout_ms,
+		      struct snap_router *sr);
+	int (*announce)(const char *lab, const struct topo *t, size_t node,
+			bool on, struct err *e);
+	int (*routes)(const char *lab, const struct topo *t, size_t node,
+		      const char *peer, daemon_route_fn fn, void *ctx,
+		      struct err *e);
+	/* The command a user can run to ask it directly; "" for none. */
+	void (*hint)(const char *lab, const char *node, char *buf, size_t n);
+
+	/* A daemon anycastlab executes from a configuration it writes
+	 * (BIRD, FRR): used by daemon_exec_start and daemon_exec_wait. */
 	int (*write_config)(const char *lab, const struct topo *t, size_t node);
 	/* argv of role (argv[0] a path); strings live in store. */
 	int (*argv)(const char *lab, const struct topo *t, size_t node,
@@ -29,18 +71,29 @@ struct daemon_ops {
 		    const char **argv);
 	/* 0 once the daemon answers on its control socket(s). */
 	int (*ready)(const char *lab, const struct topo *t, size_t node);
-	int (*status)(const char *lab, const struct topo *t, size_t node,
-		      unsigned timeout_ms, struct snap_router *sr);
-	int (*announce)(const char *lab, const struct topo *t, size_t node,
-			bool on, char *err, size_t n);
-	int (*routes)(const char *lab, const struct topo *t, size_t node,
-		      const char *peer, daemon_route_fn fn, void *ctx,
-		      char *err, size_t n);
-	void (*hint)(const char *lab, const char *node, char *buf, size_t n);
+	/* Its status over its control socket (daemon_exec_status adds
+	 * what the journal knows: pid, memory). */
+	int (*query)(const char *lab, const struct topo *t, size_t node,
+		     unsigned timeout_ms, struct snap_router *sr);
 };
 
+extern const struct daemon_ops daemon_builtin_ops;
 extern const struct daemon_ops daemon_bird_ops;
 extern const struct daemon_ops daemon_frr_ops;
+extern const struct daemon_ops daemon_none_ops;
+
+/* Start and wait for a daemon executed from its own configuration
+ * (rows with write_config and argv), beside a POP's web server. */
+int daemon_exec_start(struct journal *j, const char *lab, const struct topo *t,
+		      size_t node, bool lab_start, struct daemon_procs *p,
+		      struct err *e);
+int daemon_exec_wait(const char *lab, const struct topo *t, size_t node,
+		     const struct daemon_procs *p, unsigned timeout_ms);
+/* An executed daemon's status: -ESRCH unless all its processes live,
+ * then its query, with pid and memory from p. */
+int daemon_exec_status(const char *lab, const struct topo *t, size_t node,
+		       const struct daemon_procs *p, unsigned timeout_ms,
+		       struct snap_router *sr);
 
 /* The first of paths that is an executable file, or NULL. */
 const char *daemon_find_program(const char *const *paths);

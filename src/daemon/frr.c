@@ -20,6 +20,7 @@
 #include "run/state.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <pwd.h>
 #include <stdlib.h>
@@ -614,7 +615,7 @@ static int frr_status(const char *lab, const struct topo *t, size_t node,
 }
 
 static int frr_announce(const char *lab, const struct topo *t, size_t node,
-			bool on, char *err, size_t n)
+			bool on, struct err *e)
 {
 	char sock[STATE_PATH_MAX], show[64 + PREFIX4_STRLEN], pfx[PREFIX4_STRLEN];
 	char bgp[32], net[48];
@@ -636,12 +637,12 @@ static int frr_announce(const char *lab, const struct topo *t, size_t node,
 		daemon_frr_parse_anycast(out_text(&out), dbuf_len(&out), t, node, &sr);
 	dbuf_free(&out);
 	if (r < 0) {
-		snprintf(err, n, "the FRR of %s does not answer (%s)",
+		snprintf(e->msg, sizeof(e->msg), "the FRR of %s does not answer (%s)",
 			 t->nodes[node].name, strerror(-r));
 		return -ESRCH;
 	}
 	if (!strcmp(sr.anycast, on ? "announced" : "withdrawn")) {
-		snprintf(err, n, "%s: %s", t->nodes[node].name,
+		snprintf(e->msg, sizeof(e->msg), "%s: %s", t->nodes[node].name,
 			 on ? "already announced" : "already withdrawn");
 		return -EALREADY;
 	}
@@ -656,13 +657,13 @@ static int frr_announce(const char *lab, const struct topo *t, size_t node,
 	r = frr_vty(sock, cmds, 6, NULL, rets, 3000);
 	for (i = 0; r == 0 && i < 6; i++) {
 		if (rets[i]) {
-			snprintf(err, n, "%s: FRR refused '%s' (status %d)",
+			snprintf(e->msg, sizeof(e->msg), "%s: FRR refused '%s' (status %d)",
 				 t->nodes[node].name, cmds[i], rets[i]);
 			return -EIO;
 		}
 	}
 	if (r < 0) {
-		snprintf(err, n, "the FRR of %s does not answer (%s)",
+		snprintf(e->msg, sizeof(e->msg), "the FRR of %s does not answer (%s)",
 			 t->nodes[node].name, strerror(-r));
 		return -ESRCH;
 	}
@@ -671,7 +672,7 @@ static int frr_announce(const char *lab, const struct topo *t, size_t node,
 
 static int frr_routes(const char *lab, const struct topo *t, size_t node,
 		      const char *peer, daemon_route_fn fn, void *ctx,
-		      char *err, size_t n)
+		      struct err *e)
 {
 	char sock[STATE_PATH_MAX], cmd[96], a[IP4_STRLEN];
 	const char *c = cmd;
@@ -690,7 +691,7 @@ static int frr_routes(const char *lab, const struct topo *t, size_t node,
 			    (t->links[k].b == node && t->links[k].a == (size_t)p))
 				break;
 		if (p < 0 || k == t->nlinks) {
-			snprintf(err, n, "%s has no session with %s",
+			snprintf(e->msg, sizeof(e->msg), "%s has no session with %s",
 				 t->nodes[node].name, peer);
 			return -ENOENT;
 		}
@@ -703,11 +704,11 @@ static int frr_routes(const char *lab, const struct topo *t, size_t node,
 	dbuf_init(&out);
 	r = frr_vty(sock, &c, 1, &out, &ret, 5000);
 	if (r < 0) {
-		snprintf(err, n, "the FRR of %s does not answer (%s); is it "
+		snprintf(e->msg, sizeof(e->msg), "the FRR of %s does not answer (%s); is it "
 			 "running? see 'anycastlab status'", t->nodes[node].name,
 			 strerror(-r));
 	} else if (ret) {
-		snprintf(err, n, "FRR of %s says: %.*s", t->nodes[node].name,
+		snprintf(e->msg, sizeof(e->msg), "FRR of %s says: %.*s", t->nodes[node].name,
 			 (int)strcspn(out_text(&out), "\n"), out_text(&out));
 		r = -EIO;
 	} else {
@@ -727,16 +728,64 @@ static void frr_hint(const char *lab, const char *node, char *buf, size_t n)
 	snprintf(buf, n, "vtysh --vty_socket %s", dir);
 }
 
+static void frr_gone(const char *role, const struct proc_id *id)
+{
+	char dir[64], path[64 + 256 + 2], st[256] = "", *p;
+	struct dirent *de;
+	FILE *f;
+	DIR *d;
+
+	/* FRR's daemons keep a crash log buffer in /var/tmp/frr/<name>.<pid>
+	 * and remove it when they exit cleanly; a SIGKILL leaves it. */
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)id->pid);
+	f = fopen(path, "re");
+	if (f) {
+		if (!fgets(st, sizeof(st), f))
+			st[0] = '\0';
+		fclose(f);
+	}
+	/* "4242 (bgpd) S ...": the pid was taken by another FRR process,
+	 * alive, whose directory this now is. */
+	snprintf(path, sizeof(path), "(%s) ", role);
+	p = strstr(st, path);
+	if (p && p[strlen(path)] != 'Z' && p[strlen(path)] != 'X')
+		return;
+	snprintf(dir, sizeof(dir), "/var/tmp/frr/%s.%d", role, (int)id->pid);
+	d = opendir(dir);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' && (!de->d_name[1] ||
+		    (de->d_name[1] == '.' && !de->d_name[2])))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
 const struct daemon_ops daemon_frr_ops = {
+	.kind = TOPO_DAEMON_FRR,
 	.title = "FRR",
+	.summary = "FRR",
+	.noun = "FRR",
 	.package = "frr",
+	.managed = true,
+	.named = true,
+	.http_beside = true,
 	.roles = frr_roles,
 	.nroles = 2,
 	.program = frr_program,
+	.user = "frr",
+	.gone = frr_gone,
 	.write_config = frr_write_config,
 	.argv = frr_argv,
 	.ready = frr_ready,
-	.status = frr_status,
+	.start = daemon_exec_start,
+	.wait_ready = daemon_exec_wait,
+	.status = daemon_exec_status,
+	.query = frr_status,
 	.announce = frr_announce,
 	.routes = frr_routes,
 	.hint = frr_hint,

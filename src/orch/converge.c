@@ -21,40 +21,40 @@
 
 #define READY_TIMEOUT_MS	10000
 
-/* BIRD and FRR routers: started all at once, then waited for in turn
- * until each answers on its control socket. */
-static int lab_start_daemons(struct lab *lab, struct daemon_procs *dp,
-			     size_t *started)
+/*
+ * Start the routers of every node whose row is (or is not) held, all at
+ * once, then wait for each in turn until it answers.  Held routers (the
+ * built-in one) start first and wait to connect until released, so that
+ * every router listens before any connects; the others connect on their
+ * own schedule once they run.
+ */
+static int lab_start_some(struct lab *lab, struct daemon_procs *dp,
+			  bool held, size_t *started)
 {
 	const struct topo *t = lab->t;
-	char err[256];
+	struct err e;
 	size_t i;
 	int r = 0;
 
 	for (i = 0; i < t->nnodes && r == 0; i++) {
-		enum topo_daemon d = t->nodes[i].daemon;
-
-		if (t->nodes[i].kind == TOPO_KIND_USER ||
-		    (d != TOPO_DAEMON_BIRD && d != TOPO_DAEMON_FRR))
+		if (!daemon_managed(t, i) || daemon_held(t, i) != held)
 			continue;
-		r = daemon_start(&lab->journal, t->name, t, i, &dp[i], err,
-				 sizeof(err));
+		r = daemon_start(&lab->journal, t->name, t, i, true, &dp[i], &e);
 		if (r < 0)
-			fprintf(lab->out, "anycastlab: lab '%s': %s\n", t->name, err);
+			lab_error(lab, r, "%s", e.msg);
 		else
 			(*started)++;
 	}
 	for (i = 0; i < t->nnodes && r == 0; i++) {
-		if (!dp[i].n)
+		if (!dp[i].n || daemon_held(t, i) != held)
 			continue;
 		r = daemon_wait_ready(t->name, t, i, &dp[i], READY_TIMEOUT_MS);
 		if (r < 0) {
-			fprintf(lab->out, "anycastlab: lab '%s': the %s of %s %s; "
-				"its log ends:\n", t->name,
-				daemon_title(t->nodes[i].daemon), t->nodes[i].name,
-				r == -ETIMEDOUT ? "did not start in time" :
-				"exited while starting");
-			spawn_log_tail(t->name, t->nodes[i].name, 8, lab->out);
+			lab_fail(lab, r, "the %s of %s %s; its log ends:",
+				 daemon_noun(t->nodes[i].daemon), t->nodes[i].name,
+				 r == -ETIMEDOUT ? "did not start in time" :
+				 "exited while starting");
+			lab_log_tail(lab, t->nodes[i].name);
 		}
 	}
 	return r;
@@ -64,52 +64,23 @@ int lab_start_routers(struct lab *lab)
 {
 	const struct topo *t = lab->t;
 	struct daemon_procs *dp;
-	struct spawned *v;
 	struct timespec t0;
-	size_t i, n = 0, failed = 0, nd = 0;
-	int r = 0;
+	size_t i, n = 0;
+	int r;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	v = calloc(t->nnodes, sizeof(*v));
 	dp = calloc(t->nnodes, sizeof(*dp));
-	if (!v || !dp) {
-		free(v);
-		free(dp);
+	if (!dp)
 		return -ENOMEM;
-	}
-	for (i = 0; i < t->nnodes && r == 0; i++) {
-		if (t->nodes[i].kind == TOPO_KIND_USER ||
-		    t->nodes[i].daemon != TOPO_DAEMON_BUILTIN)
-			continue;
-		r = spawn_router(&lab->journal, t->name, t->nodes[i].name, true,
-				 &v[n]);
-		if (r < 0)
-			lab_fail(lab, r, "cannot start the router of %s",
-				 t->nodes[i].name);
-		else
-			n++;
-	}
-	if (r == 0) {
-		r = spawn_wait_ready(v, n, READY_TIMEOUT_MS, &failed);
-		if (r < 0) {
-			fprintf(lab->out, "anycastlab: lab '%s': the router of %s %s; "
-				"its log ends:\n", t->name, v[failed].node,
-				r == -ETIMEDOUT ? "did not start in time" :
-				"exited while starting");
-			spawn_log_tail(t->name, v[failed].node, 8, lab->out);
-		}
-	}
-	/* The other daemons connect on their own schedule; the built-in
-	 * routers wait for them to listen like they wait for each other. */
+	r = lab_start_some(lab, dp, true, &n);
 	if (r == 0)
-		r = lab_start_daemons(lab, dp, &nd);
+		r = lab_start_some(lab, dp, false, &n);
 	/* Released even on failure: `down` stops them either way. */
-	for (i = 0; i < n; i++)
-		spawn_release(&v[i]);
-	free(v);
+	for (i = 0; i < t->nnodes; i++)
+		daemon_release(&dp[i]);
 	free(dp);
 	if (r == 0)
-		lab_phase(lab, "routers", n + nd, &t0);
+		lab_phase(lab, "routers", n, &t0);
 	return r;
 }
 
@@ -214,6 +185,11 @@ static void print_stuck(const struct topo *t, const struct lab_snapshot *s,
 }
 
 /* BGP sessions in the lab: links between two routers. */
+static void stuck(struct lab *lab, FILE *f, const void *s)
+{
+	print_stuck(lab->t, s, f);
+}
+
 static size_t lab_sessions(const struct topo *t)
 {
 	size_t k, n = 0;
@@ -241,21 +217,20 @@ int lab_converge(struct lab *lab)
 			break;
 		if (orch_interrupted || lab_ms_since(&t0) > lab->opts->timeout_ms) {
 			if (orch_interrupted)
-				fprintf(lab->out, "anycastlab: lab '%s': interrupted "
-					"(%s) while waiting for BGP to converge",
-					t->name, strsignal(orch_interrupted));
+				lab_error(lab, -EINTR, "interrupted (%s) while "
+					  "waiting for BGP to converge",
+					  strsignal(orch_interrupted));
 			else
-				fprintf(lab->out, "anycastlab: lab '%s': BGP did not "
-					"converge in %.1f s", t->name,
-					lab_ms_since(&t0) / 1e3);
+				lab_error(lab, -ETIMEDOUT, "BGP did not converge "
+					  "in %.1f s", lab_ms_since(&t0) / 1e3);
 			if (lab->opts->keep_on_failure)
-				fprintf(lab->out, "; the lab stays up for debugging "
+				err_add(lab->err, "; the lab stays up for debugging "
 					"('anycastlab down %s' removes it):\n",
 					t->name);
 			else
-				fprintf(lab->out, " (--keep-on-failure keeps it for "
+				err_add(lab->err, " (--keep-on-failure keeps it for "
 					"debugging):\n");
-			print_stuck(t, &s, lab->out);
+			lab_err_from(lab, stuck, &s);
 			snapshot_free(&s);
 			return -ETIMEDOUT;
 		}

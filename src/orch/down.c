@@ -14,6 +14,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -157,7 +158,27 @@ out:
 	return stopped;
 }
 
-static int down_lab(const char *lab, bool orphans, FILE *out, bool *nothing)
+/* The failures of one `down`, one line each: the first sets e, the
+ * others (had: an earlier one) follow it. */
+static void down_err(struct err *e, int had, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void down_err(struct err *e, int had, const char *fmt, ...)
+{
+	char line[ERR_MAX / 4];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (had)
+		err_add(e, "\nanycastlab: %s", line);
+	else
+		err_set(e, 0, "%s", line);
+}
+
+static int down_lab(const char *lab, bool orphans, FILE *out, bool *nothing,
+		    struct err *e)
 {
 	struct down_set s = { 0 };
 	struct journal_rec *v = NULL;
@@ -172,10 +193,9 @@ static int down_lab(const char *lab, bool orphans, FILE *out, bool *nothing)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	r = state_check(lab, why, sizeof(why));
 	if (r < 0) {
-		fprintf(out, "anycastlab: lab '%s': refusing to act on its state: "
-			"%s (remove it by hand once you know whose it is)\n",
-			lab, why);
-		return r;
+		return err_set(e, r, "lab '%s': refusing to act on its state: "
+			       "%s (remove it by hand once you know whose it is)",
+			       lab, why);
 	}
 	had_state = state_exists(lab);
 	s.ns = calloc(DOWN_MAX_NS, sizeof(*s.ns));
@@ -196,15 +216,15 @@ static int down_lab(const char *lab, bool orphans, FILE *out, bool *nothing)
 		if (r == 0)
 			deleted++;
 		else if (r != -ENOENT) {
-			fprintf(out, "anycastlab: lab '%s': cannot delete namespace %s: %s\n",
-				lab, s.ns[i], strerror(-r));
+			down_err(e, err, "lab '%s': cannot delete namespace %s: %s",
+				 lab, s.ns[i], strerror(-r));
 			err = r;
 		}
 	}
 	r = state_remove(lab);
 	if (r < 0) {
-		fprintf(out, "anycastlab: lab '%s': cannot remove %s/%s: %s\n",
-			lab, STATE_ROOT, lab, strerror(-r));
+		down_err(e, err, "lab '%s': cannot remove %s/%s: %s", lab,
+			 STATE_ROOT, lab, strerror(-r));
 		err = r;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -218,9 +238,10 @@ out:
 	return err;
 }
 
-int orch_down(const char *lab, FILE *out, bool *nothing)
+int orch_down(const char *lab, FILE *out, bool *nothing, struct err *e)
 {
-	return down_lab(lab, false, out, nothing);
+	e->msg[0] = '\0';
+	return down_lab(lab, false, out, nothing, e);
 }
 
 /*
@@ -231,18 +252,14 @@ int orch_down(const char *lab, FILE *out, bool *nothing)
 static int down_daemon_lab(const char *cmd, size_t len, char *lab, size_t n,
 			   const char **role)
 {
-	static const char *const progs[] = { "bird", "zebra", "bgpd" };
 	static const char root[] = STATE_ROOT "/";
 	const char *base = strrchr(cmd, '/');
-	size_t off, i, l;
+	size_t off, l;
 
 	base = base ? base + 1 : cmd;
-	for (i = 0; i < sizeof(progs) / sizeof(progs[0]); i++)
-		if (!strcmp(base, progs[i]))
-			break;
-	if (i == sizeof(progs) / sizeof(progs[0]))
+	*role = daemon_program_role(base);
+	if (!*role)
 		return -ENOENT;
-	*role = progs[i];
 	for (off = strlen(cmd) + 1; off < len; off += strlen(cmd + off) + 1) {
 		const char *a = cmd + off + sizeof(root) - 1;
 
@@ -329,20 +346,24 @@ static size_t down_stray_routers(char labs[][TOPO_NAME_MAX + 1], size_t *nlabs,
 	return stopped;
 }
 
-int orch_down_all(FILE *out, bool *nothing)
+int orch_down_all(FILE *out, bool *nothing, struct err *e)
 {
 	char stray[64][TOPO_NAME_MAX + 1];
 	size_t nstray = 0, n, i, procs;
+	struct err one;
 	char **labs;
 	int r, err = 0;
 	bool none;
 
 	*nothing = true;
+	e->msg[0] = '\0';
 	r = state_labs(&labs, &n);
 	if (r < 0)
-		return r;
+		return err_set(e, r, "cannot list labs: %s", strerror(-r));
 	for (i = 0; i < n; i++) {
-		r = down_lab(labs[i], true, out, &none);
+		r = down_lab(labs[i], true, out, &none, &one);
+		if (r < 0)
+			down_err(e, err, "%s", one.msg);
 		if (r < 0)
 			err = r;
 		if (!none)
@@ -353,7 +374,9 @@ int orch_down_all(FILE *out, bool *nothing)
 	 * named after those labs. */
 	procs = down_stray_routers(stray, &nstray, 64);
 	for (i = 0; i < nstray; i++) {
-		r = down_lab(stray[i], true, out, &none);
+		r = down_lab(stray[i], true, out, &none, &one);
+		if (r < 0)
+			down_err(e, err, "%s", one.msg);
 		if (r < 0)
 			err = r;
 	}

@@ -8,12 +8,9 @@
 #include "orch/fault.h"
 #include "daemon/daemon.h"
 #include "run/journal.h"
-#include "run/spawn.h"
 #include "run/state.h"
 #include "net/link.h"
 #include "net/netns.h"
-#include "router/ctl.h"
-#include "router/ctlmsg.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -24,56 +21,33 @@
 #include <time.h>
 #include <unistd.h>
 
-uint64_t fault_acted_ns;
-
-static void acted(void)
+static uint64_t now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	fault_acted_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static int say(char *msg, size_t n, int r, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+static int did(struct fault_done *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
-static int say(char *msg, size_t n, int r, const char *fmt, ...)
+static int did(struct fault_done *d, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, n, fmt, ap);
+	vsnprintf(d->msg, sizeof(d->msg), fmt, ap);
 	va_end(ap);
-	return r;
+	return 0;
 }
 
-bool fault_frozen(const struct proc_id *id)
-{
-	char path[64], buf[512], *p;
-	size_t len;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)id->pid);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	len = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[len] = '\0';
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' && (p[2] == 'T' || p[2] == 't');
-}
-
-static int need_router(const struct topo *t, size_t node, char *msg, size_t n)
+static int need_router(const struct topo *t, size_t node, struct err *e)
 {
 	if (t->nodes[node].kind == TOPO_KIND_USER)
-		return say(msg, n, -EINVAL, "%s is a user: it runs no router",
-			   t->nodes[node].name);
-	if (t->nodes[node].daemon == TOPO_DAEMON_NONE)
-		return say(msg, n, -EINVAL, "%s runs a daemon of your own "
-			   "(daemon: none): anycastlab does not manage it",
-			   t->nodes[node].name);
-	return 0;
+		return err_set(e, -EINVAL, "%s is a user: it runs no router",
+			       t->nodes[node].name);
+	return daemon_need_managed(t, node, e);
 }
 
 /* What runs: "pid 4242", "BIRD 2, pid 4242", "FRR, zebra pid 4250, bgpd
@@ -84,10 +58,10 @@ static void who(const struct topo *t, size_t node, const struct daemon_procs *p,
 	char pids[96];
 
 	daemon_procs_str(p, pids, sizeof(pids));
-	if (t->nodes[node].daemon == TOPO_DAEMON_BUILTIN)
-		snprintf(buf, n, "%s", pids);
-	else
+	if (daemon_named(t->nodes[node].daemon))
 		snprintf(buf, n, "%s, %s", daemon_title(t->nodes[node].daemon), pids);
+	else
+		snprintf(buf, n, "%s", pids);
 }
 
 /* Wait (up to a second each) until the processes are gone, then clean
@@ -107,66 +81,61 @@ static void wait_gone(const struct daemon_procs *p)
 	}
 }
 
-int fault_kill(const char *lab, const struct topo *t, size_t node,
-	       char *msg, size_t n)
+static int fault_kill(const char *lab, const struct topo *t, size_t node,
+		      struct fault_done *d, struct err *e)
 {
 	const char *name = t->nodes[node].name;
 	struct daemon_procs p;
 	char desc[192];
 	size_t k;
-	int r = 0, e;
+	int r = 0, x;
 
-	r = need_router(t, node, msg, n);
+	r = need_router(t, node, e);
 	if (r < 0)
 		return r;
 	if (daemon_procs_load(lab, t, node, &p) < 0 || !p.nalive)
-		return say(msg, n, -ESRCH, "the router of %s is not running "
-			   "('anycastlab revive %s' starts it)", name, name);
+		return err_set(e, -ESRCH, "the router of %s is not running "
+			       "('anycastlab revive %s' starts it)", name, name);
 	who(t, node, &p, desc, sizeof(desc));
 	/* The BGP speaker first (FRR's bgpd starts last): its peers see
 	 * the crash, whatever order the rest dies in. */
 	for (k = p.n; k-- > 0;) {
 		if (!p.alive[k])
 			continue;
-		e = proc_kill(&p.id[k], SIGKILL);
-		if (e < 0 && r == 0)
-			r = e;
+		x = proc_kill(&p.id[k], SIGKILL);
+		if (x < 0 && r == 0)
+			r = x;
 	}
-	acted();
+	d->acted_ns = now_ns();
 	if (r < 0)
-		return say(msg, n, r, "cannot kill the router of %s: %s", name,
-			   strerror(-r));
+		return err_set(e, r, "cannot kill the router of %s: %s", name,
+			       strerror(-r));
 	/* Return once it is gone, so what follows sees it dead. */
 	wait_gone(&p);
-	return say(msg, n, 0, "killed the router of %s (%s) with SIGKILL",
-		   name, desc);
+	return did(d, "killed the router of %s (%s) with SIGKILL", name, desc);
 }
 
-int fault_revive(const char *lab, const struct topo *t, size_t node,
-		 char *msg, size_t n)
+static int fault_revive(const char *lab, const struct topo *t, size_t node,
+			struct fault_done *d, struct err *e)
 {
 	const char *name = t->nodes[node].name;
 	struct daemon_procs p;
 	struct journal j;
-	struct spawned s;
-	char desc[192], err[256];
-	size_t failed = 0, k;
-	bool frozen = false;
+	char desc[192];
+	size_t k;
 	int r;
 
-	r = need_router(t, node, msg, n);
+	r = need_router(t, node, e);
 	if (r < 0)
 		return r;
 	r = daemon_procs_load(lab, t, node, &p);
 	if (r < 0)
-		return say(msg, n, r, "cannot read the journal: %s", strerror(-r));
-	for (k = 0; k < p.n; k++)
-		frozen |= p.alive[k] && fault_frozen(&p.id[k]);
+		return err_set(e, r, "cannot read the journal: %s", strerror(-r));
 	if (p.n && p.nalive == p.n) {
 		who(t, node, &p, desc, sizeof(desc));
-		return say(msg, n, -EALREADY, "the router of %s is running already "
-			   "(%s)%s", name, desc, frozen ?
-			   "; it is frozen: 'anycastlab thaw' wakes it" : "");
+		return err_set(e, -EALREADY, "the router of %s is running already "
+			       "(%s)%s", name, desc, daemon_procs_frozen(&p) ?
+			       "; it is frozen: 'anycastlab thaw' wakes it" : "");
 	}
 	/* Half an FRR (zebra without bgpd, or the reverse) is restarted
 	 * whole, from the same configuration. */
@@ -178,85 +147,41 @@ int fault_revive(const char *lab, const struct topo *t, size_t node,
 	}
 	r = journal_open(&j, lab);
 	if (r < 0)
-		return say(msg, n, r, "cannot write the journal: %s", strerror(-r));
-	if (t->nodes[node].daemon != TOPO_DAEMON_BUILTIN) {
-		r = daemon_start(&j, lab, t, node, &p, err, sizeof(err));
-		journal_close(&j);
-		if (r < 0)
-			return say(msg, n, r, "%s", err);
-		r = daemon_wait_ready(lab, t, node, &p, 10000);
-		acted();
-		if (r < 0)
-			return say(msg, n, r, "the %s of %s did not start; see "
-				   "%s/%s/%s.log", daemon_title(t->nodes[node].daemon),
-				   name, STATE_ROOT, lab, name);
-		who(t, node, &p, desc, sizeof(desc));
-		return say(msg, n, 0, "revived the router of %s (%s)", name, desc);
-	}
-	r = spawn_router(&j, lab, name, false, &s);
+		return err_set(e, r, "cannot write the journal: %s", strerror(-r));
+	r = daemon_start(&j, lab, t, node, false, &p, e);
 	journal_close(&j);
 	if (r < 0)
-		return say(msg, n, r, "cannot start the router of %s: %s", name,
-			   strerror(-r));
-	r = spawn_wait_ready(&s, 1, 10000, &failed);
-	spawn_release(&s);
-	acted();
+		return r;
+	r = daemon_wait_ready(lab, t, node, &p, 10000);
+	daemon_release(&p);
+	d->acted_ns = now_ns();
 	if (r < 0)
-		return say(msg, n, r, "the router of %s did not start; see %s/%s/%s.log",
-			   name, STATE_ROOT, lab, name);
-	return say(msg, n, 0, "revived the router of %s (pid %d)", name,
-		   (int)s.id.pid);
+		return err_set(e, r, "the %s of %s did not start; see %s/%s/%s.log",
+			       daemon_noun(t->nodes[node].daemon), name,
+			       STATE_ROOT, lab, name);
+	who(t, node, &p, desc, sizeof(desc));
+	return did(d, "revived the router of %s (%s)", name, desc);
 }
 
-struct ctl_answer {
-	bool ok;
-	char err[128];
-};
-
-static int answer_rec(void *ctx, const struct ctl_rec *r)
-{
-	struct ctl_answer *a = ctx;
-
-	if (!strcmp(r->kind, "ok"))
-		a->ok = true;
-	else if (!strcmp(r->kind, "error"))
-		snprintf(a->err, sizeof(a->err), "%s",
-			 ctl_get(r, "msg") ? ctl_get(r, "msg") : "refused");
-	return 0;
-}
-
-int fault_announce(const char *lab, const struct topo *t, size_t node,
-		   bool on, char *msg, size_t n)
+static int fault_announce(const char *lab, const struct topo *t, size_t node,
+			  bool on, struct fault_done *d, struct err *e)
 {
 	const char *name = t->nodes[node].name;
-	struct ctl_answer a = { 0 };
-	char sock[STATE_PATH_MAX];
 	int r;
 
-	if (t->nodes[node].daemon == TOPO_DAEMON_NONE)
-		return need_router(t, node, msg, n);
-	if (t->nodes[node].kind != TOPO_KIND_POP)
-		return say(msg, n, -EINVAL, "%s is %s %s: only a POP announces the "
-			   "anycast prefix", name,
-			   t->nodes[node].kind == TOPO_KIND_ISP ? "an" : "a",
-			   topo_kind_name(t->nodes[node].kind));
-	if (t->nodes[node].daemon != TOPO_DAEMON_BUILTIN) {
-		acted();
-		r = daemon_announce(lab, t, node, on, msg, n);
-		if (r < 0)
-			return r;
-		return say(msg, n, 0, "%s %s the anycast prefix", name,
-			   on ? "announces" : "withdrew");
-	}
-	router_state_file(lab, name, "sock", sock, sizeof(sock));
-	acted();
-	r = ctl_request(sock, on ? "announce" : "withdraw", 3000, answer_rec, &a);
+	r = daemon_need_managed(t, node, e);
 	if (r < 0)
-		return say(msg, n, -ESRCH, "the router of %s does not answer (%s)",
-			   name, strerror(-r));
-	if (!a.ok)
-		return say(msg, n, -EALREADY, "%s: %s", name, a.err);
-	return say(msg, n, 0, "%s %s the anycast prefix", name,
+		return r;
+	if (t->nodes[node].kind != TOPO_KIND_POP)
+		return err_set(e, -EINVAL, "%s is %s %s: only a POP announces the "
+			       "anycast prefix", name,
+			       t->nodes[node].kind == TOPO_KIND_ISP ? "an" : "a",
+			       topo_kind_name(t->nodes[node].kind));
+	d->acted_ns = now_ns();
+	r = daemon_announce(lab, t, node, on, e);
+	if (r < 0)
+		return r;
+	return did(d, "%s %s the anycast prefix", name,
 		   on ? "announces" : "withdrew");
 }
 
@@ -328,36 +253,35 @@ static int restore_routes(const struct topo *t, size_t node)
 	return r < 0 ? r : 1;
 }
 
-int fault_cut(const char *lab, const struct topo *t, size_t a, size_t b,
-	      bool cut, char *msg, size_t n)
+static int fault_cut(const struct topo *t, size_t a, size_t b, bool cut,
+		     struct fault_done *d, struct err *e)
 {
 	const char *an = t->nodes[a].name, *bn = t->nodes[b].name;
 	const char *fixed = NULL;
 	int ua, ub, r, ra = 0, rb = 0;
 
-	(void)lab;
 	if (!topo_link_find(t, a, b))
-		return say(msg, n, -ENOENT, "there is no link between %s and %s",
+		return err_set(e, -ENOENT, "there is no link between %s and %s",
 			   an, bn);
 	ua = link_is_up(t, a, b);
 	ub = link_is_up(t, b, a);
 	if (ua < 0 || ub < 0)
-		return say(msg, n, ua < 0 ? ua : ub, "cannot read link %s-%s: %s",
+		return err_set(e, ua < 0 ? ua : ub, "cannot read link %s-%s: %s",
 			   an, bn, strerror(-(ua < 0 ? ua : ub)));
 	if (cut && !ua && !ub)
-		return say(msg, n, -EALREADY, "link %s-%s is cut already", an, bn);
+		return err_set(e, -EALREADY, "link %s-%s is cut already", an, bn);
 	if (cut || !(ua && ub)) {
 		/* The moment of the failure is the instant before the first
 		 * end changes, not after. */
-		acted();
+		d->acted_ns = now_ns();
 		r = link_end(t, a, b, !cut);
 		if (r == 0)
 			r = link_end(t, b, a, !cut);
 		if (r < 0)
-			return say(msg, n, r, "cannot set link %s-%s %s: %s", an,
+			return err_set(e, r, "cannot set link %s-%s %s: %s", an,
 				   bn, cut ? "down" : "up", strerror(-r));
 		if (cut)
-			return say(msg, n, 0, "cut link %s-%s: both ends are down",
+			return did(d, "cut link %s-%s: both ends are down",
 				   an, bn);
 	}
 	/* Healing, or asked to heal a link that is up: whatever `up` routed
@@ -365,51 +289,78 @@ int fault_cut(const char *lab, const struct topo *t, size_t a, size_t b,
 	ra = restore_routes(t, a);
 	rb = restore_routes(t, b);
 	if (ra < 0 || rb < 0)
-		return say(msg, n, ra < 0 ? ra : rb, "link %s-%s is up, but the "
+		return err_set(e, ra < 0 ? ra : rb, "link %s-%s is up, but the "
 			   "default route of %s could not be restored: %s", an, bn,
 			   ra < 0 ? an : bn, strerror(-(ra < 0 ? ra : rb)));
 	if (ra > 0 || rb > 0)
 		fixed = ra > 0 ? an : bn;
 	if (ua && ub)
-		return fixed ? say(msg, n, 0, "link %s-%s is not cut; restored the "
+		return fixed ? did(d, "link %s-%s is not cut; restored the "
 				   "default route of %s", an, bn, fixed) :
-		       say(msg, n, -EALREADY, "link %s-%s is not cut", an, bn);
-	return fixed ? say(msg, n, 0, "healed link %s-%s: both ends are up, and "
+		       err_set(e, -EALREADY, "link %s-%s is not cut", an, bn);
+	return fixed ? did(d, "healed link %s-%s: both ends are up, and "
 			   "%s has its default route again", an, bn, fixed) :
-	       say(msg, n, 0, "healed link %s-%s: both ends are up", an, bn);
+	       did(d, "healed link %s-%s: both ends are up", an, bn);
 }
 
-int fault_freeze(const char *lab, const struct topo *t, size_t node,
-		 bool freeze, char *msg, size_t n)
+static int fault_freeze(const char *lab, const struct topo *t, size_t node,
+			bool freeze, struct fault_done *d, struct err *e)
 {
 	const char *name = t->nodes[node].name;
 	struct daemon_procs p;
-	size_t k, stopped = 0;
-	int r = 0, e;
+	size_t k, stopped;
+	int r = 0, x;
 
-	r = need_router(t, node, msg, n);
+	r = need_router(t, node, e);
 	if (r < 0)
 		return r;
 	if (daemon_procs_load(lab, t, node, &p) < 0 || !p.nalive)
-		return say(msg, n, -ESRCH, "the router of %s is not running", name);
-	for (k = 0; k < p.n; k++)
-		stopped += p.alive[k] && fault_frozen(&p.id[k]);
+		return err_set(e, -ESRCH, "the router of %s is not running", name);
+	stopped = daemon_procs_frozen(&p);
 	if ((freeze && stopped == p.nalive) || (!freeze && !stopped))
-		return say(msg, n, -EALREADY, "the router of %s is %s", name,
+		return err_set(e, -EALREADY, "the router of %s is %s", name,
 			   freeze ? "frozen already" : "not frozen");
 	for (k = p.n; k-- > 0;) {
 		if (!p.alive[k])
 			continue;
-		e = proc_kill(&p.id[k], freeze ? SIGSTOP : SIGCONT);
-		if (e < 0 && r == 0)
-			r = e;
+		x = proc_kill(&p.id[k], freeze ? SIGSTOP : SIGCONT);
+		if (x < 0 && r == 0)
+			r = x;
 	}
-	acted();
+	d->acted_ns = now_ns();
 	if (r < 0)
-		return say(msg, n, r, "cannot signal the router of %s: %s", name,
+		return err_set(e, r, "cannot signal the router of %s: %s", name,
 			   strerror(-r));
-	return say(msg, n, 0, freeze ?
+	return did(d, freeze ?
 		   "froze the router of %s (SIGSTOP): its links stay up, only the "
 		   "hold timer will notice" : "thawed the router of %s (SIGCONT)",
 		   name);
+}
+
+unsigned fault_nodes(enum fault_verb v)
+{
+	return v == FAULT_CUT || v == FAULT_HEAL ? 2 : 1;
+}
+
+int fault_do(const char *lab, const struct topo *t, enum fault_verb v,
+	     size_t a, size_t b, struct fault_done *done, struct err *e)
+{
+	memset(done, 0, sizeof(*done));
+	e->msg[0] = '\0';
+	switch (v) {
+	case FAULT_KILL:
+		return fault_kill(lab, t, a, done, e);
+	case FAULT_REVIVE:
+		return fault_revive(lab, t, a, done, e);
+	case FAULT_WITHDRAW:
+	case FAULT_ANNOUNCE:
+		return fault_announce(lab, t, a, v == FAULT_ANNOUNCE, done, e);
+	case FAULT_CUT:
+	case FAULT_HEAL:
+		return fault_cut(t, a, b, v == FAULT_CUT, done, e);
+	case FAULT_FREEZE:
+	case FAULT_THAW:
+		return fault_freeze(lab, t, a, v == FAULT_FREEZE, done, e);
+	}
+	return err_set(e, -EINVAL, "no such failure");
 }

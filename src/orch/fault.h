@@ -3,12 +3,12 @@
  * process of it) and start it again; have a POP withdraw and re-announce
  * the anycast prefix; cut a link (both ends lose carrier) and heal it;
  * freeze a router (SIGSTOP: its links stay up, only the hold timer
- * notices) and thaw it.  A router is the built-in speaker, BIRD or FRR,
- * whichever its node runs.
+ * notices) and thaw it.  A router is whatever its node runs: the
+ * speaker table (daemon/daemon.h) is asked, never told apart.
  *
- * Each returns 0 with what it did in msg, or -errno with why not in msg:
- * -EINVAL for the wrong kind of node, -EALREADY for a state that makes
- * the request pointless, -ESRCH for a router that is not running.
+ * fault_do returns 0 with what it did in *done, or -errno with why not
+ * in *e: -EINVAL for the wrong kind of node, -EALREADY for a state that
+ * makes the request pointless, -ESRCH for a router that is not running.
  */
 #ifndef ANYCASTLAB_ORCH_FAULT_H
 #define ANYCASTLAB_ORCH_FAULT_H
@@ -17,26 +17,33 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "run/proc.h"
 #include "topo/topo.h"
+#include "util/err.h"
 
-/* CLOCK_MONOTONIC ns of the last failure or repair actually carried out
- * (the signal sent, the link set down, the request sent), for measuring
- * from the moment it happened rather than from when it was asked for. */
-extern uint64_t fault_acted_ns;
+enum fault_verb {
+	FAULT_KILL,
+	FAULT_REVIVE,
+	FAULT_WITHDRAW,
+	FAULT_ANNOUNCE,
+	FAULT_CUT,
+	FAULT_HEAL,
+	FAULT_FREEZE,
+	FAULT_THAW,
+};
 
-/* Whether the process is stopped (SIGSTOP). */
-bool fault_frozen(const struct proc_id *id);
+struct fault_done {
+	char msg[256];		/* what it did, for a person */
+	/* CLOCK_MONOTONIC ns of the moment it acted (the signal sent, the
+	 * first link end set down, the request sent), for measuring from
+	 * when the failure happened rather than when it was asked for. */
+	uint64_t acted_ns;
+};
 
-int fault_kill(const char *lab, const struct topo *t, size_t node,
-	       char *msg, size_t n);
-int fault_revive(const char *lab, const struct topo *t, size_t node,
-		 char *msg, size_t n);
-int fault_announce(const char *lab, const struct topo *t, size_t node,
-		   bool on, char *msg, size_t n);
-int fault_cut(const char *lab, const struct topo *t, size_t a, size_t b,
-	      bool cut, char *msg, size_t n);
-int fault_freeze(const char *lab, const struct topo *t, size_t node,
-		 bool freeze, char *msg, size_t n);
+/* How many nodes v takes: 2 for cut and heal, else 1. */
+unsigned fault_nodes(enum fault_verb v);
+
+/* Carry out v on node a (and b, for the link verbs). */
+int fault_do(const char *lab, const struct topo *t, enum fault_verb v,
+	     size_t a, size_t b, struct fault_done *done, struct err *e);
 
 #endif

@@ -23,25 +23,6 @@ const char *live_state_name(enum live_state s)
 	return node_state_str[s];
 }
 
-static bool proc_frozen(pid_t pid)
-{
-	char path[64], buf[512], *p;
-	ssize_t n;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	n = (ssize_t)fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' && (p[2] == 'T' || p[2] == 't');
-}
-
 static void live_nodes(struct live_lab *L, const struct journal_rec *v,
 		       size_t n)
 {
@@ -59,7 +40,7 @@ static void live_nodes(struct live_lab *L, const struct journal_rec *v,
 			nl->state = LIVE_OK;
 			continue;
 		}
-		if (node->daemon == TOPO_DAEMON_NONE) {
+		if (!daemon_managed(&L->t, i)) {
 			nl->state = LIVE_EXTERNAL;
 			continue;
 		}
@@ -76,7 +57,7 @@ static void live_nodes(struct live_lab *L, const struct journal_rec *v,
 		nl->proc = nl->procs.id[nl->procs.speaker];
 		nl->state = LIVE_FROZEN;
 		for (k = 0; k < nl->procs.n; k++)
-			if (!proc_frozen(nl->procs.id[k].pid))
+			if (!proc_stopped(nl->procs.id[k].pid))
 				nl->state = LIVE_RUNNING;
 	}
 }

@@ -1,8 +1,8 @@
 /*
  * Orchestration: turn a planned topology into namespaces, links, addresses
  * and routers (orch_up), and remove a lab from its state directory alone
- * (orch_down).  Progress goes to the FILE * given; errors are returned as
- * -errno after one line of context has been printed.
+ * (orch_down).  Progress goes to the FILE * given (o->out, out); a
+ * failure is -errno with its sentence in e (util/err.h).
  */
 #ifndef ANYCASTLAB_ORCH_ORCH_H
 #define ANYCASTLAB_ORCH_ORCH_H
@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "topo/topo.h"
+#include "util/err.h"
 
 struct up_opts {
 	const char *file;		/* the topology file, copied into state */
@@ -26,15 +27,14 @@ struct up_opts {
 	FILE *out;
 };
 
-int orch_up(const struct topo *t, const struct up_opts *o);
+int orch_up(const struct topo *t, const struct up_opts *o, struct err *e);
 
 /* Remove a lab.  *nothing is set when there was nothing to remove. */
-int orch_down(const char *lab, FILE *out, bool *nothing);
+int orch_down(const char *lab, FILE *out, bool *nothing, struct err *e);
 /* Remove every lab, including ones whose `up` was killed half-way. */
-int orch_down_all(FILE *out, bool *nothing);
+int orch_down_all(FILE *out, bool *nothing, struct err *e);
 
 /* Set by SIGINT/SIGTERM/SIGHUP while a long verb runs. */
 extern volatile int orch_interrupted;
-void orch_catch_signals(void);
 
 #endif

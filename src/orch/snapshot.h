@@ -13,37 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "daemon/daemon.h"
 #include "topo/topo.h"
-
-#define SNAP_MAX_SESS	64
-
-struct snap_session {
-	char peer[TOPO_NAME_MAX + 1];
-	char state[16];
-	bool established;
-	uint64_t since_ms;
-	uint64_t rx, tx;
-	unsigned hold;		/* negotiated, seconds (when Established) */
-	unsigned up_count;	/* times the session came up */
-	bool up_count_known;	/* BIRD does not say */
-	int as4;		/* 4-octet ASNs negotiated: 1, 0, -1 unknown */
-	char last_error[160];
-};
-
-struct snap_router {
-	bool external;		/* daemon: none, nothing to ask */
-	bool answered;		/* its control socket replied */
-	int error;		/* -errno when it did not */
-	long pid;
-	uint64_t up_ms;
-	uint64_t rss_kb;
-	uint64_t prefixes;
-	char anycast[16];	/* POP: "announced" / "withdrawn" */
-	char via[16];		/* anycast next hop, "local" or "none" */
-	char path[160];		/* anycast AS path */
-	struct snap_session sess[SNAP_MAX_SESS];
-	size_t nsess;
-};
 
 struct snap_user {
 	long isp;

@@ -22,52 +22,12 @@
 #include <time.h>
 #include <unistd.h>
 
-volatile int orch_interrupted;
-
-static void orch_on_signal(int sig)
-{
-	orch_interrupted = sig;
-}
-
-void orch_catch_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = orch_on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	/* A router that died must not take us with it when we write to
-	 * its start handshake. */
-	signal(SIGPIPE, SIG_IGN);
-}
-
-double lab_ms_since(const struct timespec *t0)
-{
-	struct timespec t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 +
-	       (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
-}
-
-void lab_phase(struct lab *lab, const char *what, size_t count,
-	       const struct timespec *t0)
-{
-	fprintf(lab->out, "  %-12s %5zu  %8.1f ms\n", what, count,
-		lab_ms_since(t0));
-	fflush(lab->out);
-}
-
 static int lab_check_interrupt(struct lab *lab)
 {
 	if (!orch_interrupted)
 		return 0;
-	fprintf(lab->out, "anycastlab: interrupted (%s)\n",
-		strsignal(orch_interrupted));
-	return -EINTR;
+	return err_set(lab->err, -EINTR, "interrupted (%s)",
+		       strsignal(orch_interrupted));
 }
 
 /* Namespaces want one fd each, plus a netlink socket each. */
@@ -306,18 +266,6 @@ static void lab_emulation(struct lab *lab)
 		lab_phase(lab, "emulation", count, &t0);
 }
 
-int lab_fail(struct lab *lab, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(lab->out, "anycastlab: lab '%s': ", lab->t->name);
-	va_start(ap, fmt);
-	vfprintf(lab->out, fmt, ap);
-	va_end(ap);
-	fprintf(lab->out, ": %s\n", strerror(-err));
-	return err;
-}
-
 static void lab_release(struct lab *lab)
 {
 	size_t i;
@@ -360,72 +308,72 @@ static int lab_alloc(struct lab *lab, const struct topo *t, FILE *out)
  * Every daemon the routers need must be installed before anything is
  * built: a lab half made of routers that cannot start helps nobody.
  */
-static int lab_check_daemons(const struct topo *t, FILE *out)
+static int lab_check_daemons(const struct topo *t, struct err *e)
 {
-	static const enum topo_daemon ds[] = { TOPO_DAEMON_BIRD, TOPO_DAEMON_FRR };
 	size_t k, i, users;
 	int r = 0;
 
-	for (k = 0; k < sizeof(ds) / sizeof(ds[0]); k++) {
-		if (daemon_installed(ds[k]) == 0)
+	e->msg[0] = '\0';
+	for (k = 0; k < daemon_nkinds(); k++) {
+		enum topo_daemon d = daemon_kind(k);
+
+		if (daemon_installed(d) == 0)
 			continue;
 		for (i = 0, users = 0; i < t->nnodes; i++) {
 			if (t->nodes[i].kind == TOPO_KIND_USER ||
-			    t->nodes[i].daemon != ds[k])
+			    t->nodes[i].daemon != d)
 				continue;
 			if (users == 0)
-				fprintf(out, "anycastlab: lab '%s':", t->name);
+				err_add(e, "%slab '%s':", r ? "anycastlab: " : "",
+					t->name);
 			if (users < 6)
-				fprintf(out, "%s %s", users ? "," : "",
+				err_add(e, "%s %s", users ? "," : "",
 					t->nodes[i].name);
 			users++;
 		}
 		if (!users)
 			continue;
 		if (users > 6)
-			fprintf(out, " and %zu more", users - 6);
-		fprintf(out, " %s %s, which is not installed here: install the %s "
+			err_add(e, " and %zu more", users - 6);
+		err_add(e, " %s %s, which is not installed here: install the %s "
 			"package ('scripts/deps interop', as root, installs BIRD 2 and "
 			"FRR from Debian)\n", users == 1 ? "runs" : "run",
-			daemon_title(ds[k]), daemon_package(ds[k]));
+			daemon_title(d), daemon_package(d));
 		r = -ENOENT;
 	}
 	if (r < 0)
-		fprintf(out, "anycastlab: lab '%s': nothing was built\n", t->name);
+		err_add(e, "anycastlab: lab '%s': nothing was built", t->name);
 	return r;
 }
 
 /* Which daemon the routers run, when it is not only the built-in one. */
 static void lab_print_daemons(const struct topo *t, FILE *out)
 {
-	static const enum topo_daemon ds[] = {
-		TOPO_DAEMON_BUILTIN, TOPO_DAEMON_BIRD, TOPO_DAEMON_FRR,
-		TOPO_DAEMON_NONE,
-	};
-	size_t count[4] = { 0 }, i, k;
+	size_t count[8] = { 0 }, i, k, nk = daemon_nkinds(), others = 0;
 	bool first = true;
 
 	for (i = 0; i < t->nnodes; i++)
-		for (k = 0; k < 4; k++)
+		for (k = 0; k < nk && k < 8; k++)
 			if (t->nodes[i].kind != TOPO_KIND_USER &&
-			    t->nodes[i].daemon == ds[k])
+			    t->nodes[i].daemon == daemon_kind(k))
 				count[k]++;
-	if (count[1] + count[2] + count[3] == 0)
+	/* The table's first row is anycastlab's own. */
+	for (k = 1; k < nk && k < 8; k++)
+		others += count[k];
+	if (!others)
 		return;
 	fprintf(out, "  routers run");
-	for (k = 0; k < 4; k++) {
+	for (k = 0; k < nk && k < 8; k++) {
 		if (!count[k])
 			continue;
 		fprintf(out, "%s %zu %s", first ? "" : ",", count[k],
-			ds[k] == TOPO_DAEMON_BUILTIN ? "anycastlab (builtin)" :
-			ds[k] == TOPO_DAEMON_NONE ? "your own (none)" :
-			daemon_title(ds[k]));
+			daemon_summary(daemon_kind(k)));
 		first = false;
 	}
 	fprintf(out, "\n");
 }
 
-int orch_up(const struct topo *t, const struct up_opts *o)
+int orch_up(const struct topo *t, const struct up_opts *o, struct err *e)
 {
 	struct timespec t0;
 	struct lab lab;
@@ -435,26 +383,29 @@ int orch_up(const struct topo *t, const struct up_opts *o)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	lab_raise_fd_limit(t->nnodes);
 	if (!o->no_routers) {
-		r = lab_check_daemons(t, o->out);
+		r = lab_check_daemons(t, e);
 		if (r < 0)
 			return r;
 	}
 	if (state_exists(t->name)) {
 		if (!o->force) {
-			fprintf(o->out, "anycastlab: lab '%s' already exists; remove it "
-				"with 'anycastlab down %s' or replace it with "
-				"'anycastlab up --force'\n", t->name, t->name);
-			return -EEXIST;
+			return err_set(e, -EEXIST, "lab '%s' already exists; "
+				       "remove it with 'anycastlab down %s' or "
+				       "replace it with 'anycastlab up --force'",
+				       t->name, t->name);
 		}
-		r = orch_down(t->name, o->out, &nothing);
+		r = orch_down(t->name, o->out, &nothing, e);
 		if (r < 0)
 			return r;
 	}
 	r = lab_alloc(&lab, t, o->out);
-	if (r < 0)
+	lab.err = e;
+	if (r < 0) {
+		err_set(e, r, "lab '%s': %s", t->name, strerror(-r));
 		goto out;
+	}
 	lab.opts = o;
-	orch_catch_signals();
+	lab_catch_signals();
 	r = state_create(t->name);
 	if (r < 0) {
 		lab_fail(&lab, r, "cannot create %s/%s", STATE_ROOT, t->name);
@@ -506,7 +457,14 @@ out_down:
 	fprintf(o->out, "anycastlab: removing what was built of lab '%s'\n",
 		t->name);
 	lab_release(&lab);
-	orch_down(t->name, o->out, &nothing);
+	/* What went wrong stays the sentence to tell, whatever the
+	 * unwinding meets. */
+	{
+		struct err unwind;
+
+		if (orch_down(t->name, o->out, &nothing, &unwind) < 0)
+			err_add(e, "\nanycastlab: %s", unwind.msg);
+	}
 	return r;
 out:
 	lab_release(&lab);

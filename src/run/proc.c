@@ -148,7 +148,7 @@ int proc_owner(pid_t pid, uid_t *uid)
 	return found;
 }
 
-bool proc_exe_named(pid_t pid, const char *name)
+static bool proc_exe_named(pid_t pid, const char *name)
 {
 	static const char deleted[] = " (deleted)";
 	char path[64], exe[PATH_MAX], *base;
@@ -222,4 +222,21 @@ size_t proc_in_netns(const unsigned long long *inos, size_t n,
 	}
 	closedir(d);
 	return found;
+}
+
+bool proc_stopped(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	size_t len;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	len = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[len] = '\0';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' && (p[2] == 'T' || p[2] == 't');
 }

@@ -19,6 +19,8 @@ struct proc_id {
 int proc_stat_start(const char *stat, unsigned long long *start);
 int proc_id_get(pid_t pid, struct proc_id *id);
 bool proc_id_alive(const struct proc_id *id);
+/* Whether pid is stopped (SIGSTOP, or traced). */
+bool proc_stopped(pid_t pid);
 /* Signal id if it is still the recorded process; -ESRCH otherwise. */
 int proc_kill(const struct proc_id *id, int sig);
 /* SIGTERM, wait up to grace_ms for exit, then SIGKILL (and reap if it is
@@ -26,8 +28,6 @@ int proc_kill(const struct proc_id *id, int sig);
 int proc_stop(const struct proc_id *id, unsigned grace_ms);
 /* Effective uid of pid, from /proc/<pid>/status. */
 int proc_owner(pid_t pid, uid_t *uid);
-/* Whether the program pid runs is called name (its path's last part). */
-bool proc_exe_named(pid_t pid, const char *name);
 /*
  * Whether id is a process a lab may signal: still the recorded process,
  * owned by root or uid, running a program called prog, and living in the

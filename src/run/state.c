@@ -190,44 +190,6 @@ int state_remove(const char *lab)
 	return state_rmtree(p, 1);
 }
 
-int state_save_topology(const char *lab, const char *src)
-{
-	char p[STATE_PATH_MAX], tmp[STATE_PATH_MAX + 8], chunk[8192];
-	int in, out, r = 0;
-	ssize_t n;
-
-	r = state_path(p, sizeof(p), lab, "topology.yaml");
-	if (r < 0)
-		return r;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", p);
-	in = open(src, O_RDONLY | O_CLOEXEC);
-	if (in < 0)
-		return -errno;
-	out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-		   0600);
-	if (out < 0) {
-		r = -errno;
-		close(in);
-		return r;
-	}
-	while ((n = read(in, chunk, sizeof(chunk))) > 0) {
-		if (write(out, chunk, (size_t)n) != n) {
-			r = -EIO;
-			break;
-		}
-	}
-	if (n < 0)
-		r = -errno;
-	close(in);
-	if (close(out) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, p) < 0)
-		r = -errno;
-	if (r < 0)
-		unlink(tmp);
-	return r;
-}
-
 int state_write_file(const char *path, const struct passwd *owner,
 		     int (*gen)(void *ctx, FILE *f), void *ctx)
 {
@@ -267,6 +229,39 @@ int state_write_file(const char *path, const struct passwd *owner,
 	return r;
 }
 
+/* The topology file, copied as it is. */
+static int state_gen_copy(void *ctx, FILE *f)
+{
+	char chunk[8192];
+	int in = *(const int *)ctx, r = 0;
+	ssize_t n;
+
+	while ((n = read(in, chunk, sizeof(chunk))) > 0)
+		if (fwrite(chunk, 1, (size_t)n, f) != (size_t)n) {
+			r = -EIO;
+			break;
+		}
+	if (n < 0)
+		r = -errno;
+	return r;
+}
+
+int state_save_topology(const char *lab, const char *src)
+{
+	char p[STATE_PATH_MAX];
+	int in, r;
+
+	r = state_path(p, sizeof(p), lab, "topology.yaml");
+	if (r < 0)
+		return r;
+	in = open(src, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return -errno;
+	r = state_write_file(p, NULL, state_gen_copy, &in);
+	close(in);
+	return r;
+}
+
 static int state_gen_daemons(void *ctx, FILE *f)
 {
 	const struct topo *t = ctx;
@@ -290,30 +285,13 @@ int state_save_daemons(const char *lab, const struct topo *t)
 	return state_write_file(p, NULL, state_gen_daemons, (void *)t);
 }
 
-static int daemon_by_name(const char *s, enum topo_daemon *d)
-{
-	static const enum topo_daemon all[] = {
-		TOPO_DAEMON_BUILTIN, TOPO_DAEMON_BIRD, TOPO_DAEMON_FRR,
-		TOPO_DAEMON_NONE,
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
-		if (!strcmp(s, topo_daemon_name(all[i]))) {
-			*d = all[i];
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
 int state_parse_daemon_line(const char *line, char *node, size_t n,
 			    enum topo_daemon *d)
 {
 	char name[32], daemon[16];
 
 	if (sscanf(line, "%31s %15s", name, daemon) != 2 ||
-	    daemon_by_name(daemon, d) < 0 || strlen(name) >= n)
+	    topo_daemon_parse(daemon, d) < 0 || strlen(name) >= n)
 		return -EINVAL;
 	strcpy(node, name);
 	return 0;

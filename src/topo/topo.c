@@ -87,6 +87,19 @@ const char *topo_kind_name(enum topo_kind k)
 	return "?";
 }
 
+int topo_daemon_parse(const char *s, enum topo_daemon *d)
+{
+	enum topo_daemon k;
+
+	for (k = TOPO_DAEMON_BUILTIN; k <= TOPO_DAEMON_NONE; k++) {
+		if (!strcmp(s, topo_daemon_name(k))) {
+			*d = k;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
 const char *topo_daemon_name(enum topo_daemon d)
 {
 	switch (d) {

@@ -308,6 +308,16 @@ const char *topo_max_prefix_action_name(enum topo_max_prefix_action a);
 
 const char *topo_kind_name(enum topo_kind k);
 const char *topo_daemon_name(enum topo_daemon d);
+/*
+ * The failover table a topology file may carry in a comment, a header
+ * "#   user nearest | a b" then rows "#   u-x  a | b a": the POP that
+ * answers user while pop is down, read from the file f, or -1 when the
+ * table does not say.
+ */
+long topo_table_next_pop(FILE *f, const struct topo *t, size_t user,
+			 size_t pop);
+/* "builtin", "bird", "frr", "none" into *d: 0, or -EINVAL. */
+int topo_daemon_parse(const char *s, enum topo_daemon *d);
 
 /*
  * Predicted catchment: for every node, the POP its traffic to the anycast

@@ -16,12 +16,6 @@ void buf_init(struct buf *b, void *mem, size_t cap)
 	b->err = 0;
 }
 
-void buf_reset(struct buf *b)
-{
-	b->len = 0;
-	b->err = 0;
-}
-
 void buf_put(struct buf *b, const void *src, size_t n)
 {
 	if (b->err)
@@ -60,7 +54,7 @@ void buf_puts(struct buf *b, const char *s)
 	buf_put(b, s, strlen(s));
 }
 
-void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
+static void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
 	size_t room;
 	int n;

@@ -23,7 +23,6 @@ struct buf {
 };
 
 void buf_init(struct buf *b, void *mem, size_t cap);
-void buf_reset(struct buf *b);
 void buf_put(struct buf *b, const void *src, size_t n);
 void buf_put_u8(struct buf *b, uint8_t v);
 void buf_put_u16(struct buf *b, uint16_t v);	/* network order */
@@ -31,8 +30,6 @@ void buf_put_u32(struct buf *b, uint32_t v);	/* network order */
 void buf_puts(struct buf *b, const char *s);
 void buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
 /* Reserve n bytes to fill in later (a length field); returns their offset. */
 size_t buf_reserve(struct buf *b, size_t n);
 void buf_patch_u8(struct buf *b, size_t off, uint8_t v);

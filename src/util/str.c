@@ -67,7 +67,7 @@ const char *str_suggest(const char *word, const char *const *cands, size_t n)
 	return nprefix == 1 ? prefix : NULL;
 }
 
-size_t str_width(const char *s)
+static size_t str_width(const char *s)
 {
 	size_t n = 0;
 

@@ -16,8 +16,6 @@ size_t str_distance(const char *a, const char *b);
  */
 const char *str_suggest(const char *word, const char *const *cands, size_t n);
 
-/* Characters in a UTF-8 string (what a terminal column shows). */
-size_t str_width(const char *s);
 /* Print s left-aligned in a field of width characters, UTF-8 aware. */
 void str_fpad(FILE *f, const char *s, size_t width);
 
