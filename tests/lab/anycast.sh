@@ -35,18 +35,7 @@ is "concurrent pings: u-nyc's 200 replies all from lax" \
 
 # Every POP, every mode: the users move to the table's next POP and back.
 for pop in $(table_pops); do
-	for mode in kill withdraw cut freeze; do
-		j=$("$AL" failover "$pop" --mode "$mode" --lab "$LAB" --json 2>&1)
-		rc=$?
-		moves=$(jq -r '[.runs[] | "\(.user)>\(.to)"] | join(" ")' <<<"$j" 2>/dev/null)
-		want=""
-		for u in $(table_users); do
-			[ "$(expected_pop "$u")" = "$pop" ] && want="$want $u>$(expected_pop "$u" "$pop")"
-		done
-		is "failover $pop --mode $mode: users move as the table says and return" \
-			"$rc $moves" "0 ${want# }"
-		diag "$(jq -r '[.runs[] | "\(.user) \(.outage_ms)ms"] | join(", ")' <<<"$j" 2>/dev/null)"
-	done
+	failover_modes "$pop"
 done
 
 # status shows the catchment and each POP's condition.

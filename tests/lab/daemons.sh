@@ -198,18 +198,7 @@ like "status shows which daemon runs" "$s" "telstra +isp .*running \(frr, zebra 
 
 # Every failure mode of a POP next to FRR (syd) and next to BIRD (fra).
 for pop in syd fra; do
-	for mode in kill withdraw cut freeze; do
-		j=$("$AL" failover "$pop" --mode "$mode" --lab "$LAB" --json 2>&1)
-		rc=$?
-		moves=$(jq -r '[.runs[] | "\(.user)>\(.to)"] | join(" ")' <<<"$j" 2>/dev/null)
-		want=""
-		for u in $(table_users); do
-			[ "$(expected_pop "$u")" = "$pop" ] && want="$want $u>$(expected_pop "$u" "$pop")"
-		done
-		is "failover $pop --mode $mode: users move as the table says and return" \
-			"$rc $moves" "0 ${want# }"
-		diag "$(jq -r '[.runs[] | "\(.user) \(.outage_ms) ms, back in \(.back_ms) ms"] | join(", ")' <<<"$j" 2>/dev/null)"
-	done
+	failover_modes "$pop"
 done
 
 # The failure verbs on BIRD and FRR routers themselves.

@@ -68,6 +68,24 @@ expected_pop() {
 # status --json of the test's lab, cached per call site.
 lab_json() { "$AL" status "$LAB" --json; }
 
+# failover_modes POP: every failure mode of POP, each one test: its users
+# move to the POPs the catchment table names and come back.
+failover_modes() {
+	local pop=$1 mode j rc moves want u
+	for mode in kill withdraw cut freeze; do
+		j=$("$AL" failover "$pop" --mode "$mode" --lab "$LAB" --json 2>&1)
+		rc=$?
+		moves=$(jq -r '[.runs[] | "\(.user)>\(.to)"] | join(" ")' <<<"$j" 2>/dev/null)
+		want=""
+		for u in $(table_users); do
+			[ "$(expected_pop "$u")" = "$pop" ] && want="$want $u>$(expected_pop "$u" "$pop")"
+		done
+		is "failover $pop --mode $mode: users move as the table says and return" \
+			"$rc $moves" "0 ${want# }"
+		diag "$(jq -r '[.runs[] | "\(.user) \(.outage_ms) ms, back in \(.back_ms) ms"] | join(", ")' <<<"$j" 2>/dev/null)"
+	done
+}
+
 # The node at the other end of the link that holds ADDR (from the plan).
 link_peer_of() {
 	lab_json | jq -r --arg a "$1/31" '.labs[0].links[] |
