@@ -9,6 +9,7 @@
 #include "net/netns.h"
 #include "run/state.h"
 #include "router/router.h"
+#include "topo/intent.h"
 #include "util/log.h"
 
 #include <errno.h>
@@ -22,63 +23,55 @@ static int router_config_build(const struct topo *t, size_t self, bool lab_start
 			       struct router_config *rc)
 {
 	const struct topo_node *n = &t->nodes[self];
-	struct topo_session ss;
+	struct topo_intent in;
 	size_t i;
+	int r;
 
 	memset(rc, 0, sizeof(*rc));
+	r = topo_intent_build(t, self, &in);
+	if (r < 0)
+		return r;
 	snprintf(rc->lab, sizeof(rc->lab), "%s", t->name);
-	snprintf(rc->node, sizeof(rc->node), "%s", n->name);
+	snprintf(rc->node, sizeof(rc->node), "%s", in.name);
 	snprintf(rc->city, sizeof(rc->city), "%s", n->city ? n->city : "");
-	rc->pop = n->kind == TOPO_KIND_POP;
-	rc->asn = n->asn;
-	rc->router_id = n->router_id;
+	rc->pop = in.pop;
+	rc->asn = in.asn;
+	rc->router_id = in.router_id;
 	rc->hold_time = t->hold_time;
 	rc->connect_retry_ms = (uint32_t)t->connect_retry * 1000;
-	rc->unknown_attrs_discard = n->unknown_attrs_discard;
+	rc->unknown_attrs_discard = in.unknown_attrs_discard;
 	rc->anycast = t->anycast_prefix;
 	rc->anycast_addr = t->anycast_addr;
 	rc->sync_fd = -1;
-	topo_node_session(t, self, &ss);
-	/* Every router announces its loopback, so each POP can also be
-	 * reached on an address of its own. */
-	rc->originate[rc->norig].addr = n->router_id;
-	rc->originate[rc->norig++].len = 32;
-	for (i = 0; i < t->nlinks; i++) {
-		const struct topo_link *l = &t->links[i];
-		const struct topo_node *o;
-		struct bgp_peer_config *pc;
+	for (i = 0; i < in.norig && rc->norig < ROUTER_MAX_ORIG; i++)
+		rc->originate[rc->norig++] = in.orig[i];
+	if (in.nsess > RIB_PEER_MAX) {
+		topo_intent_free(&in);
+		return -ENOSPC;
+	}
+	for (i = 0; i < in.nsess; i++) {
+		const struct topo_intent_session *s = &in.sess[i];
+		struct bgp_peer_config *pc = &rc->peers[rc->npeers++];
 
-		if (l->a != self && l->b != self)
-			continue;
-		o = &t->nodes[topo_link_peer(l, self)];
-		if (o->kind == TOPO_KIND_USER) {
-			/* An ISP originates its users' networks. */
-			if (rc->norig < ROUTER_MAX_ORIG)
-				rc->originate[rc->norig++] = l->net;
-			continue;
-		}
-		if (rc->npeers == RIB_PEER_MAX)
-			return -ENOSPC;
-		pc = &rc->peers[rc->npeers++];
-		snprintf(pc->name, sizeof(pc->name), "%s", o->name);
-		pc->local_addr = topo_link_addr(l, self);
-		pc->peer_addr = topo_link_addr(l, topo_link_peer(l, self));
-		pc->peer_as = o->asn;
-		pc->passive = n->passive;
+		snprintf(pc->name, sizeof(pc->name), "%s", s->peer_name);
+		pc->local_addr = s->local_addr;
+		pc->peer_addr = s->peer_addr;
+		pc->peer_as = s->peer_as;
+		pc->passive = s->passive;
 		/* When the whole lab starts at once, the end with the higher
 		 * address lets the other connect first: no collisions. */
 		pc->wait_first = lab_start && pc->local_addr > pc->peer_addr;
-		pc->max_prefix = ss.max_prefix;
+		pc->max_prefix = s->max_prefix;
 		pc->max_prefix_action =
-			ss.max_prefix_action == TOPO_MAXPFX_WARN ? BGP_MAXPFX_WARN :
-			ss.max_prefix_action == TOPO_MAXPFX_STOP ? BGP_MAXPFX_STOP :
+			s->max_prefix_action == TOPO_MAXPFX_WARN ? BGP_MAXPFX_WARN :
+			s->max_prefix_action == TOPO_MAXPFX_STOP ? BGP_MAXPFX_STOP :
 			BGP_MAXPFX_RESTART;
-		pc->max_prefix_restart_ms = (uint32_t)ss.max_prefix_restart * 1000;
-		pc->ttl_security = topo_session_gtsm(t, self, topo_link_peer(l, self));
-		pc->send_hold_ms = (uint32_t)t->send_hold_time * 1000;
-		snprintf(pc->password, sizeof(pc->password), "%s",
-			 topo_link_password(t, l));
+		pc->max_prefix_restart_ms = (uint32_t)s->max_prefix_restart * 1000;
+		pc->ttl_security = s->gtsm;
+		pc->send_hold_ms = (uint32_t)s->send_hold_time * 1000;
+		snprintf(pc->password, sizeof(pc->password), "%s", s->password);
 	}
+	topo_intent_free(&in);
 	return 0;
 }
 

@@ -14,6 +14,7 @@
  */
 #include "daemon/daemon.h"
 #include "daemon/daemon_int.h"
+#include "topo/intent.h"
 #include "run/state.h"
 
 #include <ctype.h>
@@ -25,7 +26,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define BIRD_MAX_ORIG	256
 /* Debian's bird2 package makes this user; without it BIRD stays root. */
 #define BIRD_USER	"bird"
 
@@ -73,22 +73,26 @@ static void bird_sym_peer(const char *sym, char *buf, size_t n)
 int daemon_bird_config(const struct topo *t, size_t node, FILE *f)
 {
 	const struct topo_node *n = &t->nodes[node];
-	struct prefix4 orig[BIRD_MAX_ORIG];
 	char a[IP4_STRLEN], b[PREFIX4_STRLEN], sym[TOPO_NAME_MAX + 8];
-	size_t i, norig;
 	unsigned hold = t->hold_time;
-	struct topo_session ss;
-	const char *pw;
-	bool gtsm_all = true;
+	const struct topo_intent_session *ss;
+	struct topo_intent in;
+	size_t i;
+	int r;
 
-	if (n->kind == TOPO_KIND_USER)
-		return -EINVAL;
+	r = topo_intent_build(t, node, &in);
+	if (r < 0)
+		return r;
 	/* BIRD passes unknown transitive attributes on (RFC 4271 §5) and
 	 * its filters name attributes one by one: nothing drops the unknown
 	 * ones as a class.  Refuse rather than run a router that differs. */
-	if (n->unknown_attrs_discard)
+	if (in.unknown_attrs_discard) {
+		topo_intent_free(&in);
 		return -EOPNOTSUPP;
-	topo_node_session(t, node, &ss);
+	}
+	/* The template's limits: max-prefix is the node's, the same on
+	 * every session. */
+	ss = in.nsess ? &in.sess[0] : NULL;
 	fprintf(f, "# BIRD 2 configuration of %s (%s, AS%u) in lab %s, written by\n"
 		"# anycastlab from the lab's topology every time the node starts.\n\n",
 		n->name, topo_kind_name(n->kind), n->asn, t->name);
@@ -109,22 +113,21 @@ int daemon_bird_config(const struct topo *t, size_t node, FILE *f)
 		"\t\texport where source = RTS_BGP;\n"
 		"\t};\n"
 		"}\n\n");
-	norig = daemon_originated(t, node, orig, BIRD_MAX_ORIG);
 	fprintf(f, "# Originated as by anycastlab's own speaker: the loopback (the\n"
 		"# router id)%s.\n"
 		"protocol static " DAEMON_BIRD_OWN " {\n"
-		"\tipv4;\n", norig > 1 ?
+		"\tipv4;\n", in.norig > 1 ?
 		" and the networks of the users behind this router" : "");
-	for (i = 0; i < norig; i++)
-		fprintf(f, "\troute %s unreachable;\n", prefix4_str(&orig[i], b));
+	for (i = 0; i < in.norig; i++)
+		fprintf(f, "\troute %s unreachable;\n", prefix4_str(&in.orig[i], b));
 	fprintf(f, "}\n\n");
-	if (n->kind == TOPO_KIND_POP)
+	if (in.pop)
 		fprintf(f, "# The anycast prefix, alone in its protocol: withdraw and\n"
 			"# announce disable and enable it.\n"
 			"protocol static " DAEMON_BIRD_ANYCAST " {\n"
 			"\tipv4;\n"
 			"\troute %s unreachable;\n"
-			"}\n\n", prefix4_str(&t->anycast_prefix, b));
+			"}\n\n", prefix4_str(&in.anycast, b));
 	fprintf(f, "# RFC 8212: without explicit policies BIRD neither accepts nor\n"
 		"# sends anything on an eBGP session.  In: every path (AS-path loop\n"
 		"# detection already drops the ones through this AS).  Out: what this\n"
@@ -163,19 +166,11 @@ int daemon_bird_config(const struct topo *t, size_t node, FILE *f)
 		"\t# its routes.\n"
 		"\tgraceful restart off;\n"
 		"\tlong lived graceful restart off;\n", t->connect_retry);
-	if (n->passive)
+	if (in.passive)
 		fprintf(f, "\t# passive: true in the topology: the peers connect.\n"
 			"\tpassive on;\n");
 	/* GTSM in the template when every session has it, else per peer. */
-	for (i = 0; i < t->nlinks; i++) {
-		const struct topo_link *l = &t->links[i];
-
-		if ((l->a == node || l->b == node) &&
-		    t->nodes[topo_link_peer(l, node)].kind != TOPO_KIND_USER &&
-		    !topo_session_gtsm(t, node, topo_link_peer(l, node)))
-			gtsm_all = false;
-	}
-	if (gtsm_all)
+	if (in.gtsm_all)
 		fprintf(f, "\t# GTSM (RFC 5082): send with TTL 255, accept 255 only.\n"
 			"\tttl security on;\n");
 	fprintf(f, "\tipv4 {\n"
@@ -184,42 +179,36 @@ int daemon_bird_config(const struct topo *t, size_t node, FILE *f)
 		"\t\t# Peers reach everything through this router's address on\n"
 		"\t\t# their link, as with the built-in speaker (eBGP's default).\n"
 		"\t\tnext hop self;\n");
-	if (ss.max_prefix) {
+	if (ss && ss->max_prefix) {
 		/* BIRD restarts at once (after error wait time, 0 here): it
 		 * has no delay of its own for a limit. */
 		fprintf(f, "\t\t# max-prefix of the topology: Cease 6/1 (RFC 4486) past it.\n"
-			"\t\timport limit %u action %s;\n", ss.max_prefix,
-			ss.max_prefix_action == TOPO_MAXPFX_WARN ? "warn" :
-			ss.max_prefix_action == TOPO_MAXPFX_STOP ? "disable" :
+			"\t\timport limit %u action %s;\n", ss->max_prefix,
+			ss->max_prefix_action == TOPO_MAXPFX_WARN ? "warn" :
+			ss->max_prefix_action == TOPO_MAXPFX_STOP ? "disable" :
 			"restart");
 	}
 	fprintf(f, "\t};\n"
 		"}\n");
-	for (i = 0; i < t->nlinks; i++) {
-		const struct topo_link *l = &t->links[i];
-		const struct topo_node *o;
+	for (i = 0; i < in.nsess; i++) {
+		const struct topo_intent_session *x = &in.sess[i];
 
-		if (l->a != node && l->b != node)
-			continue;
-		o = &t->nodes[topo_link_peer(l, node)];
-		if (o->kind == TOPO_KIND_USER)
-			continue;
-		bird_peer_sym(o->name, sym, sizeof(sym));
+		bird_peer_sym(x->peer_name, sym, sizeof(sym));
 		fprintf(f, "\nprotocol bgp %s from lab_peer {\n"
-			"\tdescription \"%s\";\n", sym, o->name);
-		fprintf(f, "\tlocal %s as %u;\n", ip4_str(topo_link_addr(l, node), a),
-			n->asn);
-		fprintf(f, "\tneighbor %s as %u;\n",
-			ip4_str(topo_link_addr(l, topo_link_peer(l, node)), a), o->asn);
-		if (!gtsm_all && topo_session_gtsm(t, node, topo_link_peer(l, node)))
+			"\tdescription \"%s\";\n", sym, x->peer_name);
+		fprintf(f, "\tlocal %s as %u;\n", ip4_str(x->local_addr, a),
+			x->local_as);
+		fprintf(f, "\tneighbor %s as %u;\n", ip4_str(x->peer_addr, a),
+			x->peer_as);
+		if (!in.gtsm_all && x->gtsm)
 			fprintf(f, "\t# GTSM (RFC 5082): send with TTL 255, accept 255 only.\n"
 				"\tttl security on;\n");
-		pw = topo_link_password(t, l);
 		/* The loader allows no quote or backslash in it. */
-		if (pw[0])
-			fprintf(f, "\tpassword \"%s\";\n", pw);
+		if (x->password[0])
+			fprintf(f, "\tpassword \"%s\";\n", x->password);
 		fprintf(f, "}\n");
 	}
+	topo_intent_free(&in);
 	return ferror(f) ? -EIO : 0;
 }
 

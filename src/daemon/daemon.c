@@ -586,25 +586,6 @@ void daemon_cli_hint(const char *lab, const struct topo *t, size_t node,
 	node_row(t, node)->hint(lab, t->nodes[node].name, buf, n);
 }
 
-size_t daemon_originated(const struct topo *t, size_t node,
-			 struct prefix4 *out, size_t max)
-{
-	size_t k, n = 0;
-
-	if (max && t->nodes[node].router_id) {
-		out[n].addr = t->nodes[node].router_id;
-		out[n++].len = 32;
-	}
-	for (k = 0; k < t->nlinks && n < max; k++) {
-		const struct topo_link *l = &t->links[k];
-
-		if ((l->a == node || l->b == node) &&
-		    t->nodes[topo_link_peer(l, node)].kind == TOPO_KIND_USER)
-			out[n++] = l->net;
-	}
-	return n;
-}
-
 long daemon_peer_by_addr(const struct topo *t, size_t node, uint32_t addr)
 {
 	size_t k;

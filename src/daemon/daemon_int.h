@@ -110,14 +110,6 @@ long daemon_sock_reply(int fd, struct dbuf *raw,
 		       size_t (*complete)(const char *raw, size_t len),
 		       const struct timespec *deadline);
 
-/*
- * What router node originates, exactly as the built-in speaker does
- * (cli/router.c): its loopback /32 and the network of every link to a
- * user; the anycast prefix of a POP is left to the caller, since withdraw
- * and announce act on it alone.  Returns how many, at most max.
- */
-size_t daemon_originated(const struct topo *t, size_t node,
-			 struct prefix4 *out, size_t max);
 /* The peer node whose planned address on a link of node is addr, or -1. */
 long daemon_peer_by_addr(const struct topo *t, size_t node, uint32_t addr);
 /* Copy src into dst of n bytes, cut to fit; NULL copies as "". */

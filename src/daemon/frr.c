@@ -16,6 +16,7 @@
  */
 #include "daemon/daemon.h"
 #include "daemon/daemon_int.h"
+#include "topo/intent.h"
 #include "util/json.h"
 #include "run/state.h"
 
@@ -28,7 +29,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define FRR_MAX_ORIG	256
 /* FRR drops to this user after start; its files must be writable by it.
  * It cannot run as root: the vty group (frrvty) has to include the user. */
 #define FRR_USER	"frr"
@@ -86,20 +86,21 @@ int daemon_frr_zebra_config(const struct topo *t, size_t node, FILE *f)
 int daemon_frr_bgpd_config(const struct topo *t, size_t node, FILE *f)
 {
 	const struct topo_node *n = &t->nodes[node];
-	struct prefix4 orig[FRR_MAX_ORIG];
 	char a[IP4_STRLEN], b[IP4_STRLEN], p[PREFIX4_STRLEN];
 	unsigned hold = t->hold_time;
-	size_t i, k, norig;
-	struct topo_session ss;
-	const char *pw;
+	struct topo_intent in;
+	size_t i, k;
+	int r;
 
-	if (n->kind == TOPO_KIND_USER)
-		return -EINVAL;
+	r = topo_intent_build(t, node, &in);
+	if (r < 0)
+		return r;
 	/* FRR passes unknown transitive attributes on (RFC 4271 §5) and
 	 * has no knob to drop them: refuse rather than differ. */
-	if (n->unknown_attrs_discard)
+	if (in.unknown_attrs_discard) {
+		topo_intent_free(&in);
 		return -EOPNOTSUPP;
-	topo_node_session(t, node, &ss);
+	}
 	frr_header(t, n, "bgpd", f);
 	fprintf(f, "! RFC 8212: without policies FRR neither accepts nor sends anything\n"
 		"! on an eBGP session.  In: every path (AS-path loop detection\n"
@@ -134,67 +135,56 @@ int daemon_frr_bgpd_config(const struct topo *t, size_t node, FILE *f)
 		" ! topology; updates sent at once (no MRAI), as anycastlab's own\n"
 		" ! speaker does.  Fast external failover, on by default, drops a\n"
 		" ! session as soon as its link loses carrier.\n");
-	for (k = 0; k < t->nlinks; k++) {
-		const struct topo_link *l = &t->links[k];
-		const struct topo_node *o;
+	for (k = 0; k < in.nsess; k++) {
+		const struct topo_intent_session *x = &in.sess[k];
 
-		if (l->a != node && l->b != node)
-			continue;
-		o = &t->nodes[topo_link_peer(l, node)];
-		if (o->kind == TOPO_KIND_USER)
-			continue;
-		ip4_str(topo_link_addr(l, topo_link_peer(l, node)), a);
+		ip4_str(x->peer_addr, a);
 		fprintf(f, " neighbor %s remote-as %u\n"
 			" neighbor %s description %s\n"
 			" neighbor %s update-source %s\n"
 			" neighbor %s timers connect %u\n"
-			" neighbor %s advertisement-interval 0\n", a, o->asn, a,
-			o->name, a, ip4_str(topo_link_addr(l, node), b), a,
-			t->connect_retry, a);
-		if (n->passive)
+			" neighbor %s advertisement-interval 0\n", a, x->peer_as, a,
+			x->peer_name, a, ip4_str(x->local_addr, b), a,
+			x->connect_retry, a);
+		if (x->passive)
 			fprintf(f, " neighbor %s passive\n", a);
-		if (topo_session_gtsm(t, node, topo_link_peer(l, node)))
+		if (x->gtsm)
 			fprintf(f, " neighbor %s ttl-security hops 1\n", a);
-		pw = topo_link_password(t, l);
-		if (pw[0])
-			fprintf(f, " neighbor %s password %s\n", a, pw);
+		if (x->password[0])
+			fprintf(f, " neighbor %s password %s\n", a, x->password);
 	}
 	fprintf(f, " !\n"
 		" address-family ipv4 unicast\n");
-	norig = daemon_originated(t, node, orig, FRR_MAX_ORIG);
 	fprintf(f, "  ! Originated as by anycastlab's own speaker: the loopback (the\n"
-		"  ! router id)%s%s.\n", norig > 1 ?
+		"  ! router id)%s%s.\n", in.norig > 1 ?
 		", the networks of the users behind this router" : "",
-		n->kind == TOPO_KIND_POP ? " and the anycast prefix (withdraw and\n"
+		in.pop ? " and the anycast prefix (withdraw and\n"
 		"  ! announce remove and restore its network statement)" : "");
-	for (i = 0; i < norig; i++)
-		fprintf(f, "  network %s\n", prefix4_str(&orig[i], p));
-	if (n->kind == TOPO_KIND_POP)
-		fprintf(f, "  network %s\n", prefix4_str(&t->anycast_prefix, p));
-	for (k = 0; k < t->nlinks; k++) {
-		const struct topo_link *l = &t->links[k];
+	for (i = 0; i < in.norig; i++)
+		fprintf(f, "  network %s\n", prefix4_str(&in.orig[i], p));
+	if (in.pop)
+		fprintf(f, "  network %s\n", prefix4_str(&in.anycast, p));
+	for (k = 0; k < in.nsess; k++) {
+		const struct topo_intent_session *x = &in.sess[k];
 
-		if (l->a != node && l->b != node)
-			continue;
-		if (t->nodes[topo_link_peer(l, node)].kind == TOPO_KIND_USER)
-			continue;
-		ip4_str(topo_link_addr(l, topo_link_peer(l, node)), a);
+		ip4_str(x->peer_addr, a);
 		fprintf(f, "  neighbor %s activate\n"
 			"  neighbor %s next-hop-self\n"
 			"  neighbor %s route-map lab-in in\n"
 			"  neighbor %s route-map lab-out out\n", a, a, a, a);
 		/* FRR's restart interval is in minutes: the topology's seconds
 		 * rounded up. */
-		if (ss.max_prefix && ss.max_prefix_action == TOPO_MAXPFX_WARN)
+		if (x->max_prefix && x->max_prefix_action == TOPO_MAXPFX_WARN)
 			fprintf(f, "  neighbor %s maximum-prefix %u warning-only\n",
-				a, ss.max_prefix);
-		else if (ss.max_prefix && ss.max_prefix_action == TOPO_MAXPFX_STOP)
+				a, x->max_prefix);
+		else if (x->max_prefix && x->max_prefix_action == TOPO_MAXPFX_STOP)
 			fprintf(f, "  neighbor %s maximum-prefix %u\n", a,
-				ss.max_prefix);
-		else if (ss.max_prefix)
+				x->max_prefix);
+		else if (x->max_prefix)
 			fprintf(f, "  neighbor %s maximum-prefix %u restart %u\n", a,
-				ss.max_prefix, (ss.max_prefix_restart + 59) / 60);
+				x->max_prefix, (x->max_prefix_restart + 59) / 60);
 	}
+	topo_intent_free(&in);
 	fprintf(f, " exit-address-family\n"
 		"exit\n");
 	return ferror(f) ? -EIO : 0;
