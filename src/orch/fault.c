@@ -12,6 +12,8 @@
 #include "run/state.h"
 #include "net/link.h"
 #include "net/netns.h"
+#include "net/route.h"
+#include "net/rtsock.h"
 #include "router/ctl.h"
 #include "router/ctlmsg.h"
 
