@@ -120,7 +120,7 @@ int linkmon_read(struct linkmon *m)
 		if (n == 0)
 			return 0;
 		if (n < 0)
-			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
+			return errno == EAGAIN ? 0 : -errno;
 		/* Events carry no sequence number and come from the kernel
 		 * (port 0): no check to make. */
 		mnl_cb_run(m->buf, (size_t)n, 0, 0, linkmon_msg, m);
