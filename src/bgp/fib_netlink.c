@@ -1,5 +1,6 @@
 /*
- * Kernel routes over rtnetlink with libmnl (see fib.h).
+ * Kernel routes over rtnetlink with libmnl (see fib.h), on the socket
+ * and dump of net/mnlsock.h.
  *
  * Requests are packed back to back into one buffer (mnl_nlmsg_batch) and
  * sent with one sendmsg; rtnetlink handles each in turn and queues one ACK
@@ -12,6 +13,7 @@
  * in a sorted array, so each is reported once (fib_set_error_cb).
  */
 #include "bgp/fib.h"
+#include "net/mnlsock.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -21,7 +23,6 @@
 #include <unistd.h>
 
 #include <arpa/inet.h>
-#include <libmnl/libmnl.h>
 #include <linux/rtnetlink.h>
 
 /*
@@ -43,7 +44,6 @@ struct fib_req {
 
 struct fib {
 	struct mnl_socket *nl;
-	unsigned portid;
 	uint32_t seq;
 	uint32_t first_seq;	/* of the batch being filled */
 	unsigned queued;
@@ -72,15 +72,9 @@ int fib_open(struct fib **fp)
 		free(f);
 		return -ENOMEM;
 	}
-	f->nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-	if (!f->nl) {
-		r = -errno;
+	r = mnlsock_open(0, 0, &f->nl);
+	if (r < 0)
 		goto out_free;
-	}
-	if (mnl_socket_bind(f->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		r = -errno;
-		goto out_close;
-	}
 	mnl_socket_setsockopt(f->nl, NETLINK_CAP_ACK, &one, sizeof(one));
 	mnl_socket_setsockopt(f->nl, NETLINK_EXT_ACK, &one, sizeof(one));
 	/* SO_RCVBUFFORCE needs CAP_NET_ADMIN, which the router keeps. */
@@ -88,7 +82,6 @@ int fib_open(struct fib **fp)
 		       &rcv, sizeof(rcv)) < 0)
 		setsockopt(mnl_socket_get_fd(f->nl), SOL_SOCKET, SO_RCVBUF,
 			   &rcv, sizeof(rcv));
-	f->portid = mnl_socket_get_portid(f->nl);
 	f->seq = (uint32_t)time(NULL);
 	if (f->seq == 0)
 		f->seq = 1;
@@ -370,33 +363,16 @@ int fib_purge(struct fib *f)
 	struct fib_purge_ctx c = { 0 };
 	struct nlmsghdr *h;
 	struct rtmsg *rt;
-	uint32_t seq;
-	ssize_t n;
 	size_t i;
-	int r = 0;
+	int r;
 
 	fib_commit(f);
 	h = mnl_nlmsg_put_header(f->rxbuf);
 	h->nlmsg_type = RTM_GETROUTE;
-	h->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	seq = ++f->seq;
-	h->nlmsg_seq = seq;
 	rt = mnl_nlmsg_put_extra_header(h, sizeof(*rt));
 	rt->rtm_family = AF_INET;
-	if (mnl_socket_sendto(f->nl, h, h->nlmsg_len) < 0)
-		return -errno;
-	for (;;) {
-		n = mnl_socket_recvfrom(f->nl, f->rxbuf, sizeof(f->rxbuf));
-		if (n < 0) {
-			r = -errno;
-			break;
-		}
-		r = mnl_cb_run(f->rxbuf, (size_t)n, seq, f->portid, fib_purge_cb, &c);
-		if (r <= MNL_CB_STOP) {
-			r = r < 0 ? -errno : 0;
-			break;
-		}
-	}
+	r = mnlsock_dump(f->nl, ++f->seq, f->rxbuf, sizeof(f->rxbuf),
+			 fib_purge_cb, &c);
 	for (i = 0; i < c.n; i++)
 		fib_route_delete(f, &c.v[i]);
 	if (r == 0)

@@ -11,6 +11,8 @@
 #include "run/state.h"
 #include "net/link.h"
 #include "net/netns.h"
+#include "net/route.h"
+#include "net/rtsock.h"
 
 #include <errno.h>
 #include <signal.h>

@@ -3,7 +3,10 @@
  * processes, and the routers' control sockets.
  */
 #include "orch/live.h"
+#include "net/link.h"
 #include "net/netns.h"
+#include "net/route.h"
+#include "net/rtsock.h"
 #include "run/journal.h"
 #include "run/state.h"
 

@@ -11,8 +11,13 @@
 #include "run/journal.h"
 #include "orch/lab.h"
 #include "run/state.h"
+#include "net/addr.h"
 #include "net/link.h"
 #include "net/netns.h"
+#include "net/route.h"
+#include "net/rtsock.h"
+#include "net/sysctl.h"
+#include "net/tc.h"
 
 #include <errno.h>
 #include <signal.h>

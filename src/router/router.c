@@ -17,12 +17,12 @@
 #include "bgp/fib.h"
 #include "ev/ev.h"
 #include "http/server.h"
+#include "net/linkmon.h"
 #include "util/log.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <net/if.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -33,13 +33,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <libmnl/libmnl.h>
-#include <linux/rtnetlink.h>
-
-#ifndef IFF_LOWER_UP
-#define IFF_LOWER_UP	0x10000
-#endif
-
 struct router {
 	const struct router_config *rc;
 	struct ev_loop *ev;
@@ -47,7 +40,7 @@ struct router {
 	struct bgp_speaker *sp;
 	struct http_server *http;
 	struct ctl_server *ctl;
-	struct mnl_socket *mon;
+	struct linkmon *mon;
 	bool announcing;
 	uint64_t start_ms;
 };
@@ -64,89 +57,35 @@ static void router_bgp_log(void *ctx, int level, const char *line)
 
 /* ---- link monitor: carrier and admin state of every interface ---- */
 
-static int router_link_msg(const struct nlmsghdr *h, void *data)
+static void router_link_event(void *ctx, int ifindex, const char *name, bool up)
 {
-	struct router *r = data;
-	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(h);
-	const struct nlattr *a;
-	const char *name = NULL;
-	bool up;
+	struct router *r = ctx;
 
-	if (h->nlmsg_type != RTM_NEWLINK && h->nlmsg_type != RTM_DELLINK)
-		return MNL_CB_OK;
-	mnl_attr_for_each(a, h, sizeof(*ifi))
-		if (mnl_attr_get_type(a) == IFLA_IFNAME &&
-		    mnl_attr_validate(a, MNL_TYPE_STRING) == 0)
-			name = mnl_attr_get_str(a);
-	if (!name)
-		return MNL_CB_OK;
-	up = h->nlmsg_type == RTM_NEWLINK && (ifi->ifi_flags & IFF_UP) &&
-	     (ifi->ifi_flags & IFF_LOWER_UP);
+	(void)ifindex;
 	bgp_speaker_link_event(r->sp, name, up);
-	return MNL_CB_OK;
 }
 
 static void router_link_io(struct ev_loop *l, int fd, uint32_t events, void *ctx)
 {
 	struct router *r = ctx;
-	char buf[16384];
-	ssize_t n;
 
 	(void)l;
 	(void)fd;
 	(void)events;
-	while ((n = mnl_socket_recvfrom(r->mon, buf, sizeof(buf))) > 0)
-		mnl_cb_run(buf, (size_t)n, 0, 0, router_link_msg, r);
-	/* ENOBUFS: events were lost; the next dump would resync, and a
-	 * session on a dead link still fails by its hold timer. */
+	/* -ENOBUFS: events were lost; a session on a link that went down
+	 * meanwhile still fails by its hold timer. */
+	linkmon_read(r->mon);
 }
 
 /* Subscribe to link events, then read the current state once. */
 static int router_link_monitor(struct router *r)
 {
-	struct mnl_socket *dump;
-	char buf[16384];
-	struct nlmsghdr *h;
-	struct rtgenmsg *g;
-	unsigned portid;
-	ssize_t n;
 	int ret;
 
-	r->mon = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (!r->mon || mnl_socket_bind(r->mon, RTMGRP_LINK, MNL_SOCKET_AUTOPID) < 0)
-		return -errno;
-	dump = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-	if (!dump || mnl_socket_bind(dump, 0, MNL_SOCKET_AUTOPID) < 0) {
-		if (dump)
-			mnl_socket_close(dump);
-		return -errno;
-	}
-	portid = mnl_socket_get_portid(dump);
-	h = mnl_nlmsg_put_header(buf);
-	h->nlmsg_type = RTM_GETLINK;
-	h->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	h->nlmsg_seq = 1;
-	g = mnl_nlmsg_put_extra_header(h, sizeof(*g));
-	g->rtgen_family = AF_PACKET;
-	ret = mnl_socket_sendto(dump, h, h->nlmsg_len) < 0 ? -errno : 0;
-	while (ret == 0) {
-		n = mnl_socket_recvfrom(dump, buf, sizeof(buf));
-		if (n < 0) {
-			ret = -errno;
-			break;
-		}
-		ret = mnl_cb_run(buf, (size_t)n, 1, portid, router_link_msg, r);
-		if (ret <= MNL_CB_STOP) {
-			ret = ret < 0 ? -errno : 0;
-			break;
-		}
-		ret = 0;
-	}
-	mnl_socket_close(dump);
+	ret = linkmon_open(router_link_event, r, &r->mon);
 	if (ret < 0)
 		return ret;
-	return ev_io_add(r->ev, mnl_socket_get_fd(r->mon), EPOLLIN,
-			 router_link_io, r);
+	return ev_io_add(r->ev, linkmon_fd(r->mon), EPOLLIN, router_link_io, r);
 }
 
 /* ---- control socket answers ---- */
@@ -619,8 +558,7 @@ int router_run(const struct router_config *rc)
 	bgp_speaker_free(r.sp, true);
 	http_server_free(r.http);
 	ctl_server_free(r.ctl);
-	if (r.mon)
-		mnl_socket_close(r.mon);
+	linkmon_close(r.mon);
 	fib_close(r.fib);
 	ev_loop_free(r.ev);
 	unlink(rc->pid_path);

@@ -169,6 +169,18 @@ static bool proc_exe_named(pid_t pid, const char *name)
 	return !strcmp(base ? base + 1 : exe, name);
 }
 
+/* Inode of the network namespace of pid (0 when unreadable). */
+static unsigned long long proc_netns_ino(pid_t pid)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	if (stat(path, &st) < 0)
+		return 0;
+	return (unsigned long long)st.st_ino;
+}
+
 bool proc_is_ours(const struct proc_id *id, const char *prog, uid_t uid,
 		  unsigned long long netns_ino)
 {
@@ -178,17 +190,6 @@ bool proc_is_ours(const struct proc_id *id, const char *prog, uid_t uid,
 	    (owner != 0 && owner != uid) || !proc_exe_named(id->pid, prog))
 		return false;
 	return !netns_ino || proc_netns_ino(id->pid) == netns_ino;
-}
-
-unsigned long long proc_netns_ino(pid_t pid)
-{
-	char path[64];
-	struct stat st;
-
-	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
-	if (stat(path, &st) < 0)
-		return 0;
-	return (unsigned long long)st.st_ino;
 }
 
 size_t proc_in_netns(const unsigned long long *inos, size_t n,

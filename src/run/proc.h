@@ -36,8 +36,6 @@ int proc_owner(pid_t pid, uid_t *uid);
  */
 bool proc_is_ours(const struct proc_id *id, const char *prog, uid_t uid,
 		  unsigned long long netns_ino);
-/* Inode of the network namespace of pid (0 when unreadable). */
-unsigned long long proc_netns_ino(pid_t pid);
 /*
  * Every process (other than ourselves) whose network namespace is one of
  * inos[0..n).  Fills at most max ids; returns how many were found.
