@@ -21,7 +21,7 @@
  */
 #include "bgp/attr.h"
 #include "bgp/aspath.h"
-#include "bgp/msg.h"
+#include "bgp/nlri.h"
 
 #include <errno.h>
 #include <string.h>

@@ -94,7 +94,16 @@ struct bgp_attr_result {
 	struct bgp_error err;		/* NOTIFICATION when action == RESET */
 };
 
-struct bgp_decode_ctx;
+/* How to read an UPDATE from this peer. */
+struct bgp_decode_ctx {
+	bool as4;		/* 4-octet AS negotiated with this peer */
+	bool ebgp;
+	uint32_t peer_as;	/* checked against the first AS (RFC 7606 §7.2) */
+	/* Drop unknown optional transitive attributes on receipt instead
+	 * of passing them on with Partial set (RFC 4271 §5). */
+	bool unknown_discard;
+};
+
 
 /*
  * The attribute table (one row per known type: flags, length rule,

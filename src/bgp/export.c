@@ -25,11 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void bgp_export_schedule(struct bgp_speaker *sp)
-{
-	ev_defer(sp->ev, &sp->export_defer);
-}
-
 static int peer_out_push(struct bgp_peer *p, struct bgp_attrset *set,
 			 const struct prefix4 *pfx)
 {
@@ -280,17 +275,4 @@ void bgp_export_run(struct ev_loop *l, struct ev_defer *d, void *ctx)
 	}
 	if (sp->fib)
 		fib_commit(sp->fib);
-}
-
-void bgp_export_peer_down(struct bgp_peer *p)
-{
-	size_t i;
-
-	rib_peer_adv_clear(p->sp->rib, p->idx);
-	for (i = 0; i < p->nout; i++)
-		if (p->out[i].set)
-			rib_attrset_unref(p->sp->rib, p->out[i].set);
-	p->nout = 0;
-	p->prefixes_tx = 0;
-	p->full_export = false;
 }

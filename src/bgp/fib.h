@@ -3,7 +3,7 @@
  * sent in batches (one sendmsg for many routes), every request ACKed;
  * routes carry protocol "bgp" so they are ours to replace and remove.
  *
- * The OS seam: net/fib_netlink.c talks rtnetlink through libmnl in the
+ * The OS seam: router/fib_netlink.c talks rtnetlink through libmnl in the
  * router's namespace; tests link tests/fakes/fib_fake.c instead.
  */
 #ifndef ANYCASTLAB_BGP_FIB_H

@@ -568,6 +568,7 @@ static void step_established(struct bgp_fsm *f,
 		break;
 	case BGP_EV_UPDATE:
 		out->actions |= BGP_FSM_PROCESS_UPDATE;
+		out->update = ev->update;
 		hold_restart(f, out);
 		break;
 	case BGP_EV_UPDATE_ERR:

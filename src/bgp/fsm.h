@@ -62,6 +62,9 @@ enum bgp_event {
 struct bgp_fsm_event {
 	enum bgp_event type;
 	const struct bgp_open *open;	/* BGP_EV_OPEN: the decoded OPEN */
+	/* BGP_EV_UPDATE: the decoded UPDATE (NULL outside Established,
+	 * where it is not decoded) */
+	const struct bgp_update *update;
 	/* BGP_EV_HEADER_ERR, _OPEN_ERR, _UPDATE_ERR: the NOTIFICATION the
 	 * codec asks for (its data may point into the received message) */
 	const struct bgp_error *err;
@@ -133,6 +136,8 @@ struct bgp_fsm_out {
 	 */
 	struct bgp_error notify;
 	enum bgp_fsm_reason reason;	/* set when the attempt ended */
+	/* With BGP_FSM_PROCESS_UPDATE: the event's UPDATE, to hand on. */
+	const struct bgp_update *update;
 };
 
 struct bgp_fsm_config {

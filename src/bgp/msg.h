@@ -17,6 +17,7 @@
 
 #include "bgp/attr.h"
 #include "bgp/bgp.h"
+#include "bgp/nlri.h"
 #include "util/buf.h"
 #include "util/ip.h"
 
@@ -110,16 +111,6 @@ int bgp_msg_decode_route_refresh(const uint8_t *msg, size_t len,
 				 uint16_t *afi, uint8_t *safi,
 				 struct bgp_error *e);
 
-/* How to read an UPDATE from this peer. */
-struct bgp_decode_ctx {
-	bool as4;		/* 4-octet AS negotiated with this peer */
-	bool ebgp;
-	uint32_t peer_as;	/* checked against the first AS (RFC 7606 §7.2) */
-	/* Drop unknown optional transitive attributes on receipt instead
-	 * of passing them on with Partial set (RFC 4271 §5). */
-	bool unknown_discard;
-};
-
 struct bgp_update {
 	const uint8_t *withdrawn;	/* validated NLRI encoding */
 	uint16_t withdrawn_len;
@@ -163,15 +154,7 @@ int bgp_msg_decode_update(const uint8_t *msg, size_t len,
 			  struct bgp_update *u, uint8_t *scratch,
 			  size_t scratch_len, struct bgp_error *e);
 
-/* Iterate validated NLRI bytes: true and *out filled while any are left. */
-bool bgp_nlri_next(const uint8_t **p, const uint8_t *end, struct prefix4 *out);
 
-/*
- * Syntax check of an IPv4 NLRI encoding (RFC 4271 §4.3, RFC 7606 §5.3):
- * 0, -EINVAL when a prefix length exceeds 32, or -EMSGSIZE when the last
- * prefix runs past len.
- */
-int bgp_nlri_check(const uint8_t *p, size_t len);
 
 /*
  * UPDATE writer for export: withdrawals first, then attributes once, then

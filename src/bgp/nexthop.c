@@ -11,7 +11,8 @@
 
 #include "util/ip.h"
 
-bool bgp_nexthop_martian(uint32_t nh)
+/* 0/8, 127/8, 224/4, 240/4 and 255.255.255.255 (host order). */
+static bool bgp_nexthop_martian(uint32_t nh)
 {
 	unsigned top = nh >> 24;
 

@@ -15,8 +15,6 @@
 /* The lab's links are /31s (topo plan): both ends, nothing else. */
 #define BGP_LINK_PLEN	31
 
-/* 0/8, 127/8, 224/4, 240/4 and 255.255.255.255 (host order). */
-bool bgp_nexthop_martian(uint32_t nh);
 
 /*
  * RIB_ELIGIBLE when a route via nh, learned over the link where we are

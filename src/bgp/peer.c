@@ -266,6 +266,20 @@ static struct bgp_conn *conn_other(struct bgp_conn *c)
 	return p->conn[0] == c ? p->conn[1] : p->conn[0];
 }
 
+/* Forget what was advertised to p: its session is gone. */
+static void peer_adv_clear(struct bgp_peer *p)
+{
+	size_t i;
+
+	rib_peer_adv_clear(p->sp->rib, p->idx);
+	for (i = 0; i < p->nout; i++)
+		if (p->out[i].set)
+			rib_attrset_unref(p->sp->rib, p->out[i].set);
+	p->nout = 0;
+	p->prefixes_tx = 0;
+	p->full_export = false;
+}
+
 static void peer_session_down(struct bgp_peer *p, struct bgp_conn *c,
 			      const struct bgp_fsm_out *o)
 {
@@ -278,7 +292,7 @@ static void peer_session_down(struct bgp_peer *p, struct bgp_conn *c,
 	if (other->in_use && other->fsm.state == BGP_STATE_ESTABLISHED)
 		return;
 	n = rib_peer_flush(sp->rib, p->idx);
-	bgp_export_peer_down(p);
+	peer_adv_clear(p);
 	bgp_log(sp, BGP_LOG_INFO, "peer %s: session down (%s), %zu prefixes withdrawn",
 		peer_name(p), p->last_error[0] ? p->last_error :
 		bgp_fsm_reason_name(o->reason), n);
@@ -382,7 +396,7 @@ static void peer_tidy(struct bgp_peer *p)
 	}
 }
 
-static void process_update(struct bgp_peer *p);
+static void process_update(struct bgp_peer *p, const struct bgp_update *u);
 static bool peer_max_prefix(struct bgp_peer *p, struct bgp_conn *c);
 
 static void conn_apply(struct bgp_conn *c, const struct bgp_fsm_out *o)
@@ -437,8 +451,9 @@ static void conn_apply(struct bgp_conn *c, const struct bgp_fsm_out *o)
 			p->cfg.peer_as, c->fsm.hold_time);
 		bgp_export_schedule(sp);
 	}
-	if ((a & BGP_FSM_PROCESS_UPDATE) && c->fsm.state == BGP_STATE_ESTABLISHED) {
-		process_update(p);
+	if ((a & BGP_FSM_PROCESS_UPDATE) && o->update &&
+	    c->fsm.state == BGP_STATE_ESTABLISHED) {
+		process_update(p, o->update);
 		if (peer_max_prefix(p, c))
 			return;
 	}
@@ -503,6 +518,7 @@ static void conn_handle_msg(struct bgp_conn *c, const uint8_t *msg, size_t len)
 	struct bgp_peer *p = c->peer;
 	struct bgp_speaker *sp = p->sp;
 	struct bgp_fsm_event ev = { 0 };
+	struct bgp_update upd;
 	struct bgp_error err;
 	struct bgp_open open;
 	struct bgp_notification n;
@@ -535,7 +551,8 @@ static void conn_handle_msg(struct bgp_conn *c, const uint8_t *msg, size_t len)
 				.unknown_discard = sp->cfg.unknown_attrs_discard,
 			};
 
-			if (bgp_msg_decode_update(msg, len, &ctx, &sp->upd,
+			ev.update = &upd;
+			if (bgp_msg_decode_update(msg, len, &ctx, &upd,
 						  sp->scratch, sizeof(sp->scratch),
 						  &err) < 0) {
 				bgp_log(sp, BGP_LOG_WARN, "peer %s: malformed UPDATE "
@@ -750,10 +767,9 @@ static size_t nlri_update(struct bgp_peer *p, const uint8_t *nlri, size_t len,
 	return n;
 }
 
-static void process_update(struct bgp_peer *p)
+static void process_update(struct bgp_peer *p, const struct bgp_update *u)
 {
 	struct bgp_speaker *sp = p->sp;
-	const struct bgp_update *u = &sp->upd;
 
 	p->updates_rx++;
 	nlri_withdraw(p, u->withdrawn, u->withdrawn_len);

@@ -192,8 +192,9 @@ int rib_peer_set_bgp_id(struct rib *r, unsigned peer, uint32_t bgp_id)
 	return 0;
 }
 
-void rib_path_cand(const struct rib *r, const struct rib_path *p,
-		   struct bgp_cand *c)
+/* The decision inputs for p, as the decision process saw them. */
+static void rib_path_cand(const struct rib *r, const struct rib_path *p,
+			  struct bgp_cand *c)
 {
 	const struct bgp_attrset *s = p->attrs;
 	const struct rib_peer_conf *pc = &r->peer[p->peer].conf;

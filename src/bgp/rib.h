@@ -250,9 +250,6 @@ static inline bool rib_entry_queued(const struct rib_entry *e)
 	return (e->flags & RIB_E_QUEUED) != 0;
 }
 
-/* The decision inputs for p, as the decision process saw them. */
-void rib_path_cand(const struct rib *r, const struct rib_path *p,
-		   struct bgp_cand *c);
 /* Why e's best path won; feed the result to bgp_decide_format(). */
 void rib_entry_explain(const struct rib *r, const struct rib_entry *e,
 		       struct rib_explain *x);

@@ -25,19 +25,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-void bgp_log(const struct bgp_speaker *sp, int level, const char *fmt, ...)
-{
-	char line[512];
-	va_list ap;
-
-	if (!sp->cfg.log)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	sp->cfg.log(sp->cfg.log_ctx, level, line);
-}
-
 int bgp_speaker_new(struct ev_loop *ev, const struct bgp_speaker_config *c,
 		    struct fib *fib, struct bgp_speaker **out)
 {
@@ -106,37 +93,6 @@ int bgp_speaker_add_peer(struct bgp_speaker *sp, const struct bgp_peer_config *p
 	if (sp->started)
 		bgp_peer_start(p);
 	return 0;
-}
-
-int bgp_sock_md5(int fd, uint32_t peer_addr, const char *password)
-{
-	struct tcp_md5sig md5;
-	struct sockaddr_in *sa = (struct sockaddr_in *)&md5.tcpm_addr;
-	size_t n = strlen(password);
-
-	if (!n)
-		return 0;
-	if (n > TCP_MD5SIG_MAXKEYLEN)
-		return -EINVAL;
-	memset(&md5, 0, sizeof(md5));
-	sa->sin_family = AF_INET;
-	sa->sin_addr.s_addr = htonl(peer_addr);
-	md5.tcpm_keylen = (uint16_t)n;
-	memcpy(md5.tcpm_key, password, n);
-	if (setsockopt(fd, IPPROTO_TCP, TCP_MD5SIG, &md5, sizeof(md5)) < 0)
-		return -errno;
-	return 0;
-}
-
-int bgp_sock_secure(int fd, const struct bgp_peer_config *pc)
-{
-	int ttl = 255, minttl = 254;
-
-	if (pc->ttl_security &&
-	    (setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)) < 0 ||
-	     setsockopt(fd, IPPROTO_IP, IP_MINTTL, &minttl, sizeof(minttl)) < 0))
-		return -errno;
-	return bgp_sock_md5(fd, pc->peer_addr, pc->password);
 }
 
 /* At most one line per source per BGP_STRANGER_LOG_MS, saying how many
@@ -296,6 +252,17 @@ void bgp_speaker_start(struct bgp_speaker *sp)
 	bgp_export_schedule(sp);
 }
 
+static bool bgp_speaker_originates(const struct bgp_speaker *sp,
+				   const struct prefix4 *p)
+{
+	size_t i;
+
+	for (i = 0; i < sp->norig; i++)
+		if (prefix4_eq(&sp->orig[i], p))
+			return true;
+	return false;
+}
+
 int bgp_speaker_originate(struct bgp_speaker *sp, const struct prefix4 *p)
 {
 	struct bgp_attrs a;
@@ -330,16 +297,6 @@ int bgp_speaker_unoriginate(struct bgp_speaker *sp, const struct prefix4 *p)
 	sp->orig[i] = sp->orig[--sp->norig];
 	bgp_export_schedule(sp);
 	return r == -ENOENT ? 0 : r;
-}
-
-bool bgp_speaker_originates(const struct bgp_speaker *sp, const struct prefix4 *p)
-{
-	size_t i;
-
-	for (i = 0; i < sp->norig; i++)
-		if (prefix4_eq(&sp->orig[i], p))
-			return true;
-	return false;
 }
 
 void bgp_speaker_link_event(struct bgp_speaker *sp, const char *ifname, bool up)
@@ -402,12 +359,3 @@ struct rib *bgp_speaker_rib(struct bgp_speaker *sp)
 	return sp->rib;
 }
 
-const struct fib_stats *bgp_speaker_fib_stats(const struct bgp_speaker *sp)
-{
-	return sp->fib ? fib_stats(sp->fib) : NULL;
-}
-
-uint32_t bgp_speaker_local_as(const struct bgp_speaker *sp)
-{
-	return sp->cfg.local_as;
-}

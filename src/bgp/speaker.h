@@ -90,8 +90,6 @@ void bgp_speaker_start(struct bgp_speaker *sp);
 /* Originate p with ORIGIN IGP and an empty AS_PATH; announced at once. */
 int bgp_speaker_originate(struct bgp_speaker *sp, const struct prefix4 *p);
 int bgp_speaker_unoriginate(struct bgp_speaker *sp, const struct prefix4 *p);
-bool bgp_speaker_originates(const struct bgp_speaker *sp,
-			    const struct prefix4 *p);
 
 /* The kernel says the interface called ifname went up or down (carrier
  * included): a peer on it goes down at once, and restarts when it is up. */
@@ -124,7 +122,5 @@ void bgp_speaker_peer_info(const struct bgp_speaker *sp, size_t i,
 /* Peer name for a RIB peer index ("local" for RIB_PEER_LOCAL). */
 const char *bgp_speaker_peer_name(const struct bgp_speaker *sp, unsigned idx);
 struct rib *bgp_speaker_rib(struct bgp_speaker *sp);
-const struct fib_stats *bgp_speaker_fib_stats(const struct bgp_speaker *sp);
-uint32_t bgp_speaker_local_as(const struct bgp_speaker *sp);
 
 #endif

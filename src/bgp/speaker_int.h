@@ -114,11 +114,12 @@ struct bgp_speaker {
 	struct ev_defer export_defer;
 	struct prefix4 orig[BGP_MAX_ORIG];
 	size_t norig;
-	struct bgp_update upd;		/* the UPDATE being processed */
+	/* Decoding room for the attributes of one received UPDATE. */
 	uint8_t scratch[BGP_UPDATE_SCRATCH];
 	uint8_t aspath_tmp[ASPATH_MAX + 8];
 };
 
+/* log.c */
 void bgp_log(const struct bgp_speaker *sp, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 #define BGP_LOG_ERR	0
@@ -126,7 +127,7 @@ void bgp_log(const struct bgp_speaker *sp, int level, const char *fmt, ...)
 #define BGP_LOG_INFO	2
 #define BGP_LOG_DEBUG	3
 
-/* speaker.c: GTSM (RFC 5082) and TCP-MD5 (RFC 2385) on a session's
+/* sock.c: GTSM (RFC 5082) and TCP-MD5 (RFC 2385) on a session's
  * socket, before connect() or on an accepted one; 0 or -errno. */
 int bgp_sock_secure(int fd, const struct bgp_peer_config *pc);
 int bgp_sock_md5(int fd, uint32_t peer_addr, const char *password);
@@ -145,9 +146,14 @@ void bgp_peer_flush(struct bgp_peer *p);
 bool bgp_peer_established(const struct bgp_peer *p);
 bool bgp_peer_as4(const struct bgp_peer *p);
 
+/* Run the export (export.c) once the current events are handled: what
+ * changed in the RIB, or a peer that came up, asks for it. */
+static inline void bgp_export_schedule(struct bgp_speaker *sp)
+{
+	ev_defer(sp->ev, &sp->export_defer);
+}
+
 /* export.c */
-void bgp_export_schedule(struct bgp_speaker *sp);
 void bgp_export_run(struct ev_loop *l, struct ev_defer *d, void *ctx);
-void bgp_export_peer_down(struct bgp_peer *p);
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * rtnetlink over libmnl in the caller's namespace: what the router
- * process talks at run time, for its kernel routes (net/fib_netlink.c)
+ * process talks at run time, for its kernel routes (router/fib_netlink.c)
  * and its link monitor (linkmon.h).  The orchestrator's requests, made
  * from outside the namespaces, go over libnl-route-3 (rtsock.h).
  */

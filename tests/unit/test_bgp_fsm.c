@@ -593,6 +593,18 @@ Test(bgp_fsm, happy_path_active_side)
 	step(&f, BGP_EV_UPDATE, &out);
 	cr_assert_eq(out.actions, BGP_FSM_PROCESS_UPDATE);
 	assert_timer(&out, BGP_TIMER_HOLD, BGP_TIMER_ARM, 3000);
+	{
+		/* The decoded UPDATE goes in with the event and comes out
+		 * with the action that processes it. */
+		struct bgp_update u = { .nlri_len = 4 };
+		struct bgp_fsm_event ev = { .type = BGP_EV_UPDATE, .update = &u };
+
+		cr_assert_eq(bgp_fsm_step(&f, &ev, &out), 0);
+		cr_assert_eq(out.actions, BGP_FSM_PROCESS_UPDATE);
+		cr_assert_eq(out.update, &u);
+		step(&f, BGP_EV_KEEPALIVE, &out);
+		cr_assert_null(out.update, "no UPDATE with a KEEPALIVE");
+	}
 	step(&f, BGP_EV_KEEPALIVE_EXPIRED, &out);
 	cr_assert_eq(out.actions, BGP_FSM_SEND_KEEPALIVE);
 	assert_timer(&out, BGP_TIMER_KEEPALIVE, BGP_TIMER_ARM, 1000);
