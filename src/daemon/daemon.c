@@ -26,8 +26,6 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#define HTTP_ROLE	"http"
-
 /* The table: one row per kind, in the order `up` names them. */
 static const struct daemon_ops *const daemon_table[] = {
 	&daemon_builtin_ops, &daemon_bird_ops, &daemon_frr_ops,
@@ -47,7 +45,7 @@ static const struct daemon_ops *row(enum topo_daemon d)
 	return &daemon_builtin_ops;
 }
 
-static const struct daemon_ops *node_row(const struct topo *t, size_t node)
+const struct daemon_ops *daemon_row(const struct topo *t, size_t node)
 {
 	return row(t->nodes[node].daemon);
 }
@@ -65,7 +63,7 @@ enum topo_daemon daemon_kind(size_t i)
 size_t daemon_node_roles(const struct topo *t, size_t node,
 			 const char *roles[DAEMON_MAX_PROCS], size_t *speaker)
 {
-	const struct daemon_ops *ops = node_row(t, node);
+	const struct daemon_ops *ops = daemon_row(t, node);
 	size_t n = 0;
 
 	*speaker = 0;
@@ -77,7 +75,7 @@ size_t daemon_node_roles(const struct topo *t, size_t node,
 		*speaker = n - 1;
 	if (ops->http_beside && t->nodes[node].kind == TOPO_KIND_POP &&
 	    n < DAEMON_MAX_PROCS)
-		roles[n++] = HTTP_ROLE;
+		roles[n++] = DAEMON_HTTP_ROLE;
 	return n;
 }
 
@@ -129,12 +127,12 @@ int daemon_installed(enum topo_daemon d)
 
 bool daemon_managed(const struct topo *t, size_t node)
 {
-	return t->nodes[node].kind != TOPO_KIND_USER && node_row(t, node)->managed;
+	return t->nodes[node].kind != TOPO_KIND_USER && daemon_row(t, node)->managed;
 }
 
 int daemon_need_managed(const struct topo *t, size_t node, struct err *e)
 {
-	if (node_row(t, node)->managed)
+	if (daemon_row(t, node)->managed)
 		return 0;
 	return err_set(e, -EINVAL, "%s runs a daemon of your own (daemon: %s): "
 		       "anycastlab does not manage it", t->nodes[node].name,
@@ -151,18 +149,6 @@ void daemon_apply_default(struct topo *t, enum topo_daemon d)
 	for (i = 0; i < t->nnodes; i++)
 		if (t->nodes[i].kind != TOPO_KIND_USER && !t->nodes[i].daemon_given)
 			t->nodes[i].daemon = d;
-}
-
-const char *daemon_find_program(const char *const *paths)
-{
-	struct stat st;
-	size_t i;
-
-	for (i = 0; paths[i]; i++)
-		if (stat(paths[i], &st) == 0 && S_ISREG(st.st_mode) &&
-		    access(paths[i], X_OK) == 0)
-			return paths[i];
-	return NULL;
 }
 
 void daemon_copy(char *dst, size_t n, const char *src)
@@ -311,168 +297,12 @@ void daemon_procs_str(const struct daemon_procs *p, char *buf, size_t n)
 	}
 }
 
-int daemon_exec_start(struct journal *j, const char *lab, const struct topo *t,
-		      size_t node, bool lab_start, struct daemon_procs *p,
-		      struct err *e)
-{
-	const struct daemon_ops *ops = node_row(t, node);
-	const struct topo_node *nd = &t->nodes[node];
-	char store[DAEMON_ARGV_MAX][STATE_PATH_MAX], log[STATE_PATH_MAX];
-	char pidfile[STATE_PATH_MAX];
-	const char *argv[DAEMON_ARGV_MAX + 1], *roles[DAEMON_MAX_PROCS];
-	size_t i, nroles;
-	int r;
-
-	(void)lab_start;
-	memset(p, 0, sizeof(*p));
-	nroles = daemon_node_roles(t, node, roles, &p->speaker);
-	r = router_state_file(lab, nd->name, "log", log, sizeof(log));
-	if (r == 0)
-		r = router_state_file(lab, nd->name, "http.pid", pidfile,
-				      sizeof(pidfile));
-	if (r == 0)
-		r = ops->write_config(lab, t, node);
-	if (r == -EOPNOTSUPP && nd->unknown_attrs_discard) {
-		err_set(e, r, "node '%s': unknown-attributes: discard cannot "
-			 "be expressed for %s, which passes unknown optional "
-			 "transitive attributes on and has no setting to drop "
-			 "them; use daemon: builtin or unknown-attributes: pass",
-			 nd->name, ops->title);
-		return r;
-	}
-	if (r < 0) {
-		return err_set(e, r, "cannot write the %s configuration of "
-			       "%s: %s", ops->title, nd->name, strerror(-r));
-	}
-	/* A killed web server leaves its pid file: readiness is a new one. */
-	unlink(pidfile);
-	for (i = 0; i < nroles; i++) {
-		struct spawn_cmd c = {
-			.node = nd->name, .role = roles[i], .netns = nd->netns,
-			.log = log, .argv = argv,
-		};
-
-		p->role[i] = roles[i];
-		p->n = i + 1;
-		if (i < ops->nroles) {
-			r = ops->argv(lab, t, node, i, store, argv);
-		} else {
-			/* Ourselves, as `anycastlab router --http-only`. */
-			size_t k = spawn_router_argv(lab, nd->name, argv);
-
-			argv[k++] = "--http-only";
-			argv[k] = NULL;
-			c.path = "/proc/self/exe";
-			r = 0;
-		}
-		if (r == 0)
-			r = spawn_exec(j, &c, &p->id[i]);
-		if (r < 0) {
-			err_set(e, r, "cannot start %s of %s: %s", roles[i],
-				nd->name, strerror(-r));
-			goto fail;
-		}
-		p->alive[i] = true;
-		p->nalive++;
-	}
-	return 0;
-fail:
-	for (i = 0; i < p->n; i++)
-		if (p->alive[i])
-			proc_stop(&p->id[i], 1000);
-	return r;
-}
-
-/* The web server beside a POP's daemon listens once its pid file names
- * it; true when the node has none. */
-static bool http_ready(const char *lab, const struct topo *t, size_t node,
-		       const struct daemon_procs *p)
-{
-	char path[STATE_PATH_MAX], line[32] = "";
-	size_t i;
-	FILE *f;
-
-	for (i = 0; i < p->n; i++)
-		if (!strcmp(p->role[i], HTTP_ROLE))
-			break;
-	if (i == p->n)
-		return true;
-	if (router_state_file(lab, t->nodes[node].name, "http.pid", path,
-			      sizeof(path)) < 0)
-		return false;
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	if (!fgets(line, sizeof(line), f))
-		line[0] = '\0';
-	fclose(f);
-	return atol(line) == (long)p->id[i].pid;
-}
-
-int daemon_exec_wait(const char *lab, const struct topo *t, size_t node,
-		     const struct daemon_procs *p, unsigned timeout_ms)
-{
-	const struct daemon_ops *ops = node_row(t, node);
-	struct timespec nap = { 0, 5 * 1000 * 1000 }, deadline;
-	size_t i;
-
-	deadline_in(&deadline, timeout_ms);
-	for (;;) {
-		for (i = 0; i < p->n; i++)
-			if (!proc_id_alive(&p->id[i]))
-				return -ECHILD;
-		if (ops->ready(lab, t, node) == 0 && http_ready(lab, t, node, p))
-			return 0;
-		if (deadline_passed(&deadline))
-			return -ETIMEDOUT;
-		nanosleep(&nap, NULL);
-	}
-}
-
 void daemon_proc_gone(const char *role, const struct proc_id *id)
 {
 	const struct daemon_ops *ops = role_row(role);
 
 	if (ops && ops->gone && !proc_id_alive(id))
 		ops->gone(role, id);
-}
-
-static uint64_t daemon_rss_kb(pid_t pid)
-{
-	char path[64];
-	long pages, res;
-	FILE *f;
-	int k;
-
-	snprintf(path, sizeof(path), "/proc/%d/statm", (int)pid);
-	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	k = fscanf(f, "%ld %ld", &pages, &res);
-	fclose(f);
-	return k == 2 && res > 0 ?
-	       (uint64_t)res * (uint64_t)(sysconf(_SC_PAGESIZE) / 1024) : 0;
-}
-
-int daemon_exec_status(const char *lab, const struct topo *t, size_t node,
-		       const struct daemon_procs *p, unsigned timeout_ms,
-		       struct snap_router *sr)
-{
-	size_t i;
-	int r;
-
-	if (p->nalive < p->n)
-		return -ESRCH;
-	r = node_row(t, node)->query(lab, t, node, timeout_ms, sr);
-	if (r < 0)
-		return r;
-	/* The process that speaks BGP (bird, bgpd) is the one to name;
-	 * memory counts every process of the node. */
-	sr->pid = p->n ? p->id[p->speaker].pid : 0;
-	sr->rss_kb = 0;
-	for (i = 0; i < p->n; i++)
-		sr->rss_kb += daemon_rss_kb(p->id[i].pid);
-	return 0;
 }
 
 /* The rows' operations, for any node: */
@@ -484,14 +314,14 @@ int daemon_start(struct journal *j, const char *lab, const struct topo *t,
 	int r = daemon_need_managed(t, node, e);
 
 	memset(p, 0, sizeof(*p));
-	return r < 0 ? r : node_row(t, node)->start(j, lab, t, node, lab_start,
+	return r < 0 ? r : daemon_row(t, node)->start(j, lab, t, node, lab_start,
 						    p, e);
 }
 
 int daemon_wait_ready(const char *lab, const struct topo *t, size_t node,
 		      const struct daemon_procs *p, unsigned timeout_ms)
 {
-	const struct daemon_ops *ops = node_row(t, node);
+	const struct daemon_ops *ops = daemon_row(t, node);
 
 	return ops->managed ? ops->wait_ready(lab, t, node, p, timeout_ms) :
 	       -EINVAL;
@@ -499,7 +329,7 @@ int daemon_wait_ready(const char *lab, const struct topo *t, size_t node,
 
 bool daemon_held(const struct topo *t, size_t node)
 {
-	return node_row(t, node)->held;
+	return daemon_row(t, node)->held;
 }
 
 void daemon_release(struct daemon_procs *p)
@@ -513,13 +343,13 @@ int daemon_status(const char *lab, const struct topo *t, size_t node,
 		  const struct daemon_procs *p, unsigned timeout_ms,
 		  struct snap_router *sr)
 {
-	return node_row(t, node)->status(lab, t, node, p, timeout_ms, sr);
+	return daemon_row(t, node)->status(lab, t, node, p, timeout_ms, sr);
 }
 
 int daemon_announce(const char *lab, const struct topo *t, size_t node,
 		    bool on, struct err *e)
 {
-	return node_row(t, node)->announce(lab, t, node, on, e);
+	return daemon_row(t, node)->announce(lab, t, node, on, e);
 }
 
 /* Collected, then ordered by address and length (BIRD lists networks
@@ -568,7 +398,7 @@ int daemon_routes(const char *lab, const struct topo *t, size_t node,
 	size_t i;
 	int r;
 
-	r = node_row(t, node)->routes(lab, t, node, peer, route_collect, &set,
+	r = daemon_row(t, node)->routes(lab, t, node, peer, route_collect, &set,
 				      e);
 	if (r == -ENOMEM)
 		err_set(e, r, "out of memory");
@@ -583,7 +413,7 @@ int daemon_routes(const char *lab, const struct topo *t, size_t node,
 void daemon_cli_hint(const char *lab, const struct topo *t, size_t node,
 		     char *buf, size_t n)
 {
-	node_row(t, node)->hint(lab, t->nodes[node].name, buf, n);
+	daemon_row(t, node)->hint(lab, t->nodes[node].name, buf, n);
 }
 
 long daemon_peer_by_addr(const struct topo *t, size_t node, uint32_t addr)
@@ -601,78 +431,3 @@ long daemon_peer_by_addr(const struct topo *t, size_t node, uint32_t addr)
 	return -1;
 }
 
-int daemon_sock_connect(const char *path)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd, r;
-
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	strcpy(sa.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		r = -errno;
-		close(fd);
-		return r;
-	}
-	return fd;
-}
-
-int daemon_sock_write(int fd, const void *p, size_t len,
-		      const struct timespec *deadline)
-{
-	const char *c = p;
-	ssize_t w;
-	int r;
-
-	while (len) {
-		r = deadline_poll(fd, POLLOUT, deadline);
-		if (r < 0)
-			return r;
-		w = send(fd, c, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (w < 0) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			return -errno;
-		}
-		c += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
-long daemon_sock_reply(int fd, struct dbuf *raw,
-		       size_t (*complete)(const char *raw, size_t len),
-		       const struct timespec *deadline)
-{
-	size_t done;
-	ssize_t k;
-	int r;
-
-	for (;;) {
-		done = dbuf_len(raw) ?
-		       complete((const char *)dbuf_data(raw), dbuf_len(raw)) : 0;
-		if (done)
-			return (long)done;
-		/* A full table of a lab is far smaller; anything this big is
-		 * not a reply we understand. */
-		if (dbuf_len(raw) > (64u << 20))
-			return -EMSGSIZE;
-		r = deadline_poll(fd, POLLIN, deadline);
-		if (r < 0)
-			return r;
-		if (dbuf_reserve(raw, 65536) < 0)
-			return -ENOMEM;
-		k = recv(fd, raw->p + raw->tail, raw->cap - raw->tail, MSG_DONTWAIT);
-		if (k < 0) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			return -errno;
-		}
-		if (k == 0)
-			return -ECONNRESET;
-		dbuf_commit(raw, (size_t)k);
-	}
-}

@@ -77,6 +77,12 @@ struct daemon_ops {
 		     unsigned timeout_ms, struct snap_router *sr);
 };
 
+/* The role of anycastlab's web server beside a POP's daemon. */
+#define DAEMON_HTTP_ROLE	"http"
+
+/* The row of node's kind. */
+const struct daemon_ops *daemon_row(const struct topo *t, size_t node);
+
 extern const struct daemon_ops daemon_builtin_ops;
 extern const struct daemon_ops daemon_bird_ops;
 extern const struct daemon_ops daemon_frr_ops;

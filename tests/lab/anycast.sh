@@ -35,7 +35,7 @@ is "concurrent pings: u-nyc's 200 replies all from lax" \
 
 # Every POP, every mode: the users move to the table's next POP and back.
 for pop in $(table_pops); do
-	failover_modes "$pop"
+	failover_modes "$LAB" "$pop"
 done
 
 # status shows the catchment and each POP's condition.

@@ -198,7 +198,7 @@ like "status shows which daemon runs" "$s" "telstra +isp .*running \(frr, zebra 
 
 # Every failure mode of a POP next to FRR (syd) and next to BIRD (fra).
 for pop in syd fra; do
-	failover_modes "$pop"
+	failover_modes "$LAB" "$pop"
 done
 
 # The failure verbs on BIRD and FRR routers themselves.
@@ -263,17 +263,7 @@ for u in $(table_users); do
 		"$got" "$want"
 done
 for pop in syd fra; do
-	for mode in withdraw kill; do
-		j=$("$AL" failover "$pop" --mode "$mode" --lab "$L2" --json 2>&1)
-		rc=$?
-		moves=$(jq -r '[.runs[] | "\(.user)>\(.to)"] | join(" ")' <<<"$j" 2>/dev/null)
-		want=""
-		for u in $(table_users); do
-			[ "$(expected_pop "$u")" = "$pop" ] && want="$want $u>$(expected_pop "$u" "$pop")"
-		done
-		is "failover $pop ($(js "$L2" | jq -r --arg p "$pop" '.labs[0].nodes[] | select(.name == $p) | .daemon')) --mode $mode: users move and return" \
-			"$rc $moves" "0 ${want# }"
-	done
+	failover_modes "$L2" "$pop" withdraw kill
 done
 "$AL" withdraw fra --lab "$L2" >/dev/null
 "$AL" withdraw syd --lab "$L2" >/dev/null

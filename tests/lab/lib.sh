@@ -68,12 +68,15 @@ expected_pop() {
 # status --json of the test's lab, cached per call site.
 lab_json() { "$AL" status "$LAB" --json; }
 
-# failover_modes POP: every failure mode of POP, each one test: its users
-# move to the POPs the catchment table names and come back.
+# failover_modes LAB POP [MODE...]: each failure mode of POP (default:
+# all four) is one test: its users move to the POPs the catchment table
+# names and come back.
 failover_modes() {
-	local pop=$1 mode j rc moves want u
-	for mode in kill withdraw cut freeze; do
-		j=$("$AL" failover "$pop" --mode "$mode" --lab "$LAB" --json 2>&1)
+	local lab=$1 pop=$2 mode j rc moves want u
+	shift 2
+	[ $# -gt 0 ] || set -- kill withdraw cut freeze
+	for mode in "$@"; do
+		j=$("$AL" failover "$pop" --mode "$mode" --lab "$lab" --json 2>&1)
 		rc=$?
 		moves=$(jq -r '[.runs[] | "\(.user)>\(.to)"] | join(" ")' <<<"$j" 2>/dev/null)
 		want=""
