@@ -218,6 +218,7 @@ const struct daemon_ops daemon_builtin_ops = {
 	.managed = true,
 	.held = true,
 	.explains = true,
+	.ordered = true,
 	.roles = builtin_roles,
 	.nroles = 1,
 	.start = builtin_start,

@@ -394,12 +394,15 @@ int daemon_routes(const char *lab, const struct topo *t, size_t node,
 		  const char *peer, daemon_route_fn fn, void *ctx,
 		  struct err *e)
 {
+	const struct daemon_ops *ops = daemon_row(t, node);
 	struct route_set set = { 0 };
 	size_t i;
 	int r;
 
-	r = daemon_row(t, node)->routes(lab, t, node, peer, route_collect, &set,
-				      e);
+	/* A table in the RIB's order streams through: it can be large. */
+	if (ops->ordered)
+		return ops->routes(lab, t, node, peer, fn, ctx, e);
+	r = ops->routes(lab, t, node, peer, route_collect, &set, e);
 	if (r == -ENOMEM)
 		err_set(e, r, "out of memory");
 	if (set.n)

@@ -202,12 +202,16 @@ int daemon_status(const char *lab, const struct topo *t, size_t node,
 int daemon_announce(const char *lab, const struct topo *t, size_t node,
 		    bool on, struct err *e);
 
+/* An AS path as text: as many four-octet ASes as a 4,096-octet UPDATE
+ * can carry, each up to 10 digits and a space. */
+#define DAEMON_ASPATH_MAX	(1024 * 11)
+
 /* One route as `routes` shows it. */
 struct daemon_route {
 	char prefix[20];
 	char nexthop[16];	/* "local" for an originated prefix */
 	char from[TOPO_NAME_MAX + 1];	/* peer node, or "local" */
-	char aspath[160];
+	char aspath[DAEMON_ASPATH_MAX];
 	char origin[12];	/* igp, egp, incomplete */
 	bool best;
 	/* What a speaker that explains its choices says (else ""/-1). */

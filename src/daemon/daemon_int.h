@@ -34,6 +34,7 @@ struct daemon_ops {
 	bool http_beside;		/* a POP runs anycastlab's web
 					 * server beside it */
 	bool explains;			/* its routes say why each path won */
+	bool ordered;			/* it lists routes by prefix itself */
 	const char *const *roles;	/* in start order */
 	size_t nroles;
 	/* The programs' paths, per role, or NULL when not installed; NULL
