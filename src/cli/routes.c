@@ -7,6 +7,7 @@
  */
 #include "cli/cli.h"
 #include "daemon/daemon.h"
+#include "topo/intent.h"
 #include "run/state.h"
 
 #include <errno.h>
@@ -164,49 +165,31 @@ static int routes_flush(struct routes_out *o, char **out, size_t *len, int rc)
 	return rc;
 }
 
-/* Whether peer is a router at the other end of one of node's links. */
-static bool routes_is_peer(const struct topo *t, size_t node, const char *peer)
+/* Whether node has a BGP session with peer; if not, its peers ("telstra,
+ * singtel", or "none") in list. */
+static bool routes_is_peer(const struct topo *t, size_t node, const char *peer,
+			   char *list, size_t n)
 {
-	size_t k;
-
-	for (k = 0; k < t->nlinks; k++) {
-		const struct topo_link *l = &t->links[k];
-		size_t o;
-
-		if (l->a != node && l->b != node)
-			continue;
-		o = topo_link_peer(l, node);
-		if (t->nodes[o].kind != TOPO_KIND_USER &&
-		    !strcmp(t->nodes[o].name, peer))
-			return true;
-	}
-	return false;
-}
-
-/* "telstra, singtel" into buf: node's BGP peers. */
-static void routes_peers(const struct topo *t, size_t node, char *buf,
-			 size_t n)
-{
+	struct topo_intent in;
 	size_t k, w = 0;
+	bool found = false;
 
-	buf[0] = '\0';
-	for (k = 0; k < t->nlinks && w < n; k++) {
-		const struct topo_link *l = &t->links[k];
-		size_t o;
+	list[0] = '\0';
+	if (topo_intent_build(t, node, &in) < 0)
+		return false;
+	for (k = 0; k < in.nsess; k++) {
 		int r;
 
-		if (l->a != node && l->b != node)
-			continue;
-		o = topo_link_peer(l, node);
-		if (t->nodes[o].kind == TOPO_KIND_USER)
-			continue;
-		r = snprintf(buf + w, n - w, "%s%s", w ? ", " : "", t->nodes[o].name);
-		if (r < 0)
-			break;
-		w += (size_t)r;
+		found |= !strcmp(in.sess[k].peer_name, peer);
+		r = w < n ? snprintf(list + w, n - w, "%s%s", w ? ", " : "",
+				     in.sess[k].peer_name) : -1;
+		if (r > 0)
+			w += (size_t)r;
 	}
-	if (!buf[0])
-		snprintf(buf, n, "none");
+	topo_intent_free(&in);
+	if (!list[0])
+		snprintf(list, n, "none");
+	return found;
 }
 
 /* Whether every live process of node's router is stopped. */
@@ -229,7 +212,7 @@ int cli_routes(const struct cli_verb *v, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct routes_out o = { 0 };
-	char *out = NULL, labname[TOPO_NAME_MAX + 1];
+	char *out = NULL, labname[TOPO_NAME_MAX + 1], list[256];
 	struct err e;
 	const char *lab = NULL, *peer = NULL;
 	size_t outlen = 0;
@@ -266,10 +249,7 @@ int cli_routes(const struct cli_verb *v, int argc, char **argv)
 		topo_free(&t);
 		return 1;
 	}
-	if (peer && !routes_is_peer(&t, (size_t)node, peer)) {
-		char list[256];
-
-		routes_peers(&t, (size_t)node, list, sizeof(list));
+	if (peer && !routes_is_peer(&t, (size_t)node, peer, list, sizeof(list))) {
 		cli_error(v->name, "%s has no BGP session with %s; its peers are %s",
 			  argv[optind], peer, list);
 		topo_free(&t);

@@ -779,6 +779,7 @@ const struct daemon_ops daemon_bird_ops = {
 	.managed = true,
 	.named = true,
 	.http_beside = true,
+	.status_procs = true,
 	.roles = bird_roles,
 	.nroles = 1,
 	.program = bird_program,

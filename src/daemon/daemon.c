@@ -340,10 +340,21 @@ void daemon_release(struct daemon_procs *p)
 }
 
 int daemon_status(const char *lab, const struct topo *t, size_t node,
-		  const struct daemon_procs *p, unsigned timeout_ms,
+		  const struct journal_rec *v, size_t nv, unsigned timeout_ms,
 		  struct snap_router *sr)
 {
-	return daemon_row(t, node)->status(lab, t, node, p, timeout_ms, sr);
+	const struct daemon_ops *ops = daemon_row(t, node);
+	struct daemon_procs p;
+
+	memset(&p, 0, sizeof(p));
+	if (ops->status_procs)
+		daemon_procs_find(v, nv, t, node, &p);
+	return ops->status(lab, t, node, &p, timeout_ms, sr);
+}
+
+bool daemon_status_journal(const struct topo *t, size_t node)
+{
+	return daemon_managed(t, node) && daemon_row(t, node)->status_procs;
 }
 
 int daemon_announce(const char *lab, const struct topo *t, size_t node,

@@ -190,12 +190,16 @@ void daemon_proc_gone(const char *role, const struct proc_id *id);
 /*
  * Ask a running router for the status record of a snapshot: sessions,
  * where anycast traffic goes and its AS path, prefixes, anycast state,
- * pid and memory.  0, or -errno when it does not answer; a router that
- * is not anycastlab's to ask is sr->external.
+ * pid and memory (its processes found in the journal's records v).  0,
+ * or -errno when it does not answer; a router that is not anycastlab's
+ * to ask is sr->external.
  */
 int daemon_status(const char *lab, const struct topo *t, size_t node,
-		  const struct daemon_procs *p, unsigned timeout_ms,
+		  const struct journal_rec *v, size_t nv, unsigned timeout_ms,
 		  struct snap_router *sr);
+/* Whether daemon_status of node reads the journal records v: asking a
+ * lab's routers, the journal is loaded once if any needs it. */
+bool daemon_status_journal(const struct topo *t, size_t node);
 /* Withdraw (on false) or announce the anycast prefix on a POP: 0,
  * -EALREADY when it already is, -ESRCH when it does not answer, or
  * -errno; why in e. */

@@ -35,6 +35,8 @@ struct daemon_ops {
 					 * server beside it */
 	bool explains;			/* its routes say why each path won */
 	bool ordered;			/* it lists routes by prefix itself */
+	bool status_procs;		/* its status needs its processes
+					 * (from the journal) */
 	const char *const *roles;	/* in start order */
 	size_t nroles;
 	/* The programs' paths, per role, or NULL when not installed; NULL

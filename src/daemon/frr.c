@@ -764,6 +764,7 @@ const struct daemon_ops daemon_frr_ops = {
 	.managed = true,
 	.named = true,
 	.http_beside = true,
+	.status_procs = true,
 	.roles = frr_roles,
 	.nroles = 2,
 	.program = frr_program,

@@ -72,19 +72,20 @@ int snapshot_take(const char *lab, const struct topo *t, unsigned timeout_ms,
 		snapshot_free(s);
 		return -ENOMEM;
 	}
-	/* Which processes a router runs is known from the journal. */
-	if (journal_load(lab, &jv, &jn) < 0)
+	/* Some routers are known by their processes, from the journal. */
+	for (i = 0; i < t->nnodes; i++)
+		if (daemon_status_journal(t, i))
+			break;
+	if (i < t->nnodes && journal_load(lab, &jv, &jn) < 0)
 		jn = 0;
 	s->all_established = true;
 	s->all_routed = true;
 	for (i = 0; i < t->nnodes; i++) {
 		struct snap_router *sr = &s->routers[i];
-		struct daemon_procs dp;
 
 		if (t->nodes[i].kind == TOPO_KIND_USER)
 			continue;
-		daemon_procs_find(jv, jn, t, i, &dp);
-		sr->error = daemon_status(lab, t, i, &dp, timeout_ms, sr);
+		sr->error = daemon_status(lab, t, i, jv, jn, timeout_ms, sr);
 		if (sr->external)
 			continue;
 		sr->answered = sr->error == 0 && sr->pid > 0;
