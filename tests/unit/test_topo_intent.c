@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "topo/intent.h"
+#include "slurp.h"
 
 static void load_ok(const char *yaml, struct topo *t)
 {
@@ -138,21 +139,12 @@ Test(intent, user_has_none)
  * is originated by exactly its ISP. */
 Test(intent, world_sessions_pair_up)
 {
-	FILE *f = fopen(SOURCE_ROOT "/topologies/world.yaml", "rb");
+	size_t n, i, k, m, sessions = 0, links = 0, users = 0, origs = 0, len;
+	char *yaml = slurp(SOURCE_ROOT "/topologies/world.yaml", &len);
 	struct topo_intent *in;
-	size_t n, i, k, m, sessions = 0, links = 0, users = 0, origs = 0;
-	char *yaml;
-	long len;
 	struct topo t;
 
-	cr_assert_not_null(f);
-	fseek(f, 0, SEEK_END);
-	len = ftell(f);
-	rewind(f);
-	yaml = malloc((size_t)len + 1);
-	cr_assert_eq(fread(yaml, 1, (size_t)len, f), (size_t)len);
-	yaml[len] = '\0';
-	fclose(f);
+	cr_assert_not_null(yaml);
 	load_ok(yaml, &t);
 	free(yaml);
 	n = t.nnodes;
