@@ -104,7 +104,6 @@ struct bgp_decode_ctx {
 	bool unknown_discard;
 };
 
-
 /*
  * The attribute table (one row per known type: flags, length rule,
  * decode, encode, RFC 7606 outcome on error).  Decode an attribute block

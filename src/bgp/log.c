@@ -1,6 +1,7 @@
 /*
  * The speaker's log lines, handed to the callback of its configuration.
  */
+#include "bgp/log.h"
 #include "bgp/speaker_int.h"
 
 #include <stdarg.h>

@@ -154,8 +154,6 @@ int bgp_msg_decode_update(const uint8_t *msg, size_t len,
 			  struct bgp_update *u, uint8_t *scratch,
 			  size_t scratch_len, struct bgp_error *e);
 
-
-
 /*
  * UPDATE writer for export: withdrawals first, then attributes once, then
  * as many NLRI as fit.  Each add returns 0, or -ENOSPC when that prefix

@@ -15,7 +15,6 @@
 /* The lab's links are /31s (topo plan): both ends, nothing else. */
 #define BGP_LINK_PLEN	31
 
-
 /*
  * RIB_ELIGIBLE when a route via nh, learned over the link where we are
  * local_addr, is usable: a unicast address,

@@ -17,6 +17,7 @@
  * down (bgp_peer_link); the hold timer covers everything else.
  */
 #include "bgp/speaker_int.h"
+#include "bgp/sock.h"
 #include "bgp/aspath.h"
 #include "bgp/nexthop.h"
 

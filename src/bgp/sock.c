@@ -1,7 +1,7 @@
 /*
  * A session's socket options: GTSM (RFC 5082) and TCP-MD5 (RFC 2385).
  */
-#include "bgp/speaker_int.h"
+#include "bgp/sock.h"
 
 #include <errno.h>
 #include <netinet/in.h>

@@ -11,6 +11,7 @@
  * once per source per 10 s.
  */
 #include "bgp/speaker_int.h"
+#include "bgp/sock.h"
 #include "bgp/fib.h"
 
 #include <arpa/inet.h>

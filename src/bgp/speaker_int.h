@@ -1,13 +1,15 @@
 /*
  * Internals shared by speaker.c (listener, origination, introspection),
  * peer.c (sessions: sockets, FSM, timers, message I/O) and export.c (best
- * paths out to peers and the kernel).  Not for use outside bgp/.
+ * paths out to peers and the kernel); log.c reads the log callback from
+ * struct bgp_speaker.  Not for use outside bgp/.
  */
 #ifndef ANYCASTLAB_BGP_SPEAKER_INT_H
 #define ANYCASTLAB_BGP_SPEAKER_INT_H
 
 #include "bgp/aspath.h"
 #include "bgp/fsm.h"
+#include "bgp/log.h"
 #include "bgp/msg.h"
 #include "bgp/rib.h"
 #include "bgp/speaker.h"
@@ -118,19 +120,6 @@ struct bgp_speaker {
 	uint8_t scratch[BGP_UPDATE_SCRATCH];
 	uint8_t aspath_tmp[ASPATH_MAX + 8];
 };
-
-/* log.c */
-void bgp_log(const struct bgp_speaker *sp, int level, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-#define BGP_LOG_ERR	0
-#define BGP_LOG_WARN	1
-#define BGP_LOG_INFO	2
-#define BGP_LOG_DEBUG	3
-
-/* sock.c: GTSM (RFC 5082) and TCP-MD5 (RFC 2385) on a session's
- * socket, before connect() or on an accepted one; 0 or -errno. */
-int bgp_sock_secure(int fd, const struct bgp_peer_config *pc);
-int bgp_sock_md5(int fd, uint32_t peer_addr, const char *password);
 
 /* peer.c */
 int bgp_peer_new(struct bgp_speaker *sp, const struct bgp_peer_config *pc,
