@@ -16,14 +16,6 @@
 
 struct fib;
 
-struct fib_stats {
-	uint64_t replaced;	/* routes installed or changed */
-	uint64_t deleted;
-	uint64_t errors;	/* requests the kernel refused */
-	uint64_t batches;	/* sendmsg calls */
-	int last_error;		/* -errno of the last refusal */
-};
-
 /* Open in the caller's network namespace. */
 int fib_open(struct fib **f);
 void fib_close(struct fib *f);
@@ -47,6 +39,5 @@ int fib_commit(struct fib *f);
 /* Remove every route of ours (protocol bgp) from the main table: at start
  * (left by a crashed run) and at a clean shutdown. */
 int fib_purge(struct fib *f);
-const struct fib_stats *fib_stats(const struct fib *f);
 
 #endif

@@ -50,7 +50,6 @@ struct fib {
 	struct mnl_nlmsg_batch *batch;
 	char *buf;
 	char rxbuf[32768];
-	struct fib_stats st;
 	struct fib_req req[FIB_BATCH_MAX];
 	/* Prefixes refused since their last accepted change, sorted. */
 	struct prefix4 *failed;
@@ -189,11 +188,6 @@ static void fib_answered(struct fib *f, const struct fib_req *r, int err)
 		f->on_error(f->on_error_ctx, &r->prefix, r->nexthop, err);
 }
 
-const struct fib_stats *fib_stats(const struct fib *f)
-{
-	return &f->st;
-}
-
 /* Read ACKs until every request of the batch has been answered. */
 static int fib_wait_acks(struct fib *f, uint32_t first, unsigned count)
 {
@@ -210,8 +204,6 @@ static int fib_wait_acks(struct fib *f, uint32_t first, unsigned count)
 				continue;
 			/* ENOBUFS: ACKs were lost; the routes were still
 			 * processed, so report it and move on. */
-			f->st.errors++;
-			f->st.last_error = -errno;
 			return -errno;
 		}
 		for (; mnl_nlmsg_ok(h, len); h = mnl_nlmsg_next(h, &len)) {
@@ -224,8 +216,6 @@ static int fib_wait_acks(struct fib *f, uint32_t first, unsigned count)
 			e = mnl_nlmsg_get_payload(h);
 			/* ENOENT on delete / ESRCH: already gone, fine. */
 			if (e->error && e->error != -ESRCH && e->error != -ENOENT) {
-				f->st.errors++;
-				f->st.last_error = e->error;
 				if (!ret)
 					ret = e->error;
 				fib_answered(f, &f->req[h->nlmsg_seq - first],
@@ -248,7 +238,6 @@ int fib_commit(struct fib *f)
 	n = mnl_socket_sendto(f->nl, mnl_nlmsg_batch_head(f->batch),
 			      mnl_nlmsg_batch_size(f->batch));
 	r = n < 0 ? -errno : fib_wait_acks(f, f->first_seq, f->queued);
-	f->st.batches++;
 	f->queued = 0;
 	mnl_nlmsg_batch_reset(f->batch);
 	return r;
@@ -304,7 +293,6 @@ int fib_route_replace(struct fib *f, const struct prefix4 *p, uint32_t nexthop)
 	mnl_attr_put_u32(h, RTA_GATEWAY, htonl(nexthop));
 	f->req[f->queued] = (struct fib_req){ *p, nexthop };
 	fib_queue(f);
-	f->st.replaced++;
 	return 0;
 }
 
@@ -315,7 +303,6 @@ int fib_route_delete(struct fib *f, const struct prefix4 *p)
 	fib_rtmsg(h, p);
 	f->req[f->queued] = (struct fib_req){ *p, 0 };
 	fib_queue(f);
-	f->st.deleted++;
 	return 0;
 }
 

@@ -9,7 +9,6 @@
 #include <string.h>
 
 struct fib {
-	struct fib_stats st;
 };
 
 struct fib_fake_route fib_fake_routes[FIB_FAKE_MAX];
@@ -69,7 +68,6 @@ int fib_route_replace(struct fib *f, const struct prefix4 *p, uint32_t nexthop)
 		fib_fake_routes[i].prefix = *p;
 	}
 	fib_fake_routes[i].nexthop = nexthop;
-	f->st.replaced++;
 	return 0;
 }
 
@@ -79,14 +77,12 @@ int fib_route_delete(struct fib *f, const struct prefix4 *p)
 
 	if (i >= 0)
 		fib_fake_routes[i] = fib_fake_routes[--fib_fake_nroutes];
-	f->st.deleted++;
 	return 0;
 }
 
 int fib_commit(struct fib *f)
 {
 	fib_fake_commits++;
-	f->st.batches++;
 	return 0;
 }
 
@@ -94,9 +90,4 @@ int fib_purge(struct fib *f)
 {
 	fib_fake_nroutes = 0;
 	return 0;
-}
-
-const struct fib_stats *fib_stats(const struct fib *f)
-{
-	return &f->st;
 }
