@@ -12,6 +12,7 @@ int topo_intent_build(const struct topo *t, size_t node,
 {
 	const struct topo_node *n = &t->nodes[node];
 	struct topo_session ss;
+	struct topo_policy pol;
 	size_t k, links = 0;
 
 	memset(in, 0, sizeof(*in));
@@ -39,6 +40,13 @@ int topo_intent_build(const struct topo *t, size_t node,
 	in->orig[in->norig].addr = n->router_id;
 	in->orig[in->norig++].len = 32;
 	topo_node_session(t, node, &ss);
+	topo_node_policy(t, node, &pol);
+	bgp_policy_defaults(&in->policy);
+	memcpy(in->policy.local_pref, pol.local_pref, sizeof(pol.local_pref));
+	in->policy.actions = n->actions;
+	in->policy.nactions = n->nactions;
+	in->always_compare_med = pol.always_compare_med;
+	in->multipath = pol.multipath;
 	in->gtsm_all = true;
 	for (k = 0; k < t->nlinks; k++) {
 		const struct topo_link *l = &t->links[k];
@@ -71,6 +79,19 @@ int topo_intent_build(const struct topo *t, size_t node,
 		s->gtsm = topo_session_gtsm(t, node, peer);
 		s->password = topo_link_password(t, l);
 		in->gtsm_all &= s->gtsm;
+		s->role = topo_link_role(l, node);
+		in->has_rel |= s->role != BGP_ROLE_NONE;
+		s->local_pref = l->local_pref ? l->local_pref
+					      : pol.local_pref[s->role];
+		s->mrai_ms = l->mrai_given ? l->mrai_ms : pol.mrai_ms;
+		if (in->pop) {
+			s->announce = !l->no_announce;
+			s->prepend = l->prepend_given ? l->prepend : n->prepend;
+			s->med_given = l->med_given;
+			s->med = l->med;
+			s->comms = l->comms_given ? l->comms : n->comms;
+			s->ncomms = l->comms_given ? l->ncomms : n->ncomms;
+		}
 	}
 	return 0;
 }

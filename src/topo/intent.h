@@ -32,6 +32,18 @@ struct topo_intent_session {
 	unsigned max_prefix_restart;	/* seconds */
 	bool gtsm;			/* RFC 5082 TTL security */
 	const char *password;		/* TCP-MD5 key, "" for none */
+	/* Routing policy (bgp/policy.h). */
+	enum bgp_role role;		/* what the peer is to this router */
+	uint32_t local_pref;		/* for routes it sends: the link's, else
+					 * the router's for the role */
+	uint32_t mrai_ms;		/* link, else node, else defaults */
+	/* A POP's announcement of the anycast prefix here: link, else node. */
+	bool announce;
+	unsigned prepend;		/* extra copies of its AS */
+	bool med_given;
+	uint32_t med;
+	const struct bgp_comm *comms;
+	size_t ncomms;
 };
 
 struct topo_intent {
@@ -52,6 +64,12 @@ struct topo_intent {
 	/* Settings every session shares, for a renderer that writes them
 	 * once (a template): true when all sessions have GTSM. */
 	bool gtsm_all;
+	/* LOCAL_PREF by role and the node's action communities (pointing
+	 * into the topology). */
+	struct bgp_policy policy;
+	bool always_compare_med;
+	bool multipath;
+	bool has_rel;			/* some session has a relationship */
 };
 
 /* 0, -EINVAL when node is not a router, -ENOMEM. */

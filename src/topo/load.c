@@ -10,6 +10,7 @@
  * after one.  topo_validate (validate.c) then checks what spans nodes and
  * links, and topo_plan (plan.c) derives the addresses.
  */
+#include "topo/load_int.h"
 #include "topo/topo.h"
 #include "util/str.h"
 
@@ -20,42 +21,7 @@
 #include <string.h>
 #include <yaml.h>
 
-#define ASN_MAX		4294967295ull
-#define HOLD_TIME_MAX	65535ull
-#define RETRY_MAX	65535ull
-#define DELAY_MAX_US	60000000ull		/* 60s */
-#define LOSS_MAX_PPM	1000000ull		/* 100% */
-#define RATE_MAX_BPS	1000000000000ull	/* 1000gbit */
-/* A lab file nests 4 deep (links, an item, its endpoints); far more is
- * not a lab file, and libyaml's scanner slows down with every level. */
-#define DEPTH_MAX	64
-/* Quoted user text in a message is cut here, so messages stay readable. */
-#define QUOTE_MAX	32
-
-struct loader {
-	yaml_document_t *doc;
-	struct topo *t;
-	struct topo_diags *d;
-	int err;			/* -ENOMEM, latched */
-	/* Node names as written, by node index: the model cuts bad ones to
-	 * fit, but links must still find them, or every link to a node with
-	 * a bad name would be a second, misleading error. */
-	const char **names;
-	size_t *byname;			/* node indices sorted by written name */
-	char q[4][QUOTE_MAX + 8];	/* quoted text for the message at hand */
-	unsigned qi;
-};
-
-/* A key a mapping may hold, and where the file gave it. */
-struct field {
-	const char *name;
-	yaml_node_t *key, *val;
-	/* An unknown key was taken for this one ("did you mean"), so saying
-	 * it is missing as well would only repeat the problem. */
-	bool hinted;
-};
-
-static struct topo_pos pos_of(const yaml_node_t *n)
+struct topo_pos ld_pos_of(const yaml_node_t *n)
 {
 	struct topo_pos p = { (unsigned)n->start_mark.line + 1,
 			      (unsigned)n->start_mark.column + 1 };
@@ -63,10 +29,7 @@ static struct topo_pos pos_of(const yaml_node_t *n)
 	return p;
 }
 
-static void report(struct loader *L, struct topo_pos pos, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void report(struct loader *L, struct topo_pos pos, const char *fmt, ...)
+void ld_report(struct loader *L, struct topo_pos pos, const char *fmt, ...)
 {
 	char msg[sizeof(((struct topo_diag *)0)->msg)];
 	va_list ap;
@@ -78,49 +41,49 @@ static void report(struct loader *L, struct topo_pos pos, const char *fmt, ...)
 		L->err = -ENOMEM;
 }
 
-static yaml_node_t *node_at(struct loader *L, int i)
+yaml_node_t *ld_node_at(struct loader *L, int i)
 {
 	return yaml_document_get_node(L->doc, i);
 }
 
-static const char *sval(const yaml_node_t *n)
+const char *ld_sval(const yaml_node_t *n)
 {
 	return (const char *)n->data.scalar.value;
 }
 
-static size_t slen(const yaml_node_t *n)
+size_t ld_slen(const yaml_node_t *n)
 {
 	return n->data.scalar.length;
 }
 
-static bool is_scalar(const yaml_node_t *n)
+bool ld_is_scalar(const yaml_node_t *n)
 {
 	return n->type == YAML_SCALAR_NODE;
 }
 
 /* "key:" with nothing after it, or an explicit null. */
-static bool is_null(const yaml_node_t *n)
+bool ld_is_null(const yaml_node_t *n)
 {
 	static const char *const nulls[] = { "", "~", "null", "Null", "NULL" };
 	size_t i;
 
-	if (!is_scalar(n) || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+	if (!ld_is_scalar(n) || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
 		return false;
 	for (i = 0; i < sizeof(nulls) / sizeof(nulls[0]); i++)
-		if (slen(n) == strlen(nulls[i]) &&
-		    memcmp(sval(n), nulls[i], slen(n)) == 0)
+		if (ld_slen(n) == strlen(nulls[i]) &&
+		    memcmp(ld_sval(n), nulls[i], ld_slen(n)) == 0)
 			return true;
 	return false;
 }
 
 /* A scalar equal to lit over its whole length (keys may hold a NUL). */
-static bool scalar_is(const yaml_node_t *n, const char *lit)
+bool ld_scalar_is(const yaml_node_t *n, const char *lit)
 {
-	return is_scalar(n) && slen(n) == strlen(lit) &&
-	       memcmp(sval(n), lit, slen(n)) == 0;
+	return ld_is_scalar(n) && ld_slen(n) == strlen(lit) &&
+	       memcmp(ld_sval(n), lit, ld_slen(n)) == 0;
 }
 
-static const char *what(const yaml_node_t *n)
+const char *ld_what(const yaml_node_t *n)
 {
 	switch (n->type) {
 	case YAML_MAPPING_NODE:
@@ -128,7 +91,7 @@ static const char *what(const yaml_node_t *n)
 	case YAML_SEQUENCE_NODE:
 		return "a list";
 	default:
-		return is_null(n) ? "empty" : "a single value";
+		return ld_is_null(n) ? "empty" : "a single value";
 	}
 }
 
@@ -136,7 +99,7 @@ static const char *what(const yaml_node_t *n)
  * User text for a message: cut on a character boundary, with control
  * characters shown as '?' so a message always stays one printable line.
  */
-static const char *quote(struct loader *L, const char *s, size_t len)
+const char *ld_quote(struct loader *L, const char *s, size_t len)
 {
 	char *out = L->q[L->qi++ % 4];
 	size_t i = 0, o = 0;
@@ -166,9 +129,9 @@ static const char *quote(struct loader *L, const char *s, size_t len)
 	return out;
 }
 
-static const char *qn(struct loader *L, const yaml_node_t *n)
+const char *ld_qn(struct loader *L, const yaml_node_t *n)
 {
-	return quote(L, sval(n), slen(n));
+	return ld_quote(L, ld_sval(n), ld_slen(n));
 }
 
 /* Exact match ignoring case first (POP for pop), then a near miss. */
@@ -184,38 +147,42 @@ static const char *suggest(const char *word, const char *const *cands,
 }
 
 /* "a, b or c" */
+/* "a, b or c"; when they do not all fit in cap - 48, the first ones
+ * and "and N more (README.md lists them)". */
 static void list_words(char *out, size_t cap, const char *const *w, size_t n)
 {
-	size_t i, o = 0;
+	size_t i, o = 0, room = cap > 96 ? cap - 48 : cap / 2;
 
 	out[0] = '\0';
-	for (i = 0; i < n && o < cap; i++) {
-		int k = snprintf(out + o, cap - o, "%s%s",
-				 i == 0 ? "" : i + 1 == n ? " or " : ", ", w[i]);
+	for (i = 0; i < n; i++) {
+		const char *sep = i == 0 ? "" : i + 1 == n ? " or " : ", ";
 
-		if (k < 0)
-			break;
-		o += (size_t)k;
+		if (o + strlen(sep) + strlen(w[i]) >= room) {
+			snprintf(out + o, cap - o, " and %zu more (README.md lists them)",
+				 n - i);
+			return;
+		}
+		o += (size_t)snprintf(out + o, cap - o, "%s%s", sep, w[i]);
 	}
 }
 
 /* Returns the suggestion made, or NULL. */
-static const char *report_unknown(struct loader *L, struct topo_pos pos,
+const char *ld_report_unknown(struct loader *L, struct topo_pos pos,
 				  const char *ctx, const char *thing,
 				  const yaml_node_t *word,
 				  const char *const *cands, size_t n)
 {
-	const char *s = suggest(sval(word), cands, n);
-	char expected[200];
+	const char *s = suggest(ld_sval(word), cands, n);
+	char expected[208];
 
 	if (s) {
-		report(L, pos, "%sunknown %s '%s' (did you mean '%s'?)", ctx,
-		       thing, qn(L, word), s);
+		ld_report(L, pos, "%sunknown %s '%s' (did you mean '%s'?)", ctx,
+		       thing, ld_qn(L, word), s);
 		return s;
 	}
 	list_words(expected, sizeof(expected), cands, n);
-	report(L, pos, "%sunknown %s '%s' (expected %s)", ctx, thing,
-	       qn(L, word), expected);
+	ld_report(L, pos, "%sunknown %s '%s' (expected %s)", ctx, thing,
+	       ld_qn(L, word), expected);
 	return NULL;
 }
 
@@ -223,10 +190,10 @@ static const char *report_unknown(struct loader *L, struct topo_pos pos,
  * Match a mapping's keys against the ones it may hold: report unknown keys
  * (with a suggestion) and repeated ones; fill in where each known key is.
  */
-static void fields_get(struct loader *L, yaml_node_t *map, const char *ctx,
+void ld_fields_get(struct loader *L, yaml_node_t *map, const char *ctx,
 		       struct field *f, size_t n)
 {
-	const char *cands[16];
+	const char *cands[LD_FIELDS_MAX];
 	yaml_node_pair_t *p;
 	size_t i;
 
@@ -239,19 +206,19 @@ static void fields_get(struct loader *L, yaml_node_t *map, const char *ctx,
 		return;
 	for (p = map->data.mapping.pairs.start;
 	     p < map->data.mapping.pairs.top; p++) {
-		yaml_node_t *k = node_at(L, p->key), *v = node_at(L, p->value);
+		yaml_node_t *k = ld_node_at(L, p->key), *v = ld_node_at(L, p->value);
 
 		if (!k || !v)
 			continue;
-		if (!is_scalar(k)) {
-			report(L, pos_of(k), "%skeys must be names, not %s",
-			       ctx, what(k));
+		if (!ld_is_scalar(k)) {
+			ld_report(L, ld_pos_of(k), "%skeys must be names, not %s",
+			       ctx, ld_what(k));
 			continue;
 		}
-		for (i = 0; i < n && !scalar_is(k, f[i].name); i++)
+		for (i = 0; i < n && !ld_scalar_is(k, f[i].name); i++)
 			;
 		if (i == n) {
-			const char *s = report_unknown(L, pos_of(k), ctx, "key",
+			const char *s = ld_report_unknown(L, ld_pos_of(k), ctx, "key",
 						       k, cands, n);
 
 			for (i = 0; s && i < n; i++)
@@ -260,9 +227,9 @@ static void fields_get(struct loader *L, yaml_node_t *map, const char *ctx,
 			continue;
 		}
 		if (f[i].key) {
-			struct topo_pos first = pos_of(f[i].key);
+			struct topo_pos first = ld_pos_of(f[i].key);
 
-			report(L, pos_of(k), "%sduplicate key '%s' (first at %u:%u)",
+			ld_report(L, ld_pos_of(k), "%sduplicate key '%s' (first at %u:%u)",
 			       ctx, f[i].name, first.line, first.col);
 			continue;
 		}
@@ -275,24 +242,24 @@ static void fields_get(struct loader *L, yaml_node_t *map, const char *ctx,
  * A field that must hold a single, non-empty value.  Returns the value, or
  * NULL after saying what is wrong.
  */
-static yaml_node_t *field_scalar(struct loader *L, const struct field *f,
+yaml_node_t *ld_field_scalar(struct loader *L, const struct field *f,
 				 const char *ctx, const char *hint)
 {
-	if (is_null(f->val)) {
-		report(L, pos_of(f->key), "%s'%s' is empty; %s", ctx, f->name,
+	if (ld_is_null(f->val)) {
+		ld_report(L, ld_pos_of(f->key), "%s'%s' is empty; %s", ctx, f->name,
 		       hint);
 		return NULL;
 	}
-	if (!is_scalar(f->val)) {
-		report(L, pos_of(f->val), "%s'%s' must be a single value, not %s; %s",
-		       ctx, f->name, what(f->val), hint);
+	if (!ld_is_scalar(f->val)) {
+		ld_report(L, ld_pos_of(f->val), "%s'%s' must be a single value, not %s; %s",
+		       ctx, f->name, ld_what(f->val), hint);
 		return NULL;
 	}
 	return f->val;
 }
 
 /* Digits only, as YAML 1.2 reads an integer; "-" only to say it is too small. */
-static int parse_uint(const char *s, size_t len, uint64_t max, uint64_t *out)
+int ld_parse_uint(const char *s, size_t len, uint64_t max, uint64_t *out)
 {
 	uint64_t v = 0;
 	bool neg = false;
@@ -351,12 +318,8 @@ static int parse_degrees(const char *s, size_t len, double *out)
 	return *end ? -EINVAL : 0;
 }
 
-struct unit {
-	const char *name;
-	uint64_t mult;
-};
 
-static const struct unit delay_units[] = {
+const struct unit ld_delay_units[] = {
 	{ "us", 1 }, { "ms", 1000 }, { "s", 1000000 }, { NULL, 0 },
 };
 static const struct unit loss_units[] = {
@@ -372,7 +335,7 @@ static const struct unit rate_units[] = {
  * whole base units.  -EINVAL when malformed, -ENOENT when the unit is
  * missing, -EDOM when finer than one base unit, -ERANGE above max.
  */
-static int parse_quantity(const char *s, size_t len, const struct unit *u,
+int ld_parse_quantity(const char *s, size_t len, const struct unit *u,
 			  uint64_t max, uint64_t *out)
 {
 	uint64_t ip = 0, frac = 0, scale = 1, v;
@@ -423,13 +386,13 @@ static int parse_quantity(const char *s, size_t len, const struct unit *u,
 static bool name_check(struct loader *L, const yaml_node_t *n,
 		       const char *what_name, const char *why_short, bool node)
 {
-	const char *s = sval(n);
-	size_t len = slen(n), i;
+	const char *s = ld_sval(n);
+	size_t len = ld_slen(n), i;
 	char fixed[TOPO_NAME_MAX + 1];
 	bool chars_ok = true, ok = true;
 
 	if (len == 0) {
-		report(L, pos_of(n), "%s is empty", what_name);
+		ld_report(L, ld_pos_of(n), "%s is empty", what_name);
 		return false;
 	}
 	for (i = 0; i < len; i++)
@@ -459,38 +422,38 @@ static bool name_check(struct loader *L, const yaml_node_t *n,
 				  fixed[len - 1] != '-';
 		}
 		if (can_fix)
-			report(L, pos_of(n), "%s '%s' may only use a-z, 0-9 and '-' (did you mean '%s'?)",
-			       what_name, qn(L, n), fixed);
+			ld_report(L, ld_pos_of(n), "%s '%s' may only use a-z, 0-9 and '-' (did you mean '%s'?)",
+			       what_name, ld_qn(L, n), fixed);
 		else
-			report(L, pos_of(n), "%s '%s' may only use a-z, 0-9 and '-'",
-			       what_name, qn(L, n));
+			ld_report(L, ld_pos_of(n), "%s '%s' may only use a-z, 0-9 and '-'",
+			       what_name, ld_qn(L, n));
 		ok = false;
 	}
 	/* An upper-case first letter is the character rule's business. */
 	if ((s[0] >= '0' && s[0] <= '9') || s[0] == '-') {
-		report(L, pos_of(n), "%s '%s' must start with a letter",
-		       what_name, qn(L, n));
+		ld_report(L, ld_pos_of(n), "%s '%s' must start with a letter",
+		       what_name, ld_qn(L, n));
 		ok = false;
 	}
 	if (s[len - 1] == '-') {
-		report(L, pos_of(n), "%s '%s' must not end with '-'",
-		       what_name, qn(L, n));
+		ld_report(L, ld_pos_of(n), "%s '%s' must not end with '-'",
+		       what_name, ld_qn(L, n));
 		ok = false;
 	}
 	if (len > TOPO_NAME_MAX) {
-		report(L, pos_of(n), "%s '%s' is too long: %zu characters, at most %d%s",
-		       what_name, qn(L, n), len, TOPO_NAME_MAX, why_short);
+		ld_report(L, ld_pos_of(n), "%s '%s' is too long: %zu characters, at most %d%s",
+		       what_name, ld_qn(L, n), len, TOPO_NAME_MAX, why_short);
 		ok = false;
 	}
-	if (node && scalar_is(n, "lo")) {
-		report(L, pos_of(n), "node name 'lo' is taken by the loopback interface; pick another");
+	if (node && ld_scalar_is(n, "lo")) {
+		ld_report(L, ld_pos_of(n), "node name 'lo' is taken by the loopback interface; pick another");
 		ok = false;
 	}
 	/* An interface named so would collide with the kernel's
 	 * /proc/sys/net/ipv4/conf/{all,default}. */
-	if (node && (scalar_is(n, "all") || scalar_is(n, "default"))) {
-		report(L, pos_of(n), "node name '%s' is reserved by the kernel (net.ipv4.conf.%s); pick another",
-		       sval(n), sval(n));
+	if (node && (ld_scalar_is(n, "all") || ld_scalar_is(n, "default"))) {
+		ld_report(L, ld_pos_of(n), "node name '%s' is reserved by the kernel (net.ipv4.conf.%s); pick another",
+		       ld_sval(n), ld_sval(n));
 		ok = false;
 	}
 	return ok;
@@ -498,15 +461,15 @@ static bool name_check(struct loader *L, const yaml_node_t *n,
 
 static void load_name(struct loader *L, const struct field *f)
 {
-	yaml_node_t *v = field_scalar(L, f, "", "name the lab, e.g. name: world");
+	yaml_node_t *v = ld_field_scalar(L, f, "", "name the lab, e.g. name: world");
 	size_t len;
 
 	if (!v)
 		return;
 	name_check(L, v, "lab name", " (it prefixes every namespace name)",
 		   false);
-	len = slen(v) < TOPO_NAME_MAX ? slen(v) : TOPO_NAME_MAX;
-	memcpy(L->t->name, sval(v), len);
+	len = ld_slen(v) < TOPO_NAME_MAX ? ld_slen(v) : TOPO_NAME_MAX;
+	memcpy(L->t->name, ld_sval(v), len);
 	L->t->name[len] = '\0';
 }
 
@@ -524,22 +487,22 @@ static bool load_prefix(struct loader *L, const struct field *f,
 	if (!f->key)
 		return true;
 	snprintf(hint, sizeof(hint), "write a prefix like %s", example);
-	v = field_scalar(L, f, ctx, hint);
+	v = ld_field_scalar(L, f, ctx, hint);
 	if (!v)
 		return false;
-	err = slen(v) == strlen(sval(v)) ? prefix4_parse(sval(v), &p) : -EINVAL;
+	err = ld_slen(v) == strlen(ld_sval(v)) ? prefix4_parse(ld_sval(v), &p) : -EINVAL;
 	if (err == -EDOM) {
-		report(L, pos_of(v), "%s%s %s has host bits set (did you mean %s?)",
-		       ctx, what_name, qn(L, v), prefix4_str(&p, text));
+		ld_report(L, ld_pos_of(v), "%s%s %s has host bits set (did you mean %s?)",
+		       ctx, what_name, ld_qn(L, v), prefix4_str(&p, text));
 		return false;
 	}
 	if (err) {
-		report(L, pos_of(v), "%s%s '%s' is not an IPv4 prefix like %s",
-		       ctx, what_name, qn(L, v), example);
+		ld_report(L, ld_pos_of(v), "%s%s '%s' is not an IPv4 prefix like %s",
+		       ctx, what_name, ld_qn(L, v), example);
 		return false;
 	}
 	*out = p;
-	*pos = pos_of(v);
+	*pos = ld_pos_of(v);
 	return true;
 }
 
@@ -551,32 +514,32 @@ static void load_anycast(struct loader *L, const struct field *sec)
 	yaml_node_t *v;
 	uint32_t a;
 
-	if (is_null(sec->val))
+	if (ld_is_null(sec->val))
 		return;
 	if (sec->val->type != YAML_MAPPING_NODE) {
-		report(L, pos_of(sec->val), "'anycast' must be a mapping with prefix and address, not %s",
-		       what(sec->val));
+		ld_report(L, ld_pos_of(sec->val), "'anycast' must be a mapping with prefix and address, not %s",
+		       ld_what(sec->val));
 		return;
 	}
-	fields_get(L, sec->val, ctx, f, 2);
+	ld_fields_get(L, sec->val, ctx, f, 2);
 	if (!load_prefix(L, &f[0], ctx, "prefix", "104.16.0.0/24",
 			 &t->anycast_prefix, &t->anycast_prefix_pos))
 		t->bad |= TOPO_BAD_ANYCAST_PREFIX;
 	if (!f[1].key)
 		return;
-	v = field_scalar(L, &f[1], ctx, "write an address like 104.16.0.1");
+	v = ld_field_scalar(L, &f[1], ctx, "write an address like 104.16.0.1");
 	if (!v) {
 		t->bad |= TOPO_BAD_ANYCAST_ADDR;
 		return;
 	}
-	if (slen(v) != strlen(sval(v)) || ip4_parse(sval(v), &a) < 0) {
-		report(L, pos_of(v), "%saddress '%s' is not an IPv4 address like 104.16.0.1",
-		       ctx, qn(L, v));
+	if (ld_slen(v) != strlen(ld_sval(v)) || ip4_parse(ld_sval(v), &a) < 0) {
+		ld_report(L, ld_pos_of(v), "%saddress '%s' is not an IPv4 address like 104.16.0.1",
+		       ctx, ld_qn(L, v));
 		t->bad |= TOPO_BAD_ANYCAST_ADDR;
 		return;
 	}
 	t->anycast_addr = a;
-	t->anycast_addr_pos = pos_of(v);
+	t->anycast_addr_pos = ld_pos_of(v);
 }
 
 static void load_addressing(struct loader *L, const struct field *sec)
@@ -585,14 +548,14 @@ static void load_addressing(struct loader *L, const struct field *sec)
 	struct field f[] = { { .name = "links" }, { .name = "loopbacks" } };
 	struct topo *t = L->t;
 
-	if (is_null(sec->val))
+	if (ld_is_null(sec->val))
 		return;
 	if (sec->val->type != YAML_MAPPING_NODE) {
-		report(L, pos_of(sec->val), "'addressing' must be a mapping with links and loopbacks, not %s",
-		       what(sec->val));
+		ld_report(L, ld_pos_of(sec->val), "'addressing' must be a mapping with links and loopbacks, not %s",
+		       ld_what(sec->val));
 		return;
 	}
-	fields_get(L, sec->val, ctx, f, 2);
+	ld_fields_get(L, sec->val, ctx, f, 2);
 	if (!load_prefix(L, &f[0], ctx, "links pool", "100.64.0.0/16",
 			 &t->link_pool, &t->link_pool_pos))
 		t->bad |= TOPO_BAD_LINK_POOL;
@@ -609,18 +572,18 @@ static const enum topo_daemon daemon_values[] = {
 static bool load_daemon(struct loader *L, const struct field *f,
 			const char *ctx, enum topo_daemon *out)
 {
-	yaml_node_t *v = field_scalar(L, f, ctx, "write builtin, bird, frr or none");
+	yaml_node_t *v = ld_field_scalar(L, f, ctx, "write builtin, bird, frr or none");
 	size_t i;
 
 	if (!v)
 		return false;
 	for (i = 0; i < 4; i++) {
-		if (scalar_is(v, daemon_names[i])) {
+		if (ld_scalar_is(v, daemon_names[i])) {
 			*out = daemon_values[i];
 			return true;
 		}
 	}
-	report_unknown(L, pos_of(v), ctx, "daemon", v, daemon_names, 4);
+	ld_report_unknown(L, ld_pos_of(v), ctx, "daemon", v, daemon_names, 4);
 	return false;
 }
 
@@ -634,6 +597,11 @@ static bool load_daemon(struct loader *L, const struct field *f,
 #define SESSION_NFIELDS	4
 /* A node's fields: kind .. passive (0-6), the session keys, then this. */
 #define UA_FIELD	(7 + SESSION_NFIELDS)
+/* Then the policy keys of routers, of POPs, and an ISP's actions. */
+#define POL_FIELD	(UA_FIELD + 1)
+#define ORIGIN_FIELD	(POL_FIELD + LD_POLICY_NFIELDS)
+#define ACTIONS_FIELD	(ORIGIN_FIELD + LD_ORIGIN_NFIELDS)
+#define NODE_NFIELDS	(ACTIONS_FIELD + 1)
 #define MAX_PREFIX_MAX	4294967295ull
 
 static const char *const maxpfx_action_names[] = { "restart", "warn", "stop" };
@@ -646,45 +614,45 @@ static void load_session(struct loader *L, const struct field *f,
 	size_t i;
 	int err;
 
-	if (f[0].key && (v = field_scalar(L, &f[0], ctx,
+	if (f[0].key && (v = ld_field_scalar(L, &f[0], ctx,
 					  "write a number of prefixes, 0 for no limit"))) {
-		err = parse_uint(sval(v), slen(v), MAX_PREFIX_MAX, &x);
+		err = ld_parse_uint(ld_sval(v), ld_slen(v), MAX_PREFIX_MAX, &x);
 		if (err)
-			report(L, pos_of(v), "%smax-prefix '%s' is not a number of prefixes; use 0 (no limit) .. 4294967295",
-			       ctx, qn(L, v));
+			ld_report(L, ld_pos_of(v), "%smax-prefix '%s' is not a number of prefixes; use 0 (no limit) .. 4294967295",
+			       ctx, ld_qn(L, v));
 		else {
 			s->max_prefix = (uint32_t)x;
 			s->given |= TOPO_SESS_MAX_PREFIX;
 		}
 	}
-	if (f[1].key && (v = field_scalar(L, &f[1], ctx, "write restart, warn or stop"))) {
-		for (i = 0; i < 3 && !scalar_is(v, maxpfx_action_names[i]); i++)
+	if (f[1].key && (v = ld_field_scalar(L, &f[1], ctx, "write restart, warn or stop"))) {
+		for (i = 0; i < 3 && !ld_scalar_is(v, maxpfx_action_names[i]); i++)
 			;
 		if (i < 3) {
 			s->max_prefix_action = (enum topo_max_prefix_action)i;
 			s->given |= TOPO_SESS_ACTION;
 		} else {
-			report_unknown(L, pos_of(v), ctx, "max-prefix-action", v,
+			ld_report_unknown(L, ld_pos_of(v), ctx, "max-prefix-action", v,
 				       maxpfx_action_names, 3);
 		}
 	}
-	if (f[2].key && (v = field_scalar(L, &f[2], ctx, "write seconds: 1..65535"))) {
-		err = parse_uint(sval(v), slen(v), RETRY_MAX, &x);
+	if (f[2].key && (v = ld_field_scalar(L, &f[2], ctx, "write seconds: 1..65535"))) {
+		err = ld_parse_uint(ld_sval(v), ld_slen(v), RETRY_MAX, &x);
 		if (err || x == 0)
-			report(L, pos_of(v), "%smax-prefix-restart '%s' is not a number of seconds; use 1..65535",
-			       ctx, qn(L, v));
+			ld_report(L, ld_pos_of(v), "%smax-prefix-restart '%s' is not a number of seconds; use 1..65535",
+			       ctx, ld_qn(L, v));
 		else {
 			s->max_prefix_restart = (uint16_t)x;
 			s->given |= TOPO_SESS_RESTART;
 		}
 	}
-	if (f[3].key && (v = field_scalar(L, &f[3], ctx, "write true or false"))) {
-		if (scalar_is(v, "true") || scalar_is(v, "false")) {
-			s->ttl_security = scalar_is(v, "true");
+	if (f[3].key && (v = ld_field_scalar(L, &f[3], ctx, "write true or false"))) {
+		if (ld_scalar_is(v, "true") || ld_scalar_is(v, "false")) {
+			s->ttl_security = ld_scalar_is(v, "true");
 			s->given |= TOPO_SESS_TTL;
 		} else {
-			report(L, pos_of(v), "%s'ttl-security' is true or false, not '%s'",
-			       ctx, qn(L, v));
+			ld_report(L, ld_pos_of(v), "%s'ttl-security' is true or false, not '%s'",
+			       ctx, ld_qn(L, v));
 		}
 	}
 }
@@ -694,16 +662,16 @@ static void load_session(struct loader *L, const struct field *f,
 static void load_password(struct loader *L, const struct field *f,
 			  const char *ctx, char *out)
 {
-	yaml_node_t *v = field_scalar(L, f, ctx, "write the TCP-MD5 key");
+	yaml_node_t *v = ld_field_scalar(L, f, ctx, "write the TCP-MD5 key");
 	const char *p;
 	size_t i, n;
 
 	if (!v)
 		return;
-	p = sval(v);
-	n = slen(v);
+	p = ld_sval(v);
+	n = ld_slen(v);
 	if (n > TOPO_PASSWORD_MAX) {
-		report(L, pos_of(v), "%spassword is %zu characters long; at most %d (RFC 2385 keys, TCP_MD5SIG)",
+		ld_report(L, ld_pos_of(v), "%spassword is %zu characters long; at most %d (RFC 2385 keys, TCP_MD5SIG)",
 		       ctx, n, TOPO_PASSWORD_MAX);
 		return;
 	}
@@ -713,7 +681,7 @@ static void load_password(struct loader *L, const struct field *f,
 			break;
 	if (i < n) {
 		/* Never echo the key itself. */
-		report(L, pos_of(v), "%spassword holds a character other than printable ASCII without blanks, quotes, '#' or '\\'",
+		ld_report(L, ld_pos_of(v), "%spassword holds a character other than printable ASCII without blanks, quotes, '#' or '\\'",
 		       ctx);
 		return;
 	}
@@ -730,44 +698,45 @@ static void load_defaults(struct loader *L, const struct field *sec)
 		{ .name = "daemon" },
 		SESSION_FIELDS, { .name = "password" },
 		{ .name = "send-hold-time" },
+		LD_POLICY_FIELDS,
 	};
 	struct topo *t = L->t;
 	yaml_node_t *v;
 	uint64_t x;
 	int err;
 
-	if (is_null(sec->val))
+	if (ld_is_null(sec->val))
 		return;
 	if (sec->val->type != YAML_MAPPING_NODE) {
-		report(L, pos_of(sec->val), "'defaults' must be a mapping (hold-time, connect-retry, daemon), not %s",
-		       what(sec->val));
+		ld_report(L, ld_pos_of(sec->val), "'defaults' must be a mapping (hold-time, connect-retry, daemon), not %s",
+		       ld_what(sec->val));
 		return;
 	}
-	fields_get(L, sec->val, ctx, f, 5 + SESSION_NFIELDS);
+	ld_fields_get(L, sec->val, ctx, f, 5 + SESSION_NFIELDS + LD_POLICY_NFIELDS);
 	if (f[0].key &&
-	    (v = field_scalar(L, &f[0], ctx, "write seconds: 0 or 3..65535"))) {
-		err = parse_uint(sval(v), slen(v), HOLD_TIME_MAX, &x);
+	    (v = ld_field_scalar(L, &f[0], ctx, "write seconds: 0 or 3..65535"))) {
+		err = ld_parse_uint(ld_sval(v), ld_slen(v), HOLD_TIME_MAX, &x);
 		if (err == -EINVAL)
-			report(L, pos_of(v), "%shold-time '%s' is not a number of seconds; use 0 or 3..65535",
-			       ctx, qn(L, v));
+			ld_report(L, ld_pos_of(v), "%shold-time '%s' is not a number of seconds; use 0 or 3..65535",
+			       ctx, ld_qn(L, v));
 		else if (err)
-			report(L, pos_of(v), "%shold-time %s is out of range; use 0 or 3..65535 seconds",
-			       ctx, qn(L, v));
+			ld_report(L, ld_pos_of(v), "%shold-time %s is out of range; use 0 or 3..65535 seconds",
+			       ctx, ld_qn(L, v));
 		else if (x == 1 || x == 2)
-			report(L, pos_of(v), "%shold-time %s is too short; use 0 (no keepalives) or at least 3 (RFC 4271 section 4.2)",
-			       ctx, qn(L, v));
+			ld_report(L, ld_pos_of(v), "%shold-time %s is too short; use 0 (no keepalives) or at least 3 (RFC 4271 section 4.2)",
+			       ctx, ld_qn(L, v));
 		else
 			t->hold_time = (uint16_t)x;
 	}
 	if (f[1].key &&
-	    (v = field_scalar(L, &f[1], ctx, "write seconds: 1..65535"))) {
-		err = parse_uint(sval(v), slen(v), RETRY_MAX, &x);
+	    (v = ld_field_scalar(L, &f[1], ctx, "write seconds: 1..65535"))) {
+		err = ld_parse_uint(ld_sval(v), ld_slen(v), RETRY_MAX, &x);
 		if (err == -EINVAL)
-			report(L, pos_of(v), "%sconnect-retry '%s' is not a number of seconds; use 1..65535",
-			       ctx, qn(L, v));
+			ld_report(L, ld_pos_of(v), "%sconnect-retry '%s' is not a number of seconds; use 1..65535",
+			       ctx, ld_qn(L, v));
 		else if (err || x == 0)
-			report(L, pos_of(v), "%sconnect-retry %s is out of range; use 1..65535 seconds",
-			       ctx, qn(L, v));
+			ld_report(L, ld_pos_of(v), "%sconnect-retry %s is out of range; use 1..65535 seconds",
+			       ctx, ld_qn(L, v));
 		else
 			t->connect_retry = (uint16_t)x;
 	}
@@ -778,62 +747,64 @@ static void load_defaults(struct loader *L, const struct field *sec)
 	if (f[3 + SESSION_NFIELDS].key)
 		load_password(L, &f[3 + SESSION_NFIELDS], ctx, t->password);
 	if (f[4 + SESSION_NFIELDS].key &&
-	    (v = field_scalar(L, &f[4 + SESSION_NFIELDS], ctx,
+	    (v = ld_field_scalar(L, &f[4 + SESSION_NFIELDS], ctx,
 			      "write seconds: 0 (RFC 9687's default) or 1..65535"))) {
-		err = parse_uint(sval(v), slen(v), RETRY_MAX, &x);
+		err = ld_parse_uint(ld_sval(v), ld_slen(v), RETRY_MAX, &x);
 		if (err)
-			report(L, pos_of(v), "%ssend-hold-time '%s' is not a number of seconds; use 0 (RFC 9687's default) or 1..65535",
-			       ctx, qn(L, v));
+			ld_report(L, ld_pos_of(v), "%ssend-hold-time '%s' is not a number of seconds; use 0 (RFC 9687's default) or 1..65535",
+			       ctx, ld_qn(L, v));
 		else
 			t->send_hold_time = (uint16_t)x;
 	}
+	ld_policy_common(L, &f[5 + SESSION_NFIELDS], ctx, &t->policy);
+	t->policy.given = 0;	/* given says what a node overrides */
 }
 
 static void load_asn(struct loader *L, const struct field *f, const char *ctx,
 		     struct topo_node *nd)
 {
-	yaml_node_t *v = field_scalar(L, f, ctx, "write the AS number, 1..4294967294");
+	yaml_node_t *v = ld_field_scalar(L, f, ctx, "write the AS number, 1..4294967294");
 	const char *s;
 	uint64_t x;
 	int err;
 
 	if (!v)
 		return;
-	s = sval(v);
-	err = parse_uint(s, slen(v), ASN_MAX + 1, &x);
+	s = ld_sval(v);
+	err = ld_parse_uint(s, ld_slen(v), ASN_MAX + 1, &x);
 	if (err == -EINVAL) {
 		/* "AS13335" is how people write it in prose. */
-		if (slen(v) > 2 && strncasecmp(s, "as", 2) == 0 &&
-		    parse_uint(s + 2, slen(v) - 2, ASN_MAX, &x) == 0)
-			report(L, pos_of(v), "%sasn '%s' is not an integer (did you mean %s?)",
-			       ctx, qn(L, v), quote(L, s + 2, slen(v) - 2));
+		if (ld_slen(v) > 2 && strncasecmp(s, "as", 2) == 0 &&
+		    ld_parse_uint(s + 2, ld_slen(v) - 2, ASN_MAX, &x) == 0)
+			ld_report(L, ld_pos_of(v), "%sasn '%s' is not an integer (did you mean %s?)",
+			       ctx, ld_qn(L, v), ld_quote(L, s + 2, ld_slen(v) - 2));
 		else
-			report(L, pos_of(v), "%sasn '%s' is not an integer; write plain digits, 1..4294967294",
-			       ctx, qn(L, v));
+			ld_report(L, ld_pos_of(v), "%sasn '%s' is not an integer; write plain digits, 1..4294967294",
+			       ctx, ld_qn(L, v));
 		return;
 	}
 	if (err || x > ASN_MAX) {
-		report(L, pos_of(v), "%sasn %s is out of range; use 1..4294967294",
-		       ctx, qn(L, v));
+		ld_report(L, ld_pos_of(v), "%sasn %s is out of range; use 1..4294967294",
+		       ctx, ld_qn(L, v));
 		return;
 	}
 	if (x == 0) {
-		report(L, pos_of(v), "%sasn 0 is reserved (RFC 7607); use 1..4294967294",
+		ld_report(L, ld_pos_of(v), "%sasn 0 is reserved (RFC 7607); use 1..4294967294",
 		       ctx);
 		return;
 	}
 	if (x == 23456) {
-		report(L, pos_of(v), "%sasn 23456 is AS_TRANS, reserved (RFC 6793); pick another",
+		ld_report(L, ld_pos_of(v), "%sasn 23456 is AS_TRANS, reserved (RFC 6793); pick another",
 		       ctx);
 		return;
 	}
 	if (x == 65535 || x == ASN_MAX) {
-		report(L, pos_of(v), "%sasn %s is reserved (RFC 7300); pick another",
-		       ctx, qn(L, v));
+		ld_report(L, ld_pos_of(v), "%sasn %s is reserved (RFC 7300); pick another",
+		       ctx, ld_qn(L, v));
 		return;
 	}
 	nd->asn = (uint32_t)x;
-	nd->asn_pos = pos_of(v);
+	nd->asn_pos = ld_pos_of(v);
 }
 
 /* One line of printable text: it goes back out inside a YAML string. */
@@ -866,22 +837,22 @@ static void load_degrees(struct loader *L, const struct field *f,
 	int err;
 
 	snprintf(hint, sizeof(hint), "write degrees in -%g..%g", lim, lim);
-	v = field_scalar(L, f, ctx, hint);
+	v = ld_field_scalar(L, f, ctx, hint);
 	if (!v)
 		return;
-	err = parse_degrees(sval(v), slen(v), &x);
+	err = parse_degrees(ld_sval(v), ld_slen(v), &x);
 	if (err == -ENOMEM) {
 		L->err = err;
 		return;
 	}
 	if (err) {
-		report(L, pos_of(v), "%s%s '%s' is not a decimal number; write degrees in -%g..%g",
-		       ctx, f->name, qn(L, v), lim, lim);
+		ld_report(L, ld_pos_of(v), "%s%s '%s' is not a decimal number; write degrees in -%g..%g",
+		       ctx, f->name, ld_qn(L, v), lim, lim);
 		return;
 	}
 	if (x < -lim || x > lim) {
-		report(L, pos_of(v), "%s%s %s is out of range; use -%g..%g",
-		       ctx, f->name, qn(L, v), lim, lim);
+		ld_report(L, ld_pos_of(v), "%s%s %s is out of range; use -%g..%g",
+		       ctx, f->name, ld_qn(L, v), lim, lim);
 		return;
 	}
 	*out = x;
@@ -895,15 +866,15 @@ static const char *const unknown_attrs_names[] = { "pass", "discard" };
 static void load_unknown_attrs(struct loader *L, const struct field *f,
 			       const char *ctx, struct topo_node *nd)
 {
-	yaml_node_t *v = field_scalar(L, f, ctx, "write pass or discard");
+	yaml_node_t *v = ld_field_scalar(L, f, ctx, "write pass or discard");
 
 	if (!v)
 		return;
-	nd->unknown_attrs_pos = pos_of(v);
-	if (scalar_is(v, "discard"))
+	nd->unknown_attrs_pos = ld_pos_of(v);
+	if (ld_scalar_is(v, "discard"))
 		nd->unknown_attrs_discard = true;
-	else if (!scalar_is(v, "pass"))
-		report_unknown(L, pos_of(v), ctx, "unknown-attributes value", v,
+	else if (!ld_scalar_is(v, "pass"))
+		ld_report_unknown(L, ld_pos_of(v), ctx, "unknown-attributes value", v,
 			       unknown_attrs_names, 2);
 }
 
@@ -917,95 +888,111 @@ static void load_node(struct loader *L, yaml_node_t *key, yaml_node_t *val,
 		{ .name = "passive" },
 		SESSION_FIELDS,
 		{ .name = "unknown-attributes" },
+		LD_POLICY_FIELDS, LD_ORIGIN_FIELDS, { .name = "actions" },
 	};
 	char ctx[QUOTE_MAX + 16];
-	size_t len = slen(key) < TOPO_NAME_MAX ? slen(key) : TOPO_NAME_MAX;
+	size_t len = ld_slen(key) < TOPO_NAME_MAX ? ld_slen(key) : TOPO_NAME_MAX;
 	yaml_node_t *v;
 	size_t i;
 
-	memcpy(nd->name, sval(key), len);
+	memcpy(nd->name, ld_sval(key), len);
 	nd->name[len] = '\0';
-	nd->pos = pos_of(key);
+	nd->pos = ld_pos_of(key);
 	nd->isp = TOPO_NONE;
-	snprintf(ctx, sizeof(ctx), "node '%s': ", qn(L, key));
+	snprintf(ctx, sizeof(ctx), "node '%s': ", ld_qn(L, key));
 
-	if (!is_null(val) && val->type != YAML_MAPPING_NODE) {
+	if (!ld_is_null(val) && val->type != YAML_MAPPING_NODE) {
 		/* "syd: pop" says the kind; show where it goes. */
-		for (i = 0; i < 3 && !scalar_is(val, kind_names[i]); i++)
+		for (i = 0; i < 3 && !ld_scalar_is(val, kind_names[i]); i++)
 			;
 		if (i < 3)
-			report(L, pos_of(val), "%ssettings must be a mapping, not %s (did you mean {kind: %s}?)",
-			       ctx, what(val), kind_names[i]);
+			ld_report(L, ld_pos_of(val), "%ssettings must be a mapping, not %s (did you mean {kind: %s}?)",
+			       ctx, ld_what(val), kind_names[i]);
 		else
-			report(L, pos_of(val), "%ssettings must be a mapping like {kind: pop, asn: 13335}, not %s",
-			       ctx, what(val));
+			ld_report(L, ld_pos_of(val), "%ssettings must be a mapping like {kind: pop, asn: 13335}, not %s",
+			       ctx, ld_what(val));
 		return;
 	}
-	fields_get(L, val, ctx, f, UA_FIELD + 1);
+	ld_fields_get(L, val, ctx, f, NODE_NFIELDS);
 
 	if (!f[0].key) {
 		if (!f[0].hinted)
-			report(L, pos_of(key), "%smissing 'kind' (pop, isp or user)",
+			ld_report(L, ld_pos_of(key), "%smissing 'kind' (pop, isp or user)",
 			       ctx);
-	} else if ((v = field_scalar(L, &f[0], ctx, "write pop, isp or user"))) {
-		for (i = 0; i < 3 && !scalar_is(v, kind_names[i]); i++)
+	} else if ((v = ld_field_scalar(L, &f[0], ctx, "write pop, isp or user"))) {
+		for (i = 0; i < 3 && !ld_scalar_is(v, kind_names[i]); i++)
 			;
 		if (i < 3) {
 			nd->kind = (enum topo_kind)i;
 			nd->has_kind = true;
 		} else {
-			report_unknown(L, pos_of(v), ctx, "kind", v, kind_names, 3);
+			ld_report_unknown(L, ld_pos_of(v), ctx, "kind", v, kind_names, 3);
 		}
 	}
 
 	if (nd->has_kind && nd->kind == TOPO_KIND_USER) {
 		if (f[1].key)
-			report(L, pos_of(f[1].key), "%sa user has no 'asn' (only pop and isp nodes speak BGP); remove it",
+			ld_report(L, ld_pos_of(f[1].key), "%sa user has no 'asn' (only pop and isp nodes speak BGP); remove it",
 			       ctx);
 		if (f[5].key)
-			report(L, pos_of(f[5].key), "%sa user runs no daemon; remove 'daemon'",
+			ld_report(L, ld_pos_of(f[5].key), "%sa user runs no daemon; remove 'daemon'",
 			       ctx);
 		if (f[6].key)
-			report(L, pos_of(f[6].key), "%sa user speaks no BGP; remove 'passive'",
+			ld_report(L, ld_pos_of(f[6].key), "%sa user speaks no BGP; remove 'passive'",
 			       ctx);
 		for (i = 7; i < 7 + SESSION_NFIELDS; i++)
 			if (f[i].key)
-				report(L, pos_of(f[i].key), "%sa user speaks no BGP; remove '%s'",
+				ld_report(L, ld_pos_of(f[i].key), "%sa user speaks no BGP; remove '%s'",
 				       ctx, f[i].name);
 		if (f[UA_FIELD].key)
-			report(L, pos_of(f[UA_FIELD].key), "%sa user speaks no BGP; remove 'unknown-attributes'",
+			ld_report(L, ld_pos_of(f[UA_FIELD].key), "%sa user speaks no BGP; remove 'unknown-attributes'",
 			       ctx);
 	} else {
 		load_session(L, &f[7], ctx, &nd->session);
 		if (f[1].key)
 			load_asn(L, &f[1], ctx, nd);
 		else if (nd->has_kind && !f[1].hinted)
-			report(L, pos_of(key), "%smissing 'asn': a%s %s speaks BGP and needs an AS number, 1..4294967294",
+			ld_report(L, ld_pos_of(key), "%smissing 'asn': a%s %s speaks BGP and needs an AS number, 1..4294967294",
 			       ctx, nd->kind == TOPO_KIND_ISP ? "n" : "",
 			       kind_names[nd->kind]);
 		if (f[5].key)
 			nd->daemon_given = load_daemon(L, &f[5], ctx, &nd->daemon);
-		if (f[6].key && (v = field_scalar(L, &f[6], ctx, "write true or false"))) {
-			if (scalar_is(v, "true"))
+		if (f[6].key && (v = ld_field_scalar(L, &f[6], ctx, "write true or false"))) {
+			if (ld_scalar_is(v, "true"))
 				nd->passive = true;
-			else if (!scalar_is(v, "false"))
-				report(L, pos_of(v), "%s'passive' is true or false, not '%s'",
-				       ctx, qn(L, v));
+			else if (!ld_scalar_is(v, "false"))
+				ld_report(L, ld_pos_of(v), "%s'passive' is true or false, not '%s'",
+				       ctx, ld_qn(L, v));
 		}
 		if (f[UA_FIELD].key)
 			load_unknown_attrs(L, &f[UA_FIELD], ctx, nd);
+		ld_policy_common(L, &f[POL_FIELD], ctx, &nd->policy);
+		for (i = ORIGIN_FIELD; i < ORIGIN_FIELD + LD_ORIGIN_NFIELDS; i++)
+			if (f[i].key && nd->has_kind && nd->kind != TOPO_KIND_POP)
+				ld_report(L, ld_pos_of(f[i].key), "%s'%s' is a POP's: only a POP originates the anycast prefix",
+					  ctx, f[i].name);
+		if (!nd->has_kind || nd->kind == TOPO_KIND_POP)
+			ld_policy_origin(L, &f[ORIGIN_FIELD], ctx, nd);
+		if (f[ACTIONS_FIELD].key && nd->has_kind && nd->kind != TOPO_KIND_ISP)
+			ld_report(L, ld_pos_of(f[ACTIONS_FIELD].key), "%saction communities are a transit provider's service to its customers: only an isp node offers them",
+				  ctx);
+		else if (f[ACTIONS_FIELD].key)
+			ld_policy_actions(L, &f[ACTIONS_FIELD], ctx, nd);
+		for (i = POL_FIELD; i < NODE_NFIELDS && !nd->policy_pos.line; i++)
+			if (f[i].key)
+				nd->policy_pos = ld_pos_of(f[i].key);
 	}
 
-	if (f[2].key && (v = field_scalar(L, &f[2], ctx,
+	if (f[2].key && (v = ld_field_scalar(L, &f[2], ctx,
 					  "leave it out or name the city"))) {
-		if (slen(v) == 0) {
-			report(L, pos_of(v), "%s'city' is empty; leave it out or name the city",
+		if (ld_slen(v) == 0) {
+			ld_report(L, ld_pos_of(v), "%s'city' is empty; leave it out or name the city",
 			       ctx);
-		} else if (!city_ok(sval(v), slen(v))) {
-			report(L, pos_of(v), "%scity '%s' holds a control character or line break; keep it to one line of text",
-			       ctx, qn(L, v));
+		} else if (!city_ok(ld_sval(v), ld_slen(v))) {
+			ld_report(L, ld_pos_of(v), "%scity '%s' holds a control character or line break; keep it to one line of text",
+			       ctx, ld_qn(L, v));
 		} else {
-			nd->city = strdup(sval(v));
+			nd->city = strdup(ld_sval(v));
 			if (!nd->city)
 				L->err = -ENOMEM;
 		}
@@ -1015,10 +1002,10 @@ static void load_node(struct loader *L, yaml_node_t *key, yaml_node_t *val,
 	if (f[4].key)
 		load_degrees(L, &f[4], ctx, 180, &nd->lon, &nd->has_lon);
 	if (f[3].key && !f[4].key)
-		report(L, pos_of(f[3].key), "%s'lat' without 'lon'; give both or neither",
+		ld_report(L, ld_pos_of(f[3].key), "%s'lat' without 'lon'; give both or neither",
 		       ctx);
 	if (f[4].key && !f[3].key)
-		report(L, pos_of(f[4].key), "%s'lon' without 'lat'; give both or neither",
+		ld_report(L, ld_pos_of(f[4].key), "%s'lon' without 'lat'; give both or neither",
 		       ctx);
 }
 
@@ -1041,14 +1028,14 @@ static void load_nodes(struct loader *L, const struct field *sec)
 	size_t n = 0, i, j;
 	bool *dup;
 
-	if (is_null(map) || (map->type == YAML_MAPPING_NODE &&
+	if (ld_is_null(map) || (map->type == YAML_MAPPING_NODE &&
 	    map->data.mapping.pairs.top == map->data.mapping.pairs.start)) {
-		report(L, pos_of(sec->key), "'nodes' is empty; add the lab's nodes, e.g. syd: {kind: pop, asn: 13335}");
+		ld_report(L, ld_pos_of(sec->key), "'nodes' is empty; add the lab's nodes, e.g. syd: {kind: pop, asn: 13335}");
 		return;
 	}
 	if (map->type != YAML_MAPPING_NODE) {
-		report(L, pos_of(map), "'nodes' must be a mapping of node name to settings, not %s",
-		       what(map));
+		ld_report(L, ld_pos_of(map), "'nodes' must be a mapping of node name to settings, not %s",
+		       ld_what(map));
 		return;
 	}
 	n = (size_t)(map->data.mapping.pairs.top - map->data.mapping.pairs.start);
@@ -1067,18 +1054,18 @@ static void load_nodes(struct loader *L, const struct field *sec)
 	 * is loaded and links can name nodes in any order. */
 	for (i = 0, p = map->data.mapping.pairs.start;
 	     p < map->data.mapping.pairs.top; p++) {
-		yaml_node_t *k = node_at(L, p->key), *v = node_at(L, p->value);
+		yaml_node_t *k = ld_node_at(L, p->key), *v = ld_node_at(L, p->value);
 
 		if (!k || !v)
 			continue;
-		if (!is_scalar(k)) {
-			report(L, pos_of(k), "node names must be names, not %s",
-			       what(k));
+		if (!ld_is_scalar(k)) {
+			ld_report(L, ld_pos_of(k), "node names must be names, not %s",
+			       ld_what(k));
 			continue;
 		}
 		keys[i] = k;
 		vals[i] = v;
-		L->names[i] = sval(k);
+		L->names[i] = ld_sval(k);
 		L->byname[i] = i;
 		i++;
 	}
@@ -1094,10 +1081,10 @@ static void load_nodes(struct loader *L, const struct field *sec)
 			j = i;
 			continue;
 		}
-		at = pos_of(keys[first]);
+		at = ld_pos_of(keys[first]);
 		dup[b] = true;
-		report(L, pos_of(keys[b]), "duplicate node '%s' (first at %u:%u); node names must be unique",
-		       qn(L, keys[b]), at.line, at.col);
+		ld_report(L, ld_pos_of(keys[b]), "duplicate node '%s' (first at %u:%u); node names must be unique",
+		       ld_qn(L, keys[b]), at.line, at.col);
 	}
 
 	/* Load the first of each name, in file order, and renumber. */
@@ -1141,18 +1128,18 @@ static size_t lookup(struct loader *L, const char *name)
 
 static size_t load_endpoint(struct loader *L, yaml_node_t *n, const char *ctx)
 {
-	size_t i = L->names ? lookup(L, sval(n)) : TOPO_NONE;
+	size_t i = L->names ? lookup(L, ld_sval(n)) : TOPO_NONE;
 	const char *s;
 
-	if (i != TOPO_NONE && slen(n) == strlen(sval(n)))
+	if (i != TOPO_NONE && ld_slen(n) == strlen(ld_sval(n)))
 		return i;
-	s = L->names ? str_suggest(sval(n), L->names, L->t->nnodes) : NULL;
+	s = L->names ? str_suggest(ld_sval(n), L->names, L->t->nnodes) : NULL;
 	if (s)
-		report(L, pos_of(n), "%sunknown node '%s' (did you mean '%s'?)",
-		       ctx, qn(L, n), quote(L, s, strlen(s)));
+		ld_report(L, ld_pos_of(n), "%sunknown node '%s' (did you mean '%s'?)",
+		       ctx, ld_qn(L, n), ld_quote(L, s, strlen(s)));
 	else
-		report(L, pos_of(n), "%sunknown node '%s' (no such node under 'nodes')",
-		       ctx, qn(L, n));
+		ld_report(L, ld_pos_of(n), "%sunknown node '%s' (no such node under 'nodes')",
+		       ctx, ld_qn(L, n));
 	return TOPO_NONE;
 }
 
@@ -1164,10 +1151,10 @@ static bool endpoints_ok(struct loader *L, const yaml_node_t *seq)
 	if (seq->type != YAML_SEQUENCE_NODE ||
 	    seq->data.sequence.items.top - seq->data.sequence.items.start != 2)
 		return false;
-	a = node_at(L, seq->data.sequence.items.start[0]);
-	b = node_at(L, seq->data.sequence.items.start[1]);
-	/* Not is_null(): "null" is a fine node name. */
-	return a && b && is_scalar(a) && is_scalar(b) && slen(a) && slen(b);
+	a = ld_node_at(L, seq->data.sequence.items.start[0]);
+	b = ld_node_at(L, seq->data.sequence.items.start[1]);
+	/* Not ld_is_null(): "null" is a fine node name. */
+	return a && b && ld_is_scalar(a) && ld_is_scalar(b) && ld_slen(a) && ld_slen(b);
 }
 
 /* What a malformed link item is, for the message. */
@@ -1184,22 +1171,22 @@ static const char *describe_item(struct loader *L, const yaml_node_t *n,
 			return buf;
 		}
 		for (i = 0; i < 2; i++) {
-			yaml_node_t *x = node_at(L, n->data.sequence.items.start[i]);
+			yaml_node_t *x = ld_node_at(L, n->data.sequence.items.start[i]);
 
-			if (x && (!is_scalar(x) || slen(x) == 0)) {
+			if (x && (!ld_is_scalar(x) || ld_slen(x) == 0)) {
 				snprintf(buf, cap, "a list holding %s",
-					 is_scalar(x) ? "an empty name" : what(x));
+					 ld_is_scalar(x) ? "an empty name" : ld_what(x));
 				return buf;
 			}
 		}
 	}
-	if (is_null(n))
+	if (ld_is_null(n))
 		return "empty";
-	if (is_scalar(n)) {
-		snprintf(buf, cap, "'%s'", qn(L, n));
+	if (ld_is_scalar(n)) {
+		snprintf(buf, cap, "'%s'", ld_qn(L, n));
 		return buf;
 	}
-	return what(n);
+	return ld_what(n);
 }
 
 static void report_link_shape(struct loader *L, const yaml_node_t *n,
@@ -1208,11 +1195,11 @@ static void report_link_shape(struct loader *L, const yaml_node_t *n,
 	char buf[QUOTE_MAX + 32];
 
 	/* "- u-syd, telstra" is a list item missing its brackets. */
-	if (is_scalar(n) && memchr(sval(n), ',', slen(n)))
-		report(L, pos_of(n), "links: item %zu must be [a, b] or {endpoints: [a, b], delay: 2ms}, not %s (did you mean [%s]?)",
-		       idx, describe_item(L, n, buf, sizeof(buf)), qn(L, n));
+	if (ld_is_scalar(n) && memchr(ld_sval(n), ',', ld_slen(n)))
+		ld_report(L, ld_pos_of(n), "links: item %zu must be [a, b] or {endpoints: [a, b], delay: 2ms}, not %s (did you mean [%s]?)",
+		       idx, describe_item(L, n, buf, sizeof(buf)), ld_qn(L, n));
 	else
-		report(L, pos_of(n), "links: item %zu must be [a, b] or {endpoints: [a, b], delay: 2ms}, not %s",
+		ld_report(L, ld_pos_of(n), "links: item %zu must be [a, b] or {endpoints: [a, b], delay: 2ms}, not %s",
 		       idx, describe_item(L, n, buf, sizeof(buf)));
 }
 
@@ -1223,51 +1210,51 @@ static void load_netem(struct loader *L, const struct field *f,
 	uint64_t x;
 	int err;
 
-	if (f[0].key && (v = field_scalar(L, &f[0], ctx, "write a duration like 2ms"))) {
-		err = parse_quantity(sval(v), slen(v), delay_units, DELAY_MAX_US, &x);
+	if (f[0].key && (v = ld_field_scalar(L, &f[0], ctx, "write a duration like 2ms"))) {
+		err = ld_parse_quantity(ld_sval(v), ld_slen(v), ld_delay_units, DELAY_MAX_US, &x);
 		if (err == -ENOENT)
-			report(L, pos_of(v), "%sdelay %s needs a unit (did you mean %sms?)",
-			       ctx, qn(L, v), qn(L, v));
+			ld_report(L, ld_pos_of(v), "%sdelay %s needs a unit (did you mean %sms?)",
+			       ctx, ld_qn(L, v), ld_qn(L, v));
 		else if (err == -EDOM)
-			report(L, pos_of(v), "%sdelay %s is finer than 1us", ctx, qn(L, v));
+			ld_report(L, ld_pos_of(v), "%sdelay %s is finer than 1us", ctx, ld_qn(L, v));
 		else if (err == -ERANGE)
-			report(L, pos_of(v), "%sdelay %s is too long; at most 60s", ctx, qn(L, v));
+			ld_report(L, ld_pos_of(v), "%sdelay %s is too long; at most 60s", ctx, ld_qn(L, v));
 		else if (err)
-			report(L, pos_of(v), "%sdelay '%s' is not a duration like 2ms, 500us or 1s",
-			       ctx, qn(L, v));
+			ld_report(L, ld_pos_of(v), "%sdelay '%s' is not a duration like 2ms, 500us or 1s",
+			       ctx, ld_qn(L, v));
 		else
 			l->delay_us = (uint32_t)x;
 	}
-	if (f[1].key && (v = field_scalar(L, &f[1], ctx, "write a percentage like 0.5%"))) {
-		err = parse_quantity(sval(v), slen(v), loss_units, LOSS_MAX_PPM, &x);
+	if (f[1].key && (v = ld_field_scalar(L, &f[1], ctx, "write a percentage like 0.5%"))) {
+		err = ld_parse_quantity(ld_sval(v), ld_slen(v), loss_units, LOSS_MAX_PPM, &x);
 		if (err == -ENOENT)
-			report(L, pos_of(v), "%sloss %s needs a unit (did you mean %s%%?)",
-			       ctx, qn(L, v), qn(L, v));
+			ld_report(L, ld_pos_of(v), "%sloss %s needs a unit (did you mean %s%%?)",
+			       ctx, ld_qn(L, v), ld_qn(L, v));
 		else if (err == -EDOM)
-			report(L, pos_of(v), "%sloss %s is finer than 0.0001%%", ctx, qn(L, v));
+			ld_report(L, ld_pos_of(v), "%sloss %s is finer than 0.0001%%", ctx, ld_qn(L, v));
 		else if (err == -ERANGE)
-			report(L, pos_of(v), "%sloss %s is more than 100%%", ctx, qn(L, v));
+			ld_report(L, ld_pos_of(v), "%sloss %s is more than 100%%", ctx, ld_qn(L, v));
 		else if (err)
-			report(L, pos_of(v), "%sloss '%s' is not a percentage like 0.5%%",
-			       ctx, qn(L, v));
+			ld_report(L, ld_pos_of(v), "%sloss '%s' is not a percentage like 0.5%%",
+			       ctx, ld_qn(L, v));
 		else
 			l->loss_ppm = (uint32_t)x;
 	}
-	if (f[2].key && (v = field_scalar(L, &f[2], ctx, "write a rate like 10mbit"))) {
-		err = parse_quantity(sval(v), slen(v), rate_units, RATE_MAX_BPS, &x);
+	if (f[2].key && (v = ld_field_scalar(L, &f[2], ctx, "write a rate like 10mbit"))) {
+		err = ld_parse_quantity(ld_sval(v), ld_slen(v), rate_units, RATE_MAX_BPS, &x);
 		if (err == -ENOENT)
-			report(L, pos_of(v), "%srate %s needs a unit (did you mean %smbit?)",
-			       ctx, qn(L, v), qn(L, v));
+			ld_report(L, ld_pos_of(v), "%srate %s needs a unit (did you mean %smbit?)",
+			       ctx, ld_qn(L, v), ld_qn(L, v));
 		else if (err == -EDOM)
-			report(L, pos_of(v), "%srate %s is finer than 1bit", ctx, qn(L, v));
+			ld_report(L, ld_pos_of(v), "%srate %s is finer than 1bit", ctx, ld_qn(L, v));
 		else if (err == -ERANGE)
-			report(L, pos_of(v), "%srate %s is too high; at most 1000gbit", ctx, qn(L, v));
+			ld_report(L, ld_pos_of(v), "%srate %s is too high; at most 1000gbit", ctx, ld_qn(L, v));
 		else if (err)
-			report(L, pos_of(v), "%srate '%s' is not a rate like 100kbit, 10mbit or 1gbit",
-			       ctx, qn(L, v));
+			ld_report(L, ld_pos_of(v), "%srate '%s' is not a rate like 100kbit, 10mbit or 1gbit",
+			       ctx, ld_qn(L, v));
 		else if (x == 0)
-			report(L, pos_of(v), "%srate %s would stop all traffic; leave it out for no limit",
-			       ctx, qn(L, v));
+			ld_report(L, ld_pos_of(v), "%srate %s would stop all traffic; leave it out for no limit",
+			       ctx, ld_qn(L, v));
 		else
 			l->rate_bps = x;
 	}
@@ -1278,55 +1265,57 @@ static void load_link(struct loader *L, yaml_node_t *item, size_t idx)
 	struct field f[] = {
 		{ .name = "delay" }, { .name = "loss" },
 		{ .name = "rate" }, { .name = "endpoints" },
-		{ .name = "password" },
+		{ .name = "password" }, LD_LINK_POLICY_FIELDS,
 	};
 	struct topo_link *l = &L->t->links[L->t->nlinks];
 	yaml_node_t *ep = NULL, *a, *b;
 	char ctx[2 * QUOTE_MAX + 32], buf[QUOTE_MAX + 32];
 	yaml_node_pair_t *p;
 
-	l->password[0] = '\0';	/* a rejected item may have left one */
+	/* a rejected item may have left settings behind */
+	memset(l, 0, sizeof(*l));
 	if (item->type == YAML_SEQUENCE_NODE) {
 		ep = item;
 	} else if (item->type == YAML_MAPPING_NODE) {
 		/* The endpoints name the link in every other message. */
 		for (p = item->data.mapping.pairs.start;
 		     p < item->data.mapping.pairs.top && !ep; p++) {
-			yaml_node_t *k = node_at(L, p->key);
+			yaml_node_t *k = ld_node_at(L, p->key);
 
-			if (k && scalar_is(k, "endpoints"))
-				ep = node_at(L, p->value);
+			if (k && ld_scalar_is(k, "endpoints"))
+				ep = ld_node_at(L, p->value);
 		}
 	}
 	if (ep && endpoints_ok(L, ep)) {
-		a = node_at(L, ep->data.sequence.items.start[0]);
-		b = node_at(L, ep->data.sequence.items.start[1]);
-		snprintf(ctx, sizeof(ctx), "link [%s, %s]: ", qn(L, a), qn(L, b));
+		a = ld_node_at(L, ep->data.sequence.items.start[0]);
+		b = ld_node_at(L, ep->data.sequence.items.start[1]);
+		snprintf(ctx, sizeof(ctx), "link [%s, %s]: ", ld_qn(L, a), ld_qn(L, b));
 	} else {
 		a = b = NULL;
 		snprintf(ctx, sizeof(ctx), "links: item %zu: ", idx);
 	}
 
 	if (item->type == YAML_MAPPING_NODE) {
-		fields_get(L, item, ctx, f, 5);
+		ld_fields_get(L, item, ctx, f, 5 + LD_LINK_POLICY_NFIELDS);
 		if (!f[3].key) {
 			if (!f[3].hinted)
-				report(L, pos_of(item), "%smissing 'endpoints', e.g. {endpoints: [a, b], delay: 2ms}",
+				ld_report(L, ld_pos_of(item), "%smissing 'endpoints', e.g. {endpoints: [a, b], delay: 2ms}",
 				       ctx);
 		} else if (!a) {
-			report(L, pos_of(f[3].val), "%s'endpoints' must be two node names, [a, b], not %s",
+			ld_report(L, ld_pos_of(f[3].val), "%s'endpoints' must be two node names, [a, b], not %s",
 			       ctx, describe_item(L, f[3].val, buf, sizeof(buf)));
 		}
 		load_netem(L, f, ctx, l);
 		if (f[4].key)
 			load_password(L, &f[4], ctx, l->password);
+		ld_policy_link(L, &f[5], ctx, l);
 	} else if (!a) {
 		report_link_shape(L, item, idx);
 	}
 	/* Without two names there is nothing to check the link against. */
 	if (!a)
 		return;
-	l->pos = pos_of(item);
+	l->pos = ld_pos_of(item);
 	l->a = a ? load_endpoint(L, a, ctx) : TOPO_NONE;
 	l->b = b ? load_endpoint(L, b, ctx) : TOPO_NONE;
 	L->t->nlinks++;
@@ -1338,11 +1327,11 @@ static void load_links(struct loader *L, const struct field *sec)
 	yaml_node_item_t *it;
 	size_t n;
 
-	if (is_null(seq))
+	if (ld_is_null(seq))
 		return;
 	if (seq->type != YAML_SEQUENCE_NODE) {
-		report(L, pos_of(seq), "'links' must be a list of [a, b] items, not %s",
-		       what(seq));
+		ld_report(L, ld_pos_of(seq), "'links' must be a list of [a, b] items, not %s",
+		       ld_what(seq));
 		return;
 	}
 	n = (size_t)(seq->data.sequence.items.top - seq->data.sequence.items.start);
@@ -1355,7 +1344,7 @@ static void load_links(struct loader *L, const struct field *sec)
 	}
 	for (it = seq->data.sequence.items.start;
 	     it < seq->data.sequence.items.top; it++) {
-		yaml_node_t *item = node_at(L, *it);
+		yaml_node_t *item = ld_node_at(L, *it);
 
 		if (item)
 			load_link(L, item, (size_t)(it - seq->data.sequence.items.start) + 1);
@@ -1371,15 +1360,15 @@ static void load_top(struct loader *L, yaml_node_t *root)
 	};
 
 	if (root->type != YAML_MAPPING_NODE) {
-		report(L, pos_of(root), "the top level must be a mapping (name: ..., nodes: ..., links: ...), not %s",
-		       what(root));
+		ld_report(L, ld_pos_of(root), "the top level must be a mapping (name: ..., nodes: ..., links: ...), not %s",
+		       ld_what(root));
 		return;
 	}
-	fields_get(L, root, "", f, 6);
+	ld_fields_get(L, root, "", f, 6);
 	if (f[0].key)
 		load_name(L, &f[0]);
 	else if (!f[0].hinted)
-		report(L, pos_of(root), "missing 'name': name the lab, e.g. name: world");
+		ld_report(L, ld_pos_of(root), "missing 'name': name the lab, e.g. name: world");
 	if (f[1].key)
 		load_anycast(L, &f[1]);
 	if (f[2].key)
@@ -1387,13 +1376,13 @@ static void load_top(struct loader *L, yaml_node_t *root)
 	if (f[3].key)
 		load_defaults(L, &f[3]);
 	if (f[4].key) {
-		L->t->nodes_pos = pos_of(f[4].key);
+		L->t->nodes_pos = ld_pos_of(f[4].key);
 		load_nodes(L, &f[4]);
 	} else if (!f[4].hinted) {
-		report(L, pos_of(root), "missing 'nodes': a lab needs nodes, e.g. nodes: {syd: {kind: pop, asn: 13335}}");
+		ld_report(L, ld_pos_of(root), "missing 'nodes': a lab needs nodes, e.g. nodes: {syd: {kind: pop, asn: 13335}}");
 	}
 	if (f[5].key) {
-		L->t->links_pos = pos_of(f[5].key);
+		L->t->links_pos = ld_pos_of(f[5].key);
 		load_links(L, &f[5]);
 	}
 }
@@ -1515,13 +1504,13 @@ static int report_syntax(struct loader *L, const yaml_parser_t *ps,
 				j--;
 			if (((unsigned char)data[j] & 0xc0) == 0xc0)
 				off = j;
-			report(L, pos_at_offset(data, len, off), "not UTF-8 text: byte 0x%02x starts no valid character; save the file as UTF-8",
+			ld_report(L, pos_at_offset(data, len, off), "not UTF-8 text: byte 0x%02x starts no valid character; save the file as UTF-8",
 			       (unsigned char)data[off]);
 		} else if (ps->problem_value != -1) {
-			report(L, pos_at_offset(data, len, off), "invalid YAML: %s (U+%04X)",
+			ld_report(L, pos_at_offset(data, len, off), "invalid YAML: %s (U+%04X)",
 			       problem, (unsigned)ps->problem_value);
 		} else {
-			report(L, pos_at_offset(data, len, off), "invalid YAML: %s",
+			ld_report(L, pos_at_offset(data, len, off), "invalid YAML: %s",
 			       problem);
 		}
 		break;
@@ -1529,15 +1518,15 @@ static int report_syntax(struct loader *L, const yaml_parser_t *ps,
 		/* libyaml's words for an anchor defined twice read oddly. */
 		if (ps->error == YAML_COMPOSER_ERROR && ps->context &&
 		    strcmp(problem, "second occurrence") == 0)
-			report(L, pos, "invalid YAML: anchor defined twice (first at %u:%u)",
+			ld_report(L, pos, "invalid YAML: anchor defined twice (first at %u:%u)",
 			       (unsigned)ps->context_mark.line + 1,
 			       (unsigned)ps->context_mark.column + 1);
 		else if (ps->context)
-			report(L, pos, "invalid YAML: %s (%s at %u:%u)", problem,
+			ld_report(L, pos, "invalid YAML: %s (%s at %u:%u)", problem,
 			       ps->context, (unsigned)ps->context_mark.line + 1,
 			       (unsigned)ps->context_mark.column + 1);
 		else
-			report(L, pos, "invalid YAML: %s", problem);
+			ld_report(L, pos, "invalid YAML: %s", problem);
 		if (!L->err && L->d->n)
 			L->d->v[L->d->n - 1].hint = syntax_hint(problem,
 				ps->context, char_at(data, len, pos));
@@ -1579,7 +1568,7 @@ static int check_depth(struct loader *L, const char *data, size_t len)
 					(unsigned)ev.start_mark.column + 1,
 				};
 
-				report(L, pos, "invalid YAML: nested more than %d levels deep; a lab file needs 4",
+				ld_report(L, pos, "invalid YAML: nested more than %d levels deep; a lab file needs 4",
 				       DEPTH_MAX);
 				err = L->err ? L->err : -EINVAL;
 				yaml_event_delete(&ev);
@@ -1630,16 +1619,16 @@ static int topo_parse(const char *data, size_t len, struct topo *t,
 	}
 	root = yaml_document_get_root_node(&extra);
 	if (root)
-		report(&L, pos_of(root), "a second YAML document; a lab file holds one");
+		ld_report(&L, ld_pos_of(root), "a second YAML document; a lab file holds one");
 	yaml_document_delete(&extra);
 
 	L.doc = &doc;
 	root = yaml_document_get_root_node(&doc);
 	/* "---" alone, or only comments: nothing to load either way. */
-	if (!root || is_null(root)) {
+	if (!root || ld_is_null(root)) {
 		struct topo_pos start = { 1, 1 };
 
-		report(&L, start, "empty file: a lab needs at least 'name' and 'nodes'");
+		ld_report(&L, start, "empty file: a lab needs at least 'name' and 'nodes'");
 	} else {
 		load_top(&L, root);
 	}
@@ -1668,6 +1657,10 @@ static void topo_defaults(struct topo *t)
 	t->session.max_prefix_action = TOPO_MAXPFX_RESTART;
 	t->session.max_prefix_restart = TOPO_MAXPFX_RESTART_DEFAULT;
 	t->session.ttl_security = true;
+	t->policy.local_pref[BGP_ROLE_NONE] = BGP_LP_NONE;
+	t->policy.local_pref[BGP_ROLE_CUSTOMER] = BGP_LP_CUSTOMER;
+	t->policy.local_pref[BGP_ROLE_PEER] = BGP_LP_PEER;
+	t->policy.local_pref[BGP_ROLE_PROVIDER] = BGP_LP_PROVIDER;
 }
 
 int topo_load_buf(const char *file, const char *data, size_t len,

@@ -15,8 +15,10 @@ void topo_free(struct topo *t)
 
 	if (!t)
 		return;
-	for (i = 0; i < t->nnodes; i++)
+	for (i = 0; i < t->nnodes; i++) {
 		free(t->nodes[i].city);
+		free(t->nodes[i].actions);
+	}
 	free(t->nodes);
 	free(t->links);
 	free(t->file);
@@ -310,6 +312,62 @@ void topo_node_session(const struct topo *t, size_t i, struct topo_session *out)
 	if (n->given & TOPO_SESS_TTL)
 		out->ttl_security = n->ttl_security;
 	out->given |= n->given;
+}
+
+void topo_node_policy(const struct topo *t, size_t i, struct topo_policy *out)
+{
+	const struct topo_policy *n = &t->nodes[i].policy;
+	unsigned r;
+
+	*out = t->policy;
+	for (r = 0; r < BGP_ROLES; r++)
+		if (n->given & (1u << r))
+			out->local_pref[r] = n->local_pref[r];
+	if (n->given & TOPO_POL_MRAI)
+		out->mrai_ms = n->mrai_ms;
+	if (n->given & TOPO_POL_ACM)
+		out->always_compare_med = n->always_compare_med;
+	if (n->given & TOPO_POL_MULTIPATH)
+		out->multipath = n->multipath;
+	out->given |= n->given;
+}
+
+enum bgp_role topo_link_role(const struct topo_link *l, size_t self)
+{
+	bool first = l->a == self;
+
+	switch (l->rel) {
+	case TOPO_REL_NONE:
+		return BGP_ROLE_NONE;
+	case TOPO_REL_PEER:
+		return BGP_ROLE_PEER;
+	case TOPO_REL_PROVIDER:		/* a is b's provider */
+		return first ? BGP_ROLE_CUSTOMER : BGP_ROLE_PROVIDER;
+	case TOPO_REL_CUSTOMER:		/* a is b's customer */
+		return first ? BGP_ROLE_PROVIDER : BGP_ROLE_CUSTOMER;
+	}
+	return BGP_ROLE_NONE;
+}
+
+bool topo_has_rel(const struct topo *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nlinks; i++)
+		if (t->links[i].rel != TOPO_REL_NONE)
+			return true;
+	return false;
+}
+
+const char *topo_rel_name(enum topo_rel r)
+{
+	switch (r) {
+	case TOPO_REL_NONE:	return "none";
+	case TOPO_REL_PROVIDER:	return "provider";
+	case TOPO_REL_CUSTOMER:	return "customer";
+	case TOPO_REL_PEER:	return "peer";
+	}
+	return "?";
 }
 
 const char *topo_link_password(const struct topo *t, const struct topo_link *l)

@@ -47,6 +47,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "bgp/policy.h"
 #include "util/ip.h"
 
 /* Interface names are the peer's node name: IFNAMSIZ - 1. */
@@ -106,6 +107,43 @@ enum {
 	TOPO_SESS_TTL = 1 << 3,
 };
 
+/*
+ * A link's business relationship (rel:), said of its first endpoint:
+ * `rel: provider` means a is b's provider, `rel: customer` that a is b's
+ * customer, `rel: peer` settlement-free peering.  NONE: not given.
+ */
+enum topo_rel {
+	TOPO_REL_NONE,
+	TOPO_REL_PROVIDER,
+	TOPO_REL_CUSTOMER,
+	TOPO_REL_PEER,
+};
+
+/* Communities one origin attaches (per node or per link). */
+#define TOPO_COMMS_MAX		8
+/* MRAI: at most an hour. */
+#define TOPO_MRAI_MAX_MS	3600000u
+
+/* Policy settings a router takes from defaults: or sets itself; given
+ * says which of them a node set (TOPO_POL_*). */
+struct topo_policy {
+	uint32_t local_pref[BGP_ROLES];	/* by the neighbour's role */
+	uint32_t mrai_ms;
+	bool always_compare_med;
+	bool multipath;
+	unsigned given;
+};
+
+enum {
+	TOPO_POL_LP_CUSTOMER = 1 << BGP_ROLE_CUSTOMER,
+	TOPO_POL_LP_PEER = 1 << BGP_ROLE_PEER,
+	TOPO_POL_LP_PROVIDER = 1 << BGP_ROLE_PROVIDER,
+	TOPO_POL_LP_NONE = 1 << BGP_ROLE_NONE,
+	TOPO_POL_MRAI = 1 << 4,
+	TOPO_POL_ACM = 1 << 5,
+	TOPO_POL_MULTIPATH = 1 << 6,
+};
+
 /* 1-based line and column in the file, 0 when unknown. */
 struct topo_pos {
 	unsigned line;
@@ -135,6 +173,17 @@ struct topo_node {
 	 * being checked, so checks that depend on the kind skip the node */
 	bool has_kind;
 	struct topo_session session;	/* what it sets over defaults: */
+	struct topo_policy policy;	/* likewise */
+	/* A POP's announcement of the anycast prefix on every session,
+	 * unless its link says otherwise: extra copies of its AS, and
+	 * communities. */
+	unsigned prepend;
+	struct bgp_comm comms[TOPO_COMMS_MAX];
+	size_t ncomms;
+	/* An ISP's action communities, offered to its customers. */
+	struct bgp_action *actions;
+	size_t nactions;
+	struct topo_pos policy_pos;	/* first policy key, for messages */
 
 	/* plan */
 	char netns[TOPO_NETNS_MAX + 1];
@@ -153,6 +202,22 @@ struct topo_link {
 	uint64_t rate_bps;		/* tbf/netem rate, 0 = unlimited */
 	/* TCP-MD5 key of the session on this link; "" = defaults'. */
 	char password[TOPO_PASSWORD_MAX + 1];
+	enum topo_rel rel;
+	struct topo_pos rel_pos;	/* the value, 0:0 when absent */
+	uint32_t local_pref;		/* both ends, for routes over it; 0: none */
+	uint32_t mrai_ms;
+	bool mrai_given;
+	/* The POP end's announcement of the anycast prefix on this link
+	 * (links with a POP only): over its node's settings. */
+	bool no_announce;		/* announce: false */
+	bool prepend_given;
+	unsigned prepend;
+	bool med_given;
+	uint32_t med;
+	bool comms_given;
+	struct bgp_comm comms[TOPO_COMMS_MAX];
+	size_t ncomms;
+	struct topo_pos pop_pos;	/* first POP-only key, 0:0 when none */
 
 	/* plan */
 	struct prefix4 net;		/* the /31 */
@@ -179,6 +244,7 @@ struct topo {
 	struct topo_session session;	/* defaults: for every router */
 	char password[TOPO_PASSWORD_MAX + 1];	/* defaults:, "" none */
 	uint16_t send_hold_time;	/* seconds; 0: RFC 9687's default */
+	struct topo_policy policy;	/* defaults: for every router */
 
 	struct topo_node *nodes;
 	size_t nnodes;
@@ -295,6 +361,13 @@ size_t topo_link_peer(const struct topo_link *l, size_t i);
 
 /* Node i's session settings: its own over the lab's defaults. */
 void topo_node_session(const struct topo *t, size_t i, struct topo_session *out);
+/* Node i's policy settings: its own over the lab's defaults. */
+void topo_node_policy(const struct topo *t, size_t i, struct topo_policy *out);
+/* What the node at the other end of link l is to node self. */
+enum bgp_role topo_link_role(const struct topo_link *l, size_t self);
+/* Whether any link has a relationship. */
+bool topo_has_rel(const struct topo *t);
+const char *topo_rel_name(enum topo_rel r);
 /* The TCP-MD5 key of link l's session, "" for none. */
 const char *topo_link_password(const struct topo *t, const struct topo_link *l);
 /*

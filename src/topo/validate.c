@@ -529,6 +529,139 @@ static void check_gtsm(struct checker *c)
 	}
 }
 
+/*
+ * The policy keys of links: relationships and announcement settings need
+ * routers at the right ends, and providers must not go round in a circle
+ * (A provider of B provider of A): Gao-Rexford's guarantee of one stable
+ * outcome rests on it, and no real AS buys transit from its own customer.
+ */
+static void check_link_policy(struct checker *c)
+{
+	const struct topo *t = c->t;
+	size_t i;
+
+	for (i = 0; i < t->nlinks; i++) {
+		const struct topo_link *l = &t->links[i];
+		const struct topo_node *a, *b, *u;
+		bool pa, pb;
+
+		if (l->a == TOPO_NONE || l->b == TOPO_NONE || l->a == l->b)
+			continue;
+		a = &t->nodes[l->a];
+		b = &t->nodes[l->b];
+		u = is_kind(a, TOPO_KIND_USER) ? a : is_kind(b, TOPO_KIND_USER) ? b : NULL;
+		if (u && l->rel != TOPO_REL_NONE)
+			report(c, l->rel_pos, "link [%s, %s]: %s is a user, and a user speaks no BGP: the link has no business relationship; remove 'rel'",
+			       a->name, b->name, u->name);
+		else if (u && (l->local_pref || l->mrai_given))
+			report(c, l->pos, "link [%s, %s]: %s is a user, and a user speaks no BGP; remove '%s'",
+			       a->name, b->name, u->name,
+			       l->local_pref ? "local-pref" : "mrai");
+		if (!l->pop_pos.line)
+			continue;
+		pa = is_kind(a, TOPO_KIND_POP);
+		pb = is_kind(b, TOPO_KIND_POP);
+		if (!pa && !pb)
+			report(c, l->pop_pos, "link [%s, %s]: prepend, communities, med and announce are set by a POP on its own sessions, and neither end is a POP",
+			       a->name, b->name);
+		else if (pa && pb)
+			report(c, l->pop_pos, "link [%s, %s]: both ends are POPs, so it is not clear whose announcement this sets; set it on a link from one POP to an ISP",
+			       a->name, b->name);
+	}
+}
+
+/* Provider -> customer edges as an adjacency list (CSR). */
+static void check_rel_cycles(struct checker *c)
+{
+	const struct topo *t = c->t;
+	size_t n = t->nnodes, i, *off, *to, *via, *stack, *it, sp, k;
+	unsigned char *col;
+
+	off = calloc(n + 2, sizeof(*off));
+	to = calloc(t->nlinks + 1, sizeof(*to));
+	via = calloc(t->nlinks + 1, sizeof(*via));
+	stack = calloc(n + 1, sizeof(*stack));
+	it = calloc(n + 1, sizeof(*it));
+	col = calloc(n + 1, 1);
+	if (!off || !to || !via || !stack || !it || !col) {
+		c->err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < t->nlinks; i++) {
+		const struct topo_link *l = &t->links[i];
+
+		if (l->a == TOPO_NONE || l->b == TOPO_NONE || l->a == l->b)
+			continue;
+		if (l->rel == TOPO_REL_PROVIDER)
+			off[l->a + 2]++;
+		else if (l->rel == TOPO_REL_CUSTOMER)
+			off[l->b + 2]++;
+	}
+	for (i = 0; i < n; i++)
+		off[i + 2] += off[i + 1];
+	for (i = 0; i < t->nlinks; i++) {
+		const struct topo_link *l = &t->links[i];
+		size_t p, q;
+
+		if (l->a == TOPO_NONE || l->b == TOPO_NONE || l->a == l->b)
+			continue;
+		if (l->rel == TOPO_REL_PROVIDER)
+			p = l->a, q = l->b;
+		else if (l->rel == TOPO_REL_CUSTOMER)
+			p = l->b, q = l->a;
+		else
+			continue;
+		via[off[p + 1]] = i;
+		to[off[p + 1]++] = q;
+	}
+	/* off[v] .. off[v + 1] are v's customers now. */
+	for (i = 0; i < n; i++) {
+		if (col[i])
+			continue;
+		sp = 0;
+		stack[sp++] = i;
+		it[i] = off[i];
+		col[i] = 1;
+		while (sp) {
+			size_t v = stack[sp - 1];
+
+			if (it[v] == off[v + 1]) {
+				col[v] = 2;
+				sp--;
+				continue;
+			}
+			k = it[v]++;
+			if (col[to[k]] == 0) {
+				col[to[k]] = 1;
+				it[to[k]] = off[to[k]];
+				stack[sp++] = to[k];
+			} else if (col[to[k]] == 1) {
+				char msg[200];
+				size_t j = sp, o = 0;
+
+				/* The cycle is stack[j..sp) from to[k] back. */
+				while (j > 0 && stack[j - 1] != to[k])
+					j--;
+				msg[0] = '\0';
+				for (j = j ? j - 1 : 0; j < sp && o < sizeof(msg) - 40; j++)
+					o += (size_t)snprintf(msg + o, sizeof(msg) - o,
+							      "%s → ", t->nodes[stack[j]].name);
+				snprintf(msg + o, sizeof(msg) - o, "%s", t->nodes[to[k]].name);
+				report(c, t->links[via[k]].rel_pos, "relationship cycle: %s, each the provider of the next; a provider cannot also be its customer's customer",
+				       msg);
+				goto out;
+			}
+		}
+	}
+out:
+	free(off);
+	free(to);
+	free(via);
+	free(stack);
+	free(it);
+	free(col);
+}
+
 int topo_validate(const struct topo *t, struct topo_diags *d)
 {
 	struct checker c = { .t = t, .d = d };
@@ -557,6 +690,8 @@ int topo_validate(const struct topo *t, struct topo_diags *d)
 	check_links(&c, idx, first, user_link, linked);
 	check_unlinked(&c, linked, idx);
 	check_gtsm(&c);
+	check_link_policy(&c);
+	check_rel_cycles(&c);
 	if (d->errors == e0)
 		check_isolated(&c, linked, router_peer, pop);
 out:

@@ -59,7 +59,7 @@ static const struct row rows[] = {
 	{ "unknown node key", HEAD "  syd: {kind: pop, aasn: 13335}\n  i: {kind: isp, asn: 64501}\nlinks:\n  - [i, syd]\n",
 	  "lab.yaml:3:20: error: node 'syd': unknown key 'aasn' (did you mean 'asn'?)\n" },
 	{ "unknown link key", HEAD PI "links:\n  - {endpoints: [i, p], jitter: 1ms}\n",
-	  "lab.yaml:6:25: error: link [i, p]: unknown key 'jitter' (expected delay, loss, rate, endpoints or password)\n" },
+	  "lab.yaml:6:25: error: link [i, p]: unknown key 'jitter' (expected delay, loss, rate, endpoints, password, rel, local-pref, mrai, prepend, communities, med or announce)\n" },
 	{ "GTSM on one end only", HEAD "  p: {kind: pop, asn: 64500, ttl-security: false}\n  i: {kind: isp, asn: 64501}\n" LINK_IP,
 	  "lab.yaml:6:5: error: link [i, p]: ttl-security is true on 'i' and false on 'p'; GTSM (RFC 5082) needs both ends or neither\n" },
 	{ "duplicate top-level key", "name: lab\nnodes:\n" PI LINK_IP "name: again\n",
