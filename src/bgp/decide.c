@@ -2,14 +2,14 @@
  * The BGP decision process, RFC 4271 §9.1.  Our steps, in order, with the
  * RFC's place for each:
  *
+ *   (0) a locally originated path over a learned one (ours)
  *   (a) highest degree of preference: LOCAL_PREF (§9.1.1, §5.1.5)
  *   (b) shortest AS_PATH, an AS_SET counting 1 (§9.1.2.2 a)
  *   (c) lowest ORIGIN: IGP < EGP < INCOMPLETE (§9.1.2.2 b)
  *   (d) lowest MULTI_EXIT_DISC among paths from the same neighbour AS
- *       (§9.1.2.2 c)
+ *       (§9.1.2.2 c), or among all paths with always-compare-med
  *   (e) a path learned over eBGP (or originated here) over one learned
  *       over iBGP (§9.1.2.2 d)
- *   (e') a locally originated path over a learned one (our addition)
  *   (f) lowest BGP Identifier of the advertising speaker (§9.1.2.2 f)
  *   (g) lowest peer address (§9.1.2.2 g)
  *
@@ -22,15 +22,14 @@
  *     that carry none, get BGP_DEFAULT_LOCAL_PREF.  The caller fills
  *     bgp_cand that way (rib_path_cand()).
  *   - A missing MED counts as 0, the best value (§9.1.2.2 c).
- *   - Step (e') is ours.  RFC 4271 would rank a path we originate by our own
+ *   - Step (0) is ours.  RFC 4271 would rank a path we originate by our own
  *     BGP Identifier at (f), so whether a speaker kept its own route or a
  *     neighbour's equally ranked copy would depend on how router ids happen
- *     to be numbered.  The originator is the authority for its prefix (a POP
- *     must answer for the anycast prefix itself, not hand it to a
- *     neighbour), and common implementations rank "locally originated"
- *     early for the same reason.  Placing it after (a)-(e) keeps it a pure
- *     tie-breaker: an originated path has an empty AS_PATH and already wins
- *     at (b) against anything learned over eBGP.
+ *     to be numbered, and a LOCAL_PREF policy (200 for customer routes)
+ *     could make a POP hand its own prefix to a customer.  The originator
+ *     is the authority for its prefix (a POP must answer for the anycast
+ *     prefix itself), and real routers rank their own routes first for the
+ *     same reason: BIRD by protocol preference, FRR by weight.
  *   - The comparison is pairwise and the RIB folds it over the paths.  With
  *     MED compared only within one neighbour AS the relation is not
  *     transitive, so unlike §9.1.2.2's per-step elimination the result can
@@ -53,6 +52,10 @@ int bgp_decide_cmp(const struct bgp_cand *a, const struct bgp_cand *b,
 	enum bgp_decide_step s;
 	int r;
 
+	/* (0) locally originated over learned */
+	s = BGP_DECIDE_LOCAL;
+	if ((r = lower(b->local, a->local)))
+		goto out;
 	/* (a) highest LOCAL_PREF */
 	s = BGP_DECIDE_LOCAL_PREF;
 	if ((r = lower(b->local_pref, a->local_pref)))
@@ -67,16 +70,12 @@ int bgp_decide_cmp(const struct bgp_cand *a, const struct bgp_cand *b,
 		goto out;
 	/* (d) lowest MED, only between paths from the same neighbour AS */
 	s = BGP_DECIDE_MED;
-	if (a->neighbor_as == b->neighbor_as &&
+	if ((a->neighbor_as == b->neighbor_as || a->med_any_as) &&
 	    (r = lower(a->med, b->med)))
 		goto out;
 	/* (e) eBGP (or local) over iBGP */
 	s = BGP_DECIDE_EBGP;
 	if ((r = lower(a->ibgp, b->ibgp)))
-		goto out;
-	/* (e') locally originated over learned */
-	s = BGP_DECIDE_LOCAL;
-	if ((r = lower(b->local, a->local)))
 		goto out;
 	/* (f) lowest BGP Identifier */
 	s = BGP_DECIDE_BGP_ID;

@@ -25,12 +25,12 @@
 enum bgp_decide_step {
 	BGP_DECIDE_NONE = 0,	/* no eligible path: nothing won */
 	BGP_DECIDE_ONLY,	/* the only eligible path */
+	BGP_DECIDE_LOCAL,	/* (0) locally originated over learned */
 	BGP_DECIDE_LOCAL_PREF,	/* (a) highest LOCAL_PREF */
 	BGP_DECIDE_ASPATH,	/* (b) shortest AS_PATH */
 	BGP_DECIDE_ORIGIN,	/* (c) lowest ORIGIN */
 	BGP_DECIDE_MED,		/* (d) lowest MED, same neighbour AS */
 	BGP_DECIDE_EBGP,	/* (e) eBGP over iBGP */
-	BGP_DECIDE_LOCAL,	/* (e') locally originated over learned */
 	BGP_DECIDE_BGP_ID,	/* (f) lowest BGP identifier */
 	BGP_DECIDE_ADDR,	/* (g) lowest peer address */
 	BGP_DECIDE_EQUAL,	/* no step tells them apart */
@@ -46,6 +46,10 @@ struct bgp_cand {
 	uint8_t origin;		/* enum bgp_origin */
 	bool ibgp;		/* learned over iBGP */
 	bool local;		/* originated by this speaker */
+	/* always-compare-med: MED decides between paths from different
+	 * neighbour ASes too.  A router's setting: the same on all its
+	 * candidates. */
+	bool med_any_as;
 };
 
 /*

@@ -22,39 +22,50 @@ struct dcase {
 /* Field order: local_pref, aspath_len, med, neighbor_as, bgp_id, addr,
  * origin, ibgp, local. */
 #define CAND(lp, len, med, nas, id, addr, origin, ibgp, local) \
-	{ lp, len, med, nas, id, addr, origin, ibgp, local }
+	{ lp, len, med, nas, id, addr, origin, ibgp, local, false }
+/* The same with always-compare-med. */
+#define CAND_ACM(lp, len, med, nas, id, addr, origin, ibgp, local) \
+	{ lp, len, med, nas, id, addr, origin, ibgp, local, true }
 
 ParameterizedTestParameters(decide, one_row_per_tie_breaker)
 {
 	static struct dcase cases[] = {
 		{ "a local_pref",
 		  CAND(200, 3, 50, 1, 9, 9, BGP_ORIGIN_INCOMPLETE, true, false),
-		  CAND(100, 1, 0, 1, 1, 0, BGP_ORIGIN_IGP, false, true),
+		  CAND(100, 1, 0, 1, 1, 0, BGP_ORIGIN_IGP, false, false),
 		  BGP_DECIDE_LOCAL_PREF },
 		{ "b aspath",
 		  CAND(100, 1, 50, 1, 9, 9, BGP_ORIGIN_INCOMPLETE, true, false),
-		  CAND(100, 2, 0, 1, 1, 0, BGP_ORIGIN_IGP, false, true),
+		  CAND(100, 2, 0, 1, 1, 0, BGP_ORIGIN_IGP, false, false),
 		  BGP_DECIDE_ASPATH },
 		{ "c origin igp<egp",
 		  CAND(100, 2, 50, 1, 9, 9, BGP_ORIGIN_IGP, true, false),
-		  CAND(100, 2, 0, 1, 1, 0, BGP_ORIGIN_EGP, false, true),
+		  CAND(100, 2, 0, 1, 1, 0, BGP_ORIGIN_EGP, false, false),
 		  BGP_DECIDE_ORIGIN },
 		{ "c origin egp<incomplete",
 		  CAND(100, 2, 50, 1, 9, 9, BGP_ORIGIN_EGP, true, false),
-		  CAND(100, 2, 0, 1, 1, 0, BGP_ORIGIN_INCOMPLETE, false, true),
+		  CAND(100, 2, 0, 1, 1, 0, BGP_ORIGIN_INCOMPLETE, false, false),
 		  BGP_DECIDE_ORIGIN },
 		{ "d med same AS",
 		  CAND(100, 2, 10, 7018, 9, 9, BGP_ORIGIN_IGP, true, false),
-		  CAND(100, 2, 20, 7018, 1, 0, BGP_ORIGIN_IGP, false, true),
+		  CAND(100, 2, 20, 7018, 1, 0, BGP_ORIGIN_IGP, false, false),
 		  BGP_DECIDE_MED },
 		{ "e ebgp",
 		  CAND(100, 2, 0, 1, 9, 9, BGP_ORIGIN_IGP, false, false),
 		  CAND(100, 2, 0, 1, 1, 1, BGP_ORIGIN_IGP, true, false),
 		  BGP_DECIDE_EBGP },
-		{ "e' local",
-		  CAND(100, 2, 0, 1, 9, 9, BGP_ORIGIN_IGP, false, true),
-		  CAND(100, 2, 0, 1, 1, 1, BGP_ORIGIN_IGP, false, false),
+		{ "0 local",
+		  CAND(50, 2, 90, 1, 9, 9, BGP_ORIGIN_INCOMPLETE, false, true),
+		  CAND(200, 1, 0, 1, 1, 1, BGP_ORIGIN_IGP, false, false),
 		  BGP_DECIDE_LOCAL },
+		{ "d acm",
+		  CAND_ACM(100, 2, 10, 7018, 9, 9, BGP_ORIGIN_IGP, false, false),
+		  CAND_ACM(100, 2, 20, 3356, 1, 0, BGP_ORIGIN_IGP, false, false),
+		  BGP_DECIDE_MED },
+		{ "d med other AS",
+		  CAND(100, 2, 10, 7018, 0x0a000001, 9, BGP_ORIGIN_IGP, false, false),
+		  CAND(100, 2, 20, 3356, 0x0a000002, 0, BGP_ORIGIN_IGP, false, false),
+		  BGP_DECIDE_BGP_ID },
 		{ "f bgp id",
 		  CAND(100, 2, 0, 1, 0x0a000001, 9, BGP_ORIGIN_IGP, false,
 		       false),

@@ -954,20 +954,20 @@ Test(rib, originate_and_unoriginate)
 	rib_setup();
 	rib_update(rib, pa, &p, tattrs(&x, 1, 2, 1221u, 13335u));
 	drain(&d);
-	/* An originated path has an empty AS_PATH: wins at (b). */
+	/* An originated path wins first, at (0). */
 	cr_assert_eq(rib_originate(rib, &p, tattrs(&x, 0, 0)), 0);
 	e = rib_lookup(rib, &p);
 	cr_assert_eq(e->best->peer, RIB_PEER_LOCAL);
-	cr_assert_eq(e->step, BGP_DECIDE_ASPATH);
+	cr_assert_eq(e->step, BGP_DECIDE_LOCAL);
 	cr_assert(rib_entry_queued(e));
 	rib_entry_explain(rib, e, &why);
-	cr_assert_eq(why.step, BGP_DECIDE_ASPATH);
+	cr_assert_eq(why.step, BGP_DECIDE_LOCAL);
 	cr_assert_eq(why.best, e->best);
 	cr_assert_eq(why.other, rib_entry_path(e, pa));
 	cr_assert(why.best_cand.local);
 	buf_init(&b, mem, sizeof(mem));
 	bgp_decide_format(&b, why.step, &why.best_cand, &why.other_cand);
-	cr_assert_str_eq(buf_cstr(&b), "shortest AS path (0 < 2)");
+	cr_assert_str_eq(buf_cstr(&b), "locally originated");
 	drain(&d);
 
 	cr_assert_eq(rib_unoriginate(rib, &p), 0);
