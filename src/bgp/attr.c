@@ -20,6 +20,7 @@
  * for (RFC 4456's, AIGP) are checked, then dropped.
  */
 #include "bgp/attr.h"
+#include "bgp/policy.h"
 #include "bgp/aspath.h"
 #include "bgp/nlri.h"
 
@@ -1074,6 +1075,33 @@ int bgp_attrs_decode(const uint8_t *p, size_t len,
 			   NULL, 0, "malformed attribute and no reachable NLRI");
 	}
 	return r->action == BGP_ACT_RESET ? -EBADMSG : 0;
+}
+
+void bgp_attrs_comms(const struct bgp_attrs *a, struct bgp_comms *out)
+{
+	const uint8_t *u = a->unknown;
+	size_t ulen = a->unknown_len, off = 0;
+
+	out->std = a->communities;
+	out->std_len = a->communities_len;
+	out->large = NULL;
+	out->large_len = 0;
+	while (u && ulen - off >= 3) {
+		size_t hlen = u[off] & BGP_ATTR_F_EXTLEN ? 4 : 3;
+		size_t n;
+
+		if (ulen - off < hlen)
+			return;
+		n = hlen == 4 ? get16(u + off + 2) : u[off + 2];
+		if (n > ulen - off - hlen)
+			return;
+		if (u[off + 1] == BGP_ATTR_LARGE_COMMUNITY) {
+			out->large = u + off + hlen;
+			out->large_len = n;
+			return;
+		}
+		off += hlen + n;
+	}
 }
 
 void bgp_attrs_encode(struct buf *b, const struct bgp_attrs *a, bool as4)

@@ -134,6 +134,13 @@ int bgp_attrs_decode(const uint8_t *p, size_t len,
  */
 void bgp_attrs_encode(struct buf *b, const struct bgp_attrs *a, bool as4);
 
+/*
+ * The route's communities in wire form (bgp/policy.h): COMMUNITIES, and
+ * LARGE_COMMUNITY found among the attributes passed on in a->unknown.
+ */
+struct bgp_comms;
+void bgp_attrs_comms(const struct bgp_attrs *a, struct bgp_comms *out);
+
 /* "ORIGIN", "AS4_PATH", ...; "unknown" for types without a table row. */
 const char *bgp_attr_name(uint8_t type);
 

@@ -38,6 +38,7 @@
  */
 #include "bgp/decide.h"
 #include "bgp/bgp.h"
+#include "bgp/policy.h"
 #include "util/ip.h"
 
 /* The sign of "a is better" for values where lower wins. */
@@ -131,8 +132,13 @@ void bgp_decide_format(struct buf *b, enum bgp_decide_step step,
 		return;
 	switch (step) {
 	case BGP_DECIDE_LOCAL_PREF:
-		buf_printf(b, " (%u > %u)", best->local_pref,
-			   other->local_pref);
+		if (best->role || other->role)
+			buf_printf(b, " (%u from %s > %u from %s)",
+				   best->local_pref, bgp_role_phrase(best->role),
+				   other->local_pref, bgp_role_phrase(other->role));
+		else
+			buf_printf(b, " (%u > %u)", best->local_pref,
+				   other->local_pref);
 		break;
 	case BGP_DECIDE_ASPATH:
 		buf_printf(b, " (%u < %u)", best->aspath_len,

@@ -50,6 +50,9 @@ struct bgp_cand {
 	 * neighbour ASes too.  A router's setting: the same on all its
 	 * candidates. */
 	bool med_any_as;
+	/* enum bgp_role of the neighbour it came from (0: none, or local),
+	 * for explanations only: no step looks at it. */
+	uint8_t role;
 };
 
 /*

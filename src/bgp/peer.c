@@ -17,6 +17,7 @@
  * down (bgp_peer_link); the hold timer covers everything else.
  */
 #include "bgp/speaker_int.h"
+#include "bgp/policy.h"
 #include "bgp/sock.h"
 #include "bgp/aspath.h"
 #include "bgp/nexthop.h"
@@ -279,6 +280,7 @@ static void peer_adv_clear(struct bgp_peer *p)
 	p->nout = 0;
 	p->prefixes_tx = 0;
 	p->full_export = false;
+	bgp_export_peer_reset(p);
 }
 
 static void peer_session_down(struct bgp_peer *p, struct bgp_conn *c,
@@ -725,8 +727,10 @@ static void nlri_withdraw(struct bgp_peer *p, const uint8_t *nlri, size_t len)
 	if (!nlri)
 		return;		/* the field was absent */
 	end = nlri + len;
-	while (bgp_nlri_next(&nlri, end, &pfx))
+	while (bgp_nlri_next(&nlri, end, &pfx)) {
 		rib_withdraw(p->sp->rib, p->idx, &pfx);
+		p->withdrawn_rx++;
+	}
 }
 
 /*
@@ -764,13 +768,33 @@ static size_t nlri_update(struct bgp_peer *p, const uint8_t *nlri, size_t len,
 			rib_update_ineligible(sp->rib, p->idx, &pfx, set, why);
 		n++;
 	}
+	p->announced_rx += n;
 	rib_attrset_unref(sp->rib, set);
 	return n;
+}
+
+/*
+ * Import policy: the LOCAL_PREF this path has with us, from the peer's
+ * relationship, the session, or a LOCAL_PREF action community
+ * (bgp/policy.h).  LOCAL_PREF sent over eBGP never gets this far
+ * (attr.c discards it).
+ */
+static void peer_import(const struct bgp_peer *p, struct bgp_attrs *a)
+{
+	const struct bgp_action *act;
+	struct bgp_comms comms;
+
+	bgp_attrs_comms(a, &comms);
+	a->local_pref = bgp_policy_import_lp(&p->sp->cfg.policy,
+					     p->cfg.pol.role,
+					     p->cfg.pol.local_pref, &comms, &act);
+	a->present |= BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF);
 }
 
 static void process_update(struct bgp_peer *p, const struct bgp_update *u)
 {
 	struct bgp_speaker *sp = p->sp;
+	struct bgp_attrs in = u->attrs;
 
 	p->updates_rx++;
 	nlri_withdraw(p, u->withdrawn, u->withdrawn_len);
@@ -795,9 +819,10 @@ static void process_update(struct bgp_peer *p, const struct bgp_update *u)
 				u->result.err.reason ? u->result.err.reason :
 				"malformed");
 		}
-		nlri_update(p, u->nlri, u->nlri_len, &u->attrs, "NEXT_HOP");
+		peer_import(p, &in);
+		nlri_update(p, u->nlri, u->nlri_len, &in, "NEXT_HOP");
 		if (u->mp_nlri_len) {
-			struct bgp_attrs mp = u->attrs;
+			struct bgp_attrs mp = in;
 
 			mp.nexthop = u->mp_nexthop;
 			mp.present |= BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
@@ -891,6 +916,7 @@ int bgp_peer_new(struct bgp_speaker *sp, const struct bgp_peer_config *pc,
 	p->sp = sp;
 	p->cfg = *pc;
 	p->link_up = true;
+	ev_timer_init(&p->mrai_timer, bgp_export_mrai, p);
 	for (k = 0; k < 2; k++) {
 		struct bgp_conn *c = calloc(1, sizeof(*c));
 
@@ -929,6 +955,8 @@ void bgp_peer_free(struct bgp_peer *p)
 		if (p->out[i].set)
 			rib_attrset_unref(p->sp->rib, p->out[i].set);
 	free(p->out);
+	ev_timer_stop(p->sp->ev, &p->mrai_timer);
+	free(p->pend);
 	free(p);
 }
 

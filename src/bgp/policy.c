@@ -244,6 +244,19 @@ unsigned bgp_policy_prepend(const struct bgp_policy *p,
 	return best;
 }
 
+uint32_t bgp_mrai_sent(struct bgp_mrai *m, uint64_t now_ms, uint32_t ms,
+		       uint32_t rnd)
+{
+	uint64_t j;
+
+	if (!ms)
+		return 0;
+	/* 0.75 + 0.25 * rnd / 2^32, in integers. */
+	j = (uint64_t)ms * 3 / 4 + (((uint64_t)ms * rnd) >> 34);
+	m->until_ms = now_ms + j;
+	return (uint32_t)j;
+}
+
 void bgp_hold_format(struct buf *b, enum bgp_hold h, enum bgp_role from,
 		     enum bgp_role to)
 {

@@ -177,6 +177,29 @@ unsigned bgp_policy_prepend(const struct bgp_policy *p,
 void bgp_hold_format(struct buf *b, enum bgp_hold h, enum bgp_role from,
 		     enum bgp_role to);
 
+/*
+ * The MinRouteAdvertisementIntervalTimer of one session (RFC 4271
+ * §9.2.1.1), on a clock the caller reads: announcements may go when
+ * now >= until_ms.  Per session, as implementations do, rather than per
+ * destination.
+ */
+struct bgp_mrai {
+	uint64_t until_ms;
+};
+
+static inline bool bgp_mrai_open(const struct bgp_mrai *m, uint64_t now_ms)
+{
+	return now_ms >= m->until_ms;
+}
+
+/*
+ * Announcements went out at now_ms: close the interval for ms times a
+ * factor uniform in [0.75, 1.0] (RFC 4271 §10 jitter), drawn from rnd.
+ * Returns the interval chosen; ms 0 leaves it open.
+ */
+uint32_t bgp_mrai_sent(struct bgp_mrai *m, uint64_t now_ms, uint32_t ms,
+		       uint32_t rnd);
+
 /* Origins may prepend at most this many extra copies of their AS. */
 #define BGP_PREPEND_MAX		16
 

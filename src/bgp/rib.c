@@ -201,9 +201,11 @@ static void rib_path_cand(const struct rib *r, const struct rib_path *p,
 	bool local = p->peer == RIB_PEER_LOCAL;
 	bool has_lp = s->attrs.present & BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF);
 
-	/* LOCAL_PREF from an external peer must be ignored (§5.1.5). */
-	c->local_pref = has_lp && !pc->ebgp ? s->attrs.local_pref
-					    : BGP_DEFAULT_LOCAL_PREF;
+	/* LOCAL_PREF from an external peer is discarded on receipt
+	 * (§5.1.5, RFC 7606 §7.5); what a path holds is what import policy
+	 * gave it. */
+	c->local_pref = has_lp ? s->attrs.local_pref : BGP_DEFAULT_LOCAL_PREF;
+	c->med_any_as = r->conf.always_compare_med;
 	c->aspath_len = s->aspath_count;
 	c->med = s->attrs.med;
 	/* An empty path (or one opening with an AS_SET) came from the
@@ -218,6 +220,7 @@ static void rib_path_cand(const struct rib *r, const struct rib_path *p,
 	c->origin = s->attrs.origin;
 	c->ibgp = !local && !pc->ebgp;
 	c->local = local;
+	c->role = local ? 0 : pc->role;
 }
 
 static void enqueue(struct rib *r, struct rib_entry *e)

@@ -100,6 +100,7 @@ struct rib_entry {
 struct rib_conf {
 	uint32_t local_as;		/* for the loop check; 0: none */
 	uint32_t bgp_id;		/* ours, host order */
+	bool always_compare_med;	/* MED across neighbour ASes too */
 };
 
 struct rib_peer_conf {
@@ -107,6 +108,7 @@ struct rib_peer_conf {
 	uint32_t bgp_id;		/* host order */
 	uint32_t addr;			/* host order */
 	bool ebgp;
+	uint8_t role;			/* enum bgp_role, for explanations */
 };
 
 /* A registered peer: its facts and its Adj-RIB-In counters. */

@@ -29,7 +29,10 @@
 int bgp_speaker_new(struct ev_loop *ev, const struct bgp_speaker_config *c,
 		    struct fib *fib, struct bgp_speaker **out)
 {
-	struct rib_conf rc = { .local_as = c->local_as, .bgp_id = c->router_id };
+	struct rib_conf rc = {
+		.local_as = c->local_as, .bgp_id = c->router_id,
+		.always_compare_med = c->always_compare_med,
+	};
 	struct bgp_speaker *sp;
 	int r;
 
@@ -39,8 +42,24 @@ int bgp_speaker_new(struct ev_loop *ev, const struct bgp_speaker_config *c,
 	sp->ev = ev;
 	sp->cfg = *c;
 	sp->fib = fib;
+	if (c->policy.nactions) {
+		sp->actions = calloc(c->policy.nactions, sizeof(*sp->actions));
+		if (!sp->actions) {
+			free(sp);
+			return -ENOMEM;
+		}
+		memcpy(sp->actions, c->policy.actions,
+		       c->policy.nactions * sizeof(*sp->actions));
+	}
+	sp->cfg.policy.actions = sp->actions;
+	/* MRAI jitter: different routers draw differently. */
+	sp->rand_state = ((uint64_t)c->router_id << 32 | 0x9e3779b9u) ^
+			 ev_now_ns();
+	if (!sp->rand_state)
+		sp->rand_state = 1;
 	r = rib_new(&rc, &sp->rib);
 	if (r < 0) {
+		free(sp->actions);
 		free(sp);
 		return r;
 	}
@@ -67,6 +86,7 @@ void bgp_speaker_free(struct bgp_speaker *sp, bool purge)
 	if (purge && sp->fib)
 		fib_purge(sp->fib);
 	rib_free(sp->rib);
+	free(sp->actions);
 	free(sp);
 }
 
@@ -76,6 +96,7 @@ int bgp_speaker_add_peer(struct bgp_speaker *sp, const struct bgp_peer_config *p
 		.asn = pc->peer_as,
 		.addr = pc->peer_addr,
 		.ebgp = pc->peer_as != sp->cfg.local_as,
+		.role = (uint8_t)pc->pol.role,
 	};
 	struct bgp_peer *p;
 	int idx, r;
@@ -253,8 +274,8 @@ void bgp_speaker_start(struct bgp_speaker *sp)
 	bgp_export_schedule(sp);
 }
 
-static bool bgp_speaker_originates(const struct bgp_speaker *sp,
-				   const struct prefix4 *p)
+bool bgp_speaker_originates(const struct bgp_speaker *sp,
+			    const struct prefix4 *p)
 {
 	size_t i;
 
@@ -341,9 +362,48 @@ void bgp_speaker_peer_info(const struct bgp_speaker *sp, size_t i,
 	out->prefixes_tx = p->prefixes_tx;
 	out->updates_rx = p->updates_rx;
 	out->updates_tx = p->updates_tx;
+	out->announced_rx = p->announced_rx;
+	out->withdrawn_rx = p->withdrawn_rx;
+	out->announced_tx = p->announced_tx;
+	out->withdrawn_tx = p->withdrawn_tx;
+	out->role = p->cfg.pol.role;
+	out->mrai_ms = p->cfg.pol.mrai_ms;
 	out->established_count = p->established_count;
 	snprintf(out->last_error, sizeof(out->last_error), "%s", p->last_error);
 	out->rib_idx = p->idx;
+}
+
+int bgp_speaker_set_shape(struct bgp_speaker *sp, size_t i,
+			  const struct bgp_shape *shape)
+{
+	struct bgp_peer *p;
+
+	if (i >= sp->npeers)
+		return -ENOENT;
+	p = sp->peers[i];
+	p->cfg.pol.shape = *shape;
+	p->shape_changed = true;
+	bgp_export_schedule(sp);
+	return 0;
+}
+
+const struct bgp_shape *bgp_speaker_shape(const struct bgp_speaker *sp,
+					  size_t i)
+{
+	return i < sp->npeers ? &sp->peers[i]->cfg.pol.shape : NULL;
+}
+
+enum bgp_hold bgp_speaker_export_hold(const struct bgp_speaker *sp,
+				      const struct rib_entry *e, size_t i,
+				      enum bgp_role *from)
+{
+	struct prefix4 pfx = rib_entry_prefix(e);
+	struct bgp_route_src src;
+
+	*from = BGP_ROLE_NONE;
+	if (!e->best || i >= sp->npeers)
+		return BGP_HOLD_NONE;
+	return bgp_export_hold(sp, sp->peers[i], e->best, &pfx, from, &src);
 }
 
 const char *bgp_speaker_peer_name(const struct bgp_speaker *sp, unsigned idx)

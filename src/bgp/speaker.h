@@ -4,10 +4,14 @@
  * loop and knows nothing of namespaces, labs or the control socket; the
  * router daemon wires it up.
  *
- * Policy (the lab's, explicit, RFC 8212): import every IPv4 unicast route
- * whose AS_PATH does not hold our AS; export every best path to every
- * established peer except the one it came from and peers whose AS is
- * already on its path; originate what bgp_speaker_originate() is given.
+ * Policy (explicit, RFC 8212; the rules are bgp/policy.h's): import every
+ * IPv4 unicast route whose AS_PATH does not hold our AS, with the
+ * LOCAL_PREF of the peer's relationship (or an action community's);
+ * export every best path to every established peer except the one it
+ * came from, peers whose AS is already on its path, and peers the
+ * relationships, well-known communities or action communities hold it
+ * back from; originate what bgp_speaker_originate() is given, the shaped
+ * prefix (a POP's anycast prefix) as each session's bgp_shape says.
  */
 #ifndef ANYCASTLAB_BGP_SPEAKER_H
 #define ANYCASTLAB_BGP_SPEAKER_H
@@ -17,6 +21,7 @@
 #include <stdint.h>
 
 #include "bgp/fsm.h"
+#include "bgp/policy.h"
 #include "bgp/rib.h"
 #include "util/buf.h"
 #include "util/ip.h"
@@ -37,6 +42,36 @@ struct bgp_speaker_config {
 	/* Log sink: one line, no newline.  NULL: silent. */
 	void (*log)(void *ctx, int level, const char *line);
 	void *log_ctx;
+	/* LOCAL_PREF by role and the action communities offered (copied by
+	 * bgp_speaker_new). */
+	struct bgp_policy policy;
+	bool always_compare_med;
+	/* The prefix each session's bgp_shape applies to; len 0: none. */
+	struct prefix4 shaped;
+};
+
+#define BGP_SHAPE_COMMS		8
+
+/* How the shaped prefix is announced on one session. */
+struct bgp_shape {
+	bool no_announce;		/* selective announcement: not here */
+	unsigned prepend;		/* extra copies of our AS, 0..16 */
+	bool med_given;
+	uint32_t med;
+	struct bgp_comm comms[BGP_SHAPE_COMMS];
+	size_t ncomms;
+};
+
+/* A session's policy. */
+struct bgp_peer_policy {
+	enum bgp_role role;		/* what the peer is to us */
+	uint32_t local_pref;		/* for its routes; 0: the router's for
+					 * the role */
+	/* MinRouteAdvertisementInterval (RFC 4271 §9.2.1.1), ms, with the
+	 * jitter of §10; 0: every change at once.  Withdrawals are never
+	 * held. */
+	uint32_t mrai_ms;
+	struct bgp_shape shape;
 };
 
 /* RFC 4486 section 4: what to do when a peer sends more prefixes than
@@ -72,6 +107,7 @@ struct bgp_peer_config {
 	uint32_t send_hold_ms;
 	/* TCP-MD5 key (RFC 2385), "" for none.  Never logged. */
 	char password[BGP_PASSWORD_MAX + 1];
+	struct bgp_peer_policy pol;
 };
 
 int bgp_speaker_new(struct ev_loop *ev, const struct bgp_speaker_config *c,
@@ -90,6 +126,29 @@ void bgp_speaker_start(struct bgp_speaker *sp);
 /* Originate p with ORIGIN IGP and an empty AS_PATH; announced at once. */
 int bgp_speaker_originate(struct bgp_speaker *sp, const struct prefix4 *p);
 int bgp_speaker_unoriginate(struct bgp_speaker *sp, const struct prefix4 *p);
+
+/*
+ * Change how the shaped prefix is announced to peer i (prepend, selective
+ * announcement, MED, communities): the peer gets one UPDATE (or a
+ * withdrawal) in the next export pass, and the session stays up.
+ * -ENOENT for no such peer.
+ */
+int bgp_speaker_set_shape(struct bgp_speaker *sp, size_t i,
+			  const struct bgp_shape *shape);
+const struct bgp_shape *bgp_speaker_shape(const struct bgp_speaker *sp,
+					  size_t i);
+/* Whether the speaker originates p now. */
+bool bgp_speaker_originates(const struct bgp_speaker *sp,
+			    const struct prefix4 *p);
+
+/*
+ * Why e's best path is not sent to peer i (BGP_HOLD_NONE: it is, or
+ * would be once the session is up); *from gets the role of the peer the
+ * path came from, for bgp_hold_format().
+ */
+enum bgp_hold bgp_speaker_export_hold(const struct bgp_speaker *sp,
+				      const struct rib_entry *e, size_t i,
+				      enum bgp_role *from);
 
 /* The kernel says the interface called ifname went up or down (carrier
  * included): a peer on it goes down at once, and restarts when it is up. */
@@ -111,6 +170,11 @@ struct bgp_peer_info {
 	size_t prefixes_rx_ineligible;
 	size_t prefixes_tx;		/* advertised to it now */
 	uint64_t updates_rx, updates_tx;
+	/* Since the router started: prefixes announced and withdrawn in
+	 * UPDATEs, each way. */
+	uint64_t announced_rx, withdrawn_rx, announced_tx, withdrawn_tx;
+	enum bgp_role role;
+	uint32_t mrai_ms;
 	uint32_t established_count;
 	char last_error[128];		/* how the last session ended */
 	unsigned rib_idx;

@@ -70,7 +70,17 @@ struct bgp_peer {
 	uint64_t since_ms;	/* conn[0] entered its state */
 	enum bgp_state shown_state;
 	uint64_t updates_rx, updates_tx;
+	uint64_t announced_rx, withdrawn_rx, announced_tx, withdrawn_tx;
 	size_t prefixes_tx;
+	/* MRAI (RFC 4271 §9.2.1.1): while mrai is closed, announcements
+	 * wait in pend (prefixes, maybe repeated) and go out, as the RIB has
+	 * them then, when mrai_timer fires. */
+	struct bgp_mrai mrai;
+	struct ev_timer mrai_timer;
+	bool mrai_armed;
+	struct prefix4 *pend;
+	size_t npend, cappend;
+	bool shape_changed;	/* send the shaped prefix again next pass */
 	uint32_t established_count;
 	char last_error[128];
 	unsigned quiet_failures;	/* repeated connect failures not logged */
@@ -118,7 +128,12 @@ struct bgp_speaker {
 	size_t norig;
 	/* Decoding room for the attributes of one received UPDATE. */
 	uint8_t scratch[BGP_UPDATE_SCRATCH];
-	uint8_t aspath_tmp[ASPATH_MAX + 8];
+	uint8_t aspath_tmp[2][ASPATH_MAX + 8];
+	/* An announcement's communities as we build them (export.c). */
+	uint8_t comm_tmp[BGP_SHAPE_COMMS * 4];
+	uint8_t large_tmp[4 + BGP_SHAPE_COMMS * 12];
+	struct bgp_action *actions;	/* cfg.policy.actions, our copy */
+	uint64_t rand_state;		/* MRAI jitter */
 };
 
 /* peer.c */
@@ -144,5 +159,15 @@ static inline void bgp_export_schedule(struct bgp_speaker *sp)
 
 /* export.c */
 void bgp_export_run(struct ev_loop *l, struct ev_defer *d, void *ctx);
+/* The MRAI timer of a peer fired. */
+void bgp_export_mrai(struct ev_loop *l, struct ev_timer *t, void *ctx);
+/* A session went down: no held announcements, no timer. */
+void bgp_export_peer_reset(struct bgp_peer *p);
+enum bgp_hold bgp_export_hold(const struct bgp_speaker *sp,
+			      const struct bgp_peer *p,
+			      const struct rib_path *best,
+			      const struct prefix4 *pfx, enum bgp_role *from,
+			      struct bgp_route_src *src);
+
 
 #endif

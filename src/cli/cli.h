@@ -105,6 +105,7 @@ int cli_kill(const struct cli_verb *v, int argc, char **argv);
 int cli_revive(const struct cli_verb *v, int argc, char **argv);
 int cli_withdraw(const struct cli_verb *v, int argc, char **argv);
 int cli_announce(const struct cli_verb *v, int argc, char **argv);
+int cli_prepend(const struct cli_verb *v, int argc, char **argv);
 int cli_cut(const struct cli_verb *v, int argc, char **argv);
 int cli_heal(const struct cli_verb *v, int argc, char **argv);
 int cli_freeze(const struct cli_verb *v, int argc, char **argv);

@@ -43,6 +43,15 @@ static int router_config_build(const struct topo *t, size_t self, bool lab_start
 	rc->anycast = t->anycast_prefix;
 	rc->anycast_addr = t->anycast_addr;
 	rc->sync_fd = -1;
+	rc->policy = in.policy;
+	if (in.policy.nactions > ROUTER_MAX_ACTIONS) {
+		topo_intent_free(&in);
+		return -E2BIG;
+	}
+	memcpy(rc->actions, in.policy.actions,
+	       in.policy.nactions * sizeof(*rc->actions));
+	rc->policy.actions = rc->actions;
+	rc->always_compare_med = in.always_compare_med;
 	for (i = 0; i < in.norig && rc->norig < ROUTER_MAX_ORIG; i++)
 		rc->originate[rc->norig++] = in.orig[i];
 	if (in.nsess > RIB_PEER_MAX) {
@@ -70,6 +79,17 @@ static int router_config_build(const struct topo *t, size_t self, bool lab_start
 		pc->ttl_security = s->gtsm;
 		pc->send_hold_ms = (uint32_t)s->send_hold_time * 1000;
 		snprintf(pc->password, sizeof(pc->password), "%s", s->password);
+		pc->pol.role = s->role;
+		pc->pol.local_pref = s->local_pref;
+		pc->pol.mrai_ms = s->mrai_ms;
+		pc->pol.shape.no_announce = in.pop && !s->announce;
+		pc->pol.shape.prepend = s->prepend;
+		pc->pol.shape.med_given = s->med_given;
+		pc->pol.shape.med = s->med;
+		pc->pol.shape.ncomms = s->ncomms < BGP_SHAPE_COMMS ? s->ncomms
+								    : BGP_SHAPE_COMMS;
+		memcpy(pc->pol.shape.comms, s->comms,
+		       pc->pol.shape.ncomms * sizeof(*s->comms));
 	}
 	topo_intent_free(&in);
 	return 0;
@@ -133,6 +153,11 @@ int cli_router(const struct cli_verb *v, int argc, char **argv)
 	close(logfd);
 	log_open(t.nodes[self].name, 2, LOG_LVL_INFO);
 	r = router_config_build(&t, (size_t)self, lab_start, &rc);
+	if (r == -E2BIG) {
+		log_err("too many action communities (at most %d)",
+			ROUTER_MAX_ACTIONS);
+		return 1;
+	}
 	if (r < 0) {
 		log_err("too many peers (at most %d)", RIB_PEER_MAX);
 		return 1;

@@ -140,6 +140,34 @@ static int builtin_announce(const char *lab, const struct topo *t,
 	return 0;
 }
 
+static int builtin_shape(const char *lab, const struct topo *t, size_t node,
+			 const struct daemon_shape *s, struct err *e)
+{
+	static const char *const ops[] = { "withdraw", "announce", "prepend" };
+	const char *name = t->nodes[node].name;
+	struct answer a = { 0 };
+	char sock[STATE_PATH_MAX], req[CTL_LINE_MAX];
+	size_t i, o;
+	int r;
+
+	o = (size_t)snprintf(req, sizeof(req), "%s", ops[s->op]);
+	if (s->op == DAEMON_SHAPE_PREPEND)
+		o += (size_t)snprintf(req + o, sizeof(req) - o, " %u", s->prepend);
+	for (i = 0; i < s->npeers && o < sizeof(req); i++)
+		o += (size_t)snprintf(req + o, sizeof(req) - o, " %s",
+				      t->nodes[s->peers[i]].name);
+	if (o >= sizeof(req))
+		return err_set(e, -E2BIG, "%s: too many neighbours named", name);
+	sock_of(lab, t, node, sock);
+	r = ctl_request(sock, req, 3000, answer_rec, &a);
+	if (r < 0)
+		return err_set(e, -ESRCH, "the router of %s does not answer (%s)",
+			       name, strerror(-r));
+	if (!a.ok)
+		return err_set(e, -EALREADY, "%s: %s", name, a.err);
+	return 0;
+}
+
 struct routes_ctx {
 	bool adj;
 	daemon_route_fn fn;
@@ -225,6 +253,7 @@ const struct daemon_ops daemon_builtin_ops = {
 	.wait_ready = builtin_wait_ready,
 	.status = builtin_status,
 	.announce = builtin_announce,
+	.shape = builtin_shape,
 	.routes = builtin_routes,
 	.hint = builtin_hint,
 };

@@ -357,6 +357,17 @@ bool daemon_status_journal(const struct topo *t, size_t node)
 	return daemon_managed(t, node) && daemon_row(t, node)->status_procs;
 }
 
+int daemon_shape(const char *lab, const struct topo *t, size_t node,
+		 const struct daemon_shape *s, struct err *e)
+{
+	const struct daemon_ops *o = daemon_row(t, node);
+
+	if (!o->shape)
+		return err_set(e, -EOPNOTSUPP, "%s runs %s, and anycastlab cannot yet change its announcement per session while the lab runs; set prepend, announce and communities in the file and run up again",
+			       t->nodes[node].name, o->title);
+	return o->shape(lab, t, node, s, e);
+}
+
 int daemon_announce(const char *lab, const struct topo *t, size_t node,
 		    bool on, struct err *e)
 {

@@ -206,6 +206,26 @@ bool daemon_status_journal(const struct topo *t, size_t node);
 int daemon_announce(const char *lab, const struct topo *t, size_t node,
 		    bool on, struct err *e);
 
+/* A POP's announcement on some of its sessions, changed live. */
+enum daemon_shape_op {
+	DAEMON_SHAPE_WITHDRAW,		/* not to these neighbours */
+	DAEMON_SHAPE_ANNOUNCE,		/* to these neighbours (only these,
+					 * when it was withdrawn everywhere) */
+	DAEMON_SHAPE_PREPEND,		/* prepend extra copies toward them */
+};
+
+struct daemon_shape {
+	enum daemon_shape_op op;
+	unsigned prepend;
+	const size_t *peers;		/* node indices; none: every session */
+	size_t npeers;
+};
+
+/* Change it: 0, -EALREADY when nothing changes, -EOPNOTSUPP when the
+ * node's daemon cannot (why in e), -ESRCH when it does not answer. */
+int daemon_shape(const char *lab, const struct topo *t, size_t node,
+		 const struct daemon_shape *s, struct err *e);
+
 /* An AS path as text: as many four-octet ASes as a 4,096-octet UPDATE
  * can carry, each up to 10 digits and a space. */
 #define DAEMON_ASPATH_MAX	(1024 * 11)

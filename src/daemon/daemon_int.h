@@ -59,6 +59,10 @@ struct daemon_ops {
 		      struct snap_router *sr);
 	int (*announce)(const char *lab, const struct topo *t, size_t node,
 			bool on, struct err *e);
+	/* Per-session announcement on a running lab (selective announce,
+	 * withdraw, prepend): NULL when the row cannot. */
+	int (*shape)(const char *lab, const struct topo *t, size_t node,
+		     const struct daemon_shape *s, struct err *e);
 	int (*routes)(const char *lab, const struct topo *t, size_t node,
 		      const char *peer, daemon_route_fn fn, void *ctx,
 		      struct err *e);

@@ -187,6 +187,57 @@ static int fault_announce(const char *lab, const struct topo *t, size_t node,
 		   on ? "announces" : "withdrew");
 }
 
+int fault_shape(const char *lab, const struct topo *t, size_t pop,
+		const struct daemon_shape *s, struct fault_done *d,
+		struct err *e)
+{
+	const char *name = t->nodes[pop].name;
+	char list[512];
+	size_t i, o = 0;
+	int r;
+
+	memset(d, 0, sizeof(*d));
+	e->msg[0] = '\0';
+	r = daemon_need_managed(t, pop, e);
+	if (r < 0)
+		return r;
+	if (t->nodes[pop].kind != TOPO_KIND_POP)
+		return err_set(e, -EINVAL, "%s is %s %s: only a POP announces the "
+			       "anycast prefix", name,
+			       t->nodes[pop].kind == TOPO_KIND_ISP ? "an" : "a",
+			       topo_kind_name(t->nodes[pop].kind));
+	for (i = 0; i < s->npeers; i++) {
+		size_t q = s->peers[i];
+		const struct topo_link *l = topo_link_find(t, pop, q);
+
+		if (!l || t->nodes[q].kind == TOPO_KIND_USER)
+			return err_set(e, -EINVAL, "%s is not a neighbour of %s",
+				       t->nodes[q].name, name);
+		o += (size_t)snprintf(list + o, o < sizeof(list) ? sizeof(list) - o : 0,
+				      "%s%s", i ? ", " : "", t->nodes[q].name);
+	}
+	if (s->op == DAEMON_SHAPE_PREPEND && s->prepend > BGP_PREPEND_MAX)
+		return err_set(e, -EINVAL, "prepend %u is out of range 0..16", s->prepend);
+	d->acted_ns = now_ns();
+	r = daemon_shape(lab, t, pop, s, e);
+	if (r < 0)
+		return r;
+	if (!s->npeers)
+		snprintf(list, sizeof(list), "every neighbour");
+	switch (s->op) {
+	case DAEMON_SHAPE_WITHDRAW:
+		return did(d, "%s withdrew the anycast prefix from %s", name, list);
+	case DAEMON_SHAPE_ANNOUNCE:
+		return did(d, "%s announces the anycast prefix to %s", name, list);
+	case DAEMON_SHAPE_PREPEND:
+		if (!s->prepend)
+			return did(d, "%s no longer prepends toward %s", name, list);
+		return did(d, "%s prepends its AS %u more time%s toward %s", name,
+			   s->prepend, s->prepend == 1 ? "" : "s", list);
+	}
+	return 0;
+}
+
 /* An rtnetlink socket in node's namespace. */
 static int node_rtsock(const struct topo *t, size_t node, struct nl_sock **sk)
 {

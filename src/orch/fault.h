@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "daemon/daemon.h"
 #include "topo/topo.h"
 #include "util/err.h"
 
@@ -45,5 +46,15 @@ unsigned fault_nodes(enum fault_verb v);
 /* Carry out v on node a (and b, for the link verbs). */
 int fault_do(const char *lab, const struct topo *t, enum fault_verb v,
 	     size_t a, size_t b, struct fault_done *done, struct err *e);
+
+/*
+ * A POP's announcement changed on some sessions while the lab runs:
+ * withdraw from, announce to (npeers 0: every session) or prepend toward
+ * the neighbours peers[] (node indices).  Each must be a router linked to
+ * pop: -EINVAL naming the first that is not, before anything changes.
+ */
+int fault_shape(const char *lab, const struct topo *t, size_t pop,
+		const struct daemon_shape *s, struct fault_done *done,
+		struct err *e);
 
 #endif

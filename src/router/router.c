@@ -212,6 +212,19 @@ static void answer_status(struct router *r, struct dbuf *out)
 		ctl_putf(&b, "tx", "%zu", pi.prefixes_tx);
 		ctl_putf(&b, "updates_rx", "%llu", (unsigned long long)pi.updates_rx);
 		ctl_putf(&b, "updates_tx", "%llu", (unsigned long long)pi.updates_tx);
+		ctl_putf(&b, "announced_rx", "%llu", (unsigned long long)pi.announced_rx);
+		ctl_putf(&b, "withdrawn_rx", "%llu", (unsigned long long)pi.withdrawn_rx);
+		ctl_putf(&b, "announced_tx", "%llu", (unsigned long long)pi.announced_tx);
+		ctl_putf(&b, "withdrawn_tx", "%llu", (unsigned long long)pi.withdrawn_tx);
+		ctl_put(&b, "role", bgp_role_name(pi.role));
+		ctl_putf(&b, "mrai_ms", "%u", pi.mrai_ms);
+		if (rc->pop) {
+			const struct bgp_shape *sh = bgp_speaker_shape(r->sp, i);
+
+			ctl_put(&b, "anycast", !r->announcing || sh->no_announce ?
+				"withdrawn" : "announced");
+			ctl_putf(&b, "prepend", "%u", sh->prepend);
+		}
 		ctl_putf(&b, "established", "%u", pi.established_count);
 		if (pi.state == BGP_STATE_ESTABLISHED)
 			ctl_put(&b, "as4", pi.as4 ? "yes" : "no");
@@ -226,6 +239,68 @@ struct routes_ctx {
 	struct dbuf *out;
 	unsigned peer;		/* adj-in: whose paths */
 };
+
+/* "65000:100 no-export 13335:1:2": the route's communities, if any. */
+static void put_comms(struct buf *b, const struct bgp_attrs *a)
+{
+	char mem[1024];
+	struct bgp_comms c;
+	struct buf t;
+	size_t i;
+
+	bgp_attrs_comms(a, &c);
+	if (!c.std_len && !c.large_len)
+		return;
+	buf_init(&t, mem, sizeof(mem));
+	for (i = 0; i + 4 <= c.std_len; i += 4) {
+		struct bgp_comm x = {
+			.a = (uint32_t)c.std[i] << 8 | c.std[i + 1],
+			.b = (uint32_t)c.std[i + 2] << 8 | c.std[i + 3],
+		};
+
+		if (t.len)
+			buf_puts(&t, " ");
+		bgp_comm_format(&t, &x);
+	}
+	for (i = 0; i + 12 <= c.large_len; i += 12) {
+		const uint8_t *q = c.large + i;
+		struct bgp_comm x = { .large = true };
+
+		x.a = (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 | (uint32_t)q[2] << 8 | q[3];
+		x.b = (uint32_t)q[4] << 24 | (uint32_t)q[5] << 16 | (uint32_t)q[6] << 8 | q[7];
+		x.c = (uint32_t)q[8] << 24 | (uint32_t)q[9] << 16 | (uint32_t)q[10] << 8 | q[11];
+		if (t.len)
+			buf_puts(&t, " ");
+		bgp_comm_format(&t, &x);
+	}
+	if (!t.err)
+		ctl_put(b, "communities", buf_cstr(&t));
+}
+
+/* "peer: reason; peer: reason" for each neighbour policy keeps the best
+ * path from (not the one it came from). */
+static void put_held(struct router *r, const struct rib_entry *e,
+		     struct buf *b)
+{
+	char mem[2048];
+	struct buf t;
+	size_t i;
+
+	buf_init(&t, mem, sizeof(mem));
+	for (i = 0; i < bgp_speaker_npeers(r->sp); i++) {
+		enum bgp_role from;
+		enum bgp_hold h = bgp_speaker_export_hold(r->sp, e, i, &from);
+
+		if (h == BGP_HOLD_NONE || h == BGP_HOLD_SPLIT)
+			continue;
+		if (t.len)
+			buf_puts(&t, "; ");
+		buf_printf(&t, "%s: ", r->rc->peers[i].name);
+		bgp_hold_format(&t, h, from, r->rc->peers[i].pol.role);
+	}
+	if (t.len && !t.err)
+		ctl_put(b, "held", buf_cstr(&t));
+}
 
 static int answer_route(void *ctx, struct rib_entry *e)
 {
@@ -256,6 +331,10 @@ static int answer_route(void *ctx, struct rib_entry *e)
 		put_ip(&b, "nexthop", best->attrs->attrs.nexthop);
 	put_path(&b, &best->attrs->attrs);
 	ctl_putf(&b, "paths", "%zu", npaths);
+	if (best->attrs->attrs.present & BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF))
+		ctl_putf(&b, "local_pref", "%u", best->attrs->attrs.local_pref);
+	put_comms(&b, &best->attrs->attrs);
+	put_held(x->r, e, &b);
 	ctl_put(&b, "why", buf_cstr(&wb));
 	if (ex.other)
 		ctl_put(&b, "over", bgp_speaker_peer_name(x->r->sp, ex.other->peer));
@@ -305,6 +384,127 @@ static void router_announce(struct router *r, bool on)
 	log_info("anycast prefix %s", on ? "announced" : "withdrawn");
 }
 
+#define SHAPE_WORDS	(RIB_PEER_MAX + 2)
+
+/* Peer index by name, or -1. */
+static long router_peer(const struct router *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < bgp_speaker_npeers(r->sp); i++)
+		if (!strcmp(r->rc->peers[i].name, name))
+			return (long)i;
+	return -1;
+}
+
+/*
+ * "withdraw [PEER...]", "announce [PEER...]", "prepend N [PEER...]":
+ * the anycast prefix everywhere, or on the sessions named (selective
+ * announcement, prepend per session).  Every name is checked before
+ * anything changes; each change is one UPDATE per session, no reset.
+ */
+static void router_shape_request(struct router *r, const char *req,
+				 struct dbuf *out)
+{
+	char copy[CTL_LINE_MAX], *w[SHAPE_WORDS], *save = NULL, *tok;
+	bool named[RIB_PEER_MAX] = { false };
+	size_t np = bgp_speaker_npeers(r->sp), nw = 0, i, first = 1;
+	unsigned prepend = 0;
+	bool changed = false;
+	char msg[160];
+
+	snprintf(copy, sizeof(copy), "%s", req);
+	for (tok = strtok_r(copy, " ", &save); tok && nw < SHAPE_WORDS;
+	     tok = strtok_r(NULL, " ", &save))
+		w[nw++] = tok;
+	if (tok || nw == 0) {
+		answer_line(out, "error", "too many words");
+		return;
+	}
+	if (strcmp(w[0], "withdraw") && strcmp(w[0], "announce") &&
+	    strcmp(w[0], "prepend")) {
+		answer_line(out, "error", "unknown request");
+		return;
+	}
+	if (!strcmp(w[0], "prepend")) {
+		char *end;
+		unsigned long n = nw > 1 ? strtoul(w[1], &end, 10) : 0;
+
+		if (nw < 2 || *end || n > BGP_PREPEND_MAX) {
+			answer_line(out, "error", "prepend takes a count, 0..16");
+			return;
+		}
+		prepend = (unsigned)n;
+		first = 2;
+	}
+	for (i = first; i < nw; i++) {
+		long k = router_peer(r, w[i]);
+
+		if (k < 0) {
+			snprintf(msg, sizeof(msg), "%s is not a neighbour", w[i]);
+			answer_line(out, "error", msg);
+			return;
+		}
+		named[k] = true;
+	}
+	if (first == nw)
+		for (i = 0; i < np; i++)
+			named[i] = true;
+	if (!strcmp(w[0], "withdraw") && first == nw) {
+		if (!r->announcing) {
+			answer_line(out, "error", "already withdrawn");
+			return;
+		}
+		router_announce(r, false);
+		answer_line(out, "ok", NULL);
+		return;
+	}
+	if (!strcmp(w[0], "announce") && !r->announcing) {
+		/* From withdrawn: to the named ones only (all when none). */
+		for (i = 0; i < np; i++) {
+			struct bgp_shape sh = *bgp_speaker_shape(r->sp, i);
+
+			sh.no_announce = !named[i];
+			bgp_speaker_set_shape(r->sp, i, &sh);
+		}
+		router_announce(r, true);
+		answer_line(out, "ok", NULL);
+		return;
+	}
+	for (i = 0; i < np; i++) {
+		struct bgp_shape sh = *bgp_speaker_shape(r->sp, i);
+
+		if (!named[i])
+			continue;
+		if (w[0][0] == 'p') {
+			if (sh.prepend == prepend)
+				continue;
+			sh.prepend = prepend;
+		} else {
+			bool no = w[0][0] == 'w';
+
+			if (sh.no_announce == no)
+				continue;
+			sh.no_announce = no;
+		}
+		bgp_speaker_set_shape(r->sp, i, &sh);
+		if (w[0][0] == 'p')
+			log_info("anycast prefix toward %s: prepend %u",
+				 r->rc->peers[i].name, prepend);
+		else
+			log_info("anycast prefix toward %s: %s",
+				 r->rc->peers[i].name,
+				 sh.no_announce ? "withdrawn" : "announced");
+		changed = true;
+	}
+	if (!changed) {
+		answer_line(out, "error", w[0][0] == 'p' ? "prepend unchanged" :
+			    w[0][0] == 'a' ? "already announced" : "already withdrawn");
+		return;
+	}
+	answer_line(out, "ok", NULL);
+}
+
 static void router_ctl(void *ctx, const char *req, struct dbuf *out)
 {
 	struct router *r = ctx;
@@ -329,20 +529,13 @@ static void router_ctl(void *ctx, const char *req, struct dbuf *out)
 			}
 		}
 		answer_line(out, "error", "no such peer");
-	} else if (!strcmp(req, "withdraw") || !strcmp(req, "announce")) {
-		bool on = req[0] == 'a';
-
+	} else if (!strncmp(req, "withdraw", 8) || !strncmp(req, "announce", 8) ||
+		   !strncmp(req, "prepend ", 8)) {
 		if (!r->rc->pop) {
 			answer_line(out, "error", "only a POP announces the anycast prefix");
 			return;
 		}
-		if (r->announcing == on) {
-			answer_line(out, "error", on ? "already announced" :
-				    "already withdrawn");
-			return;
-		}
-		router_announce(r, on);
-		answer_line(out, "ok", NULL);
+		router_shape_request(r, req, out);
 	} else if (!strcmp(req, "ping")) {
 		answer_line(out, "ok", NULL);
 	} else {
@@ -448,10 +641,14 @@ static int router_setup_bgp(struct router *r)
 		.idle_hold_ms = rc->connect_retry_ms,
 		.unknown_attrs_discard = rc->unknown_attrs_discard,
 		.log = router_bgp_log,
+		.policy = rc->policy,
+		.always_compare_med = rc->always_compare_med,
 	};
 	size_t i;
 	int ret;
 
+	if (rc->pop)
+		sc.shaped = rc->anycast;
 	ret = fib_open(&r->fib);
 	if (ret < 0)
 		return log_err("cannot open the kernel routing table: %s",

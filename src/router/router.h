@@ -18,6 +18,8 @@
 
 #define ROUTER_MAX_ORIG	16
 
+#define ROUTER_MAX_ACTIONS	64
+
 struct router_config {
 	char lab[16];
 	char node[16];
@@ -31,6 +33,11 @@ struct router_config {
 	uint16_t hold_time;
 	uint32_t connect_retry_ms;
 	bool unknown_attrs_discard;	/* unknown-attributes: discard */
+	/* Routing policy: LOCAL_PREF by role, action communities (in
+	 * actions[]), always-compare-med. */
+	struct bgp_policy policy;
+	struct bgp_action actions[ROUTER_MAX_ACTIONS];
+	bool always_compare_med;
 	struct bgp_peer_config peers[RIB_PEER_MAX];
 	size_t npeers;
 	struct prefix4 originate[ROUTER_MAX_ORIG];	/* besides the anycast */

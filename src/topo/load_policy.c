@@ -321,6 +321,11 @@ void ld_policy_actions(struct loader *L, const struct field *f, const char *ctx,
 		     f->val->data.sequence.items.start);
 	if (!n)
 		return;
+	if (n > TOPO_ACTIONS_MAX) {
+		ld_report(L, ld_pos_of(f->val), "%s%zu action communities; at most %d",
+			  ctx, n, TOPO_ACTIONS_MAX);
+		return;
+	}
 	nd->actions = calloc(n, sizeof(*nd->actions));
 	if (!nd->actions) {
 		L->err = -ENOMEM;

@@ -121,6 +121,8 @@ enum topo_rel {
 
 /* Communities one origin attaches (per node or per link). */
 #define TOPO_COMMS_MAX		8
+/* Action communities one ISP offers. */
+#define TOPO_ACTIONS_MAX	64
 /* MRAI: at most an hour. */
 #define TOPO_MRAI_MAX_MS	3600000u
 

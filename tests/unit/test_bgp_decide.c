@@ -22,10 +22,10 @@ struct dcase {
 /* Field order: local_pref, aspath_len, med, neighbor_as, bgp_id, addr,
  * origin, ibgp, local. */
 #define CAND(lp, len, med, nas, id, addr, origin, ibgp, local) \
-	{ lp, len, med, nas, id, addr, origin, ibgp, local, false }
+	{ lp, len, med, nas, id, addr, origin, ibgp, local, false, 0 }
 /* The same with always-compare-med. */
 #define CAND_ACM(lp, len, med, nas, id, addr, origin, ibgp, local) \
-	{ lp, len, med, nas, id, addr, origin, ibgp, local, true }
+	{ lp, len, med, nas, id, addr, origin, ibgp, local, true, 0 }
 
 ParameterizedTestParameters(decide, one_row_per_tie_breaker)
 {

@@ -561,10 +561,10 @@ static unsigned pa, pb, pc;	/* peers: AS1221, AS7018, AS1221 again */
 
 static void rib_setup(void)
 {
-	struct rib_conf conf = { LOCAL_AS, LOCAL_ID };
-	struct rib_peer_conf a = { 1221, 0x0a000001, 0xc0000201, true };
-	struct rib_peer_conf b = { 7018, 0x0a000002, 0xc0000202, true };
-	struct rib_peer_conf c = { 1221, 0x0a000003, 0xc0000203, true };
+	struct rib_conf conf = { LOCAL_AS, LOCAL_ID, false };
+	struct rib_peer_conf a = { 1221, 0x0a000001, 0xc0000201, true, 0 };
+	struct rib_peer_conf b = { 7018, 0x0a000002, 0xc0000202, true, 0 };
+	struct rib_peer_conf c = { 1221, 0x0a000003, 0xc0000203, true, 0 };
 
 	cr_assert_eq(rib_new(&conf, &rib), 0);
 	cr_assert_eq(rib_peer_add(rib, &a), 1);
@@ -1019,7 +1019,7 @@ Test(rib, peer_bgp_id_set_when_the_session_comes_up)
 	rib_teardown();
 }
 
-Test(rib, ebgp_local_pref_ignored_and_missing_med_is_zero)
+Test(rib, import_local_pref_decides_and_missing_med_is_zero)
 {
 	struct prefix4 p = pfx("104.16.0.0/24");
 	struct tattrs x;
@@ -1028,15 +1028,17 @@ Test(rib, ebgp_local_pref_ignored_and_missing_med_is_zero)
 	struct rib_explain why;
 
 	rib_setup();
-	/* LOCAL_PREF 500 over eBGP counts as 100: the shorter path wins. */
+	/* A path holds the LOCAL_PREF import policy gave it (a received
+	 * one never gets past attr.c over eBGP): 500 beats a shorter path
+	 * without one (100). */
 	a = *tattrs(&x, 1, 3, 1221u, 1u, 13335u);
 	a.present |= BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF);
 	a.local_pref = 500;
 	rib_update(rib, pa, &p, &a);
 	rib_update(rib, pb, &p, tattrs(&x, 2, 2, 7018u, 13335u));
 	e = rib_lookup(rib, &p);
-	cr_assert_eq(e->best->peer, pb);
-	cr_assert_eq(e->step, BGP_DECIDE_ASPATH);
+	cr_assert_eq(e->best->peer, pa);
+	cr_assert_eq(e->step, BGP_DECIDE_LOCAL_PREF);
 	rib_withdraw(rib, pb, &p);
 
 	/* pa and pc are both AS1221: pc sends MED 5, pa none (= 0). */
@@ -1242,7 +1244,7 @@ Test(rib, argument_errors)
 {
 	struct prefix4 bad = { 0x0a000001, 24 }, p = pfx("10.0.0.0/24");
 	struct tattrs x;
-	struct rib_peer_conf c = { 65000, 1, 1, true };
+	struct rib_peer_conf c = { 65000, 1, 1, true, 0 };
 	int i, idx;
 
 	rib_setup();
@@ -1270,7 +1272,7 @@ Test(rib, argument_errors)
 Test(rib, all_peers_compete)
 {
 	struct prefix4 p = pfx("104.16.0.0/24");
-	struct rib_peer_conf c = { 65000, 0, 0, true };
+	struct rib_peer_conf c = { 65000, 0, 0, true, 0 };
 	struct tattrs x;
 	struct rib_entry *e;
 	int i, idx, low = 0;
