@@ -27,6 +27,7 @@ struct routes_out {
 struct json_route {
 	const char *prefix, *nexthop, *from, *aspath, *origin;
 	const char *why, *over, *rejected, *med;
+	const char *local_pref, *communities, *held;
 	int best;		/* -1: not said */
 	long paths;		/* -1: not said */
 };
@@ -37,6 +38,61 @@ static void json_str_or_null(FILE *f, const char *s)
 		cli_json_str(f, s);
 	else
 		fputs("null", f);
+}
+
+/* "a b c" as ["a","b","c"]; [] for "". */
+static void json_words(FILE *f, const char *s)
+{
+	char w[64];
+	size_t n;
+	bool first = true;
+
+	fputc('[', f);
+	while (s && *s) {
+		n = strcspn(s, " ");
+		if (n && n < sizeof(w)) {
+			memcpy(w, s, n);
+			w[n] = '\0';
+			fputs(first ? "" : ",", f);
+			cli_json_str(f, w);
+			first = false;
+		}
+		s += n;
+		s += strspn(s, " ");
+	}
+	fputc(']', f);
+}
+
+/* "peer: why; peer: why" as [{"peer":..., "why":...}, ...]. */
+static void json_held(FILE *f, const char *s)
+{
+	char item[512];
+	bool first = true;
+	size_t n;
+
+	fputc('[', f);
+	while (s && *s) {
+		char *colon;
+
+		n = strcspn(s, ";");
+		if (n < sizeof(item)) {
+			memcpy(item, s, n);
+			item[n] = '\0';
+			colon = strstr(item, ": ");
+			if (colon) {
+				*colon = '\0';
+				fprintf(f, "%s{\"peer\":", first ? "" : ",");
+				cli_json_str(f, item);
+				fputs(",\"why\":", f);
+				cli_json_str(f, colon + 2);
+				fputc('}', f);
+				first = false;
+			}
+		}
+		s += n;
+		s += strspn(s, "; ");
+	}
+	fputc(']', f);
 }
 
 static void json_route_print(FILE *f, bool first, const struct json_route *jr)
@@ -68,7 +124,33 @@ static void json_route_print(FILE *f, bool first, const struct json_route *jr)
 	json_str_or_null(f, jr->over);
 	fputs(",\"rejected\":", f);
 	json_str_or_null(f, jr->rejected);
+	fputs(",\"local_pref\":", f);
+	fputs(jr->local_pref && *jr->local_pref ? jr->local_pref : "null", f);
+	fputs(",\"communities\":", f);
+	json_words(f, jr->communities);
+	fputs(",\"held\":", f);
+	json_held(f, jr->held);
 	fputc('}', f);
+}
+
+/*
+ * Under a route, what policy did with it, when it did anything: its
+ * communities, and each neighbour it is not sent to with the rule that
+ * held it back.
+ */
+static void routes_policy_lines(FILE *f, const struct daemon_route *dr)
+{
+	const char *s = dr->held;
+	size_t n;
+
+	if (dr->communities[0])
+		fprintf(f, "  %-18s communities %s\n", "", dr->communities);
+	while (*s) {
+		n = strcspn(s, ";");
+		fprintf(f, "  %-18s not sent to %.*s\n", "", (int)n, s);
+		s += n;
+		s += strspn(s, "; ");
+	}
 }
 
 /* One route, as JSON or in the columns of the node's speaker (one that
@@ -83,6 +165,8 @@ static int routes_print(void *ctx, const struct daemon_route *dr)
 			.from = dr->from, .aspath = dr->aspath,
 			.origin = dr->origin, .why = dr->why, .over = dr->over,
 			.rejected = dr->rejected, .med = dr->med,
+			.local_pref = dr->local_pref,
+			.communities = dr->communities, .held = dr->held,
 			.best = dr->best, .paths = o->explains ? dr->paths : -1,
 		};
 
@@ -103,6 +187,7 @@ static int routes_print(void *ctx, const struct daemon_route *dr)
 		fprintf(o->f, "  %-18s %-15s %-9s %-24s %-6s %s\n", dr->prefix,
 			dr->nexthop, dr->from,
 			dr->aspath[0] ? dr->aspath : "(local)", dr->origin, why);
+		routes_policy_lines(o->f, dr);
 	} else {
 		fprintf(o->f, "  %-18s %-15s %-9s %-24s %s\n", dr->prefix,
 			dr->nexthop, dr->from, dr->aspath[0] ? dr->aspath : "(local)",

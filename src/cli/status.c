@@ -19,12 +19,12 @@ static void print_sessions_text(const struct live_lab *L)
 
 	if (!L->have_snap)
 		return;
-	printf("  %-32s %-25s %10s %6s %6s  %s\n", "SESSION", "STATE", "FOR", "RX",
-	       "TX", "LAST ERROR");
+	printf("  %-32s %-25s %10s %6s %6s %13s  %s\n", "SESSION", "STATE", "FOR",
+	       "RX", "TX", "UPDATES RX/TX", "LAST ERROR");
 	for (k = 0; k < t->nlinks; k++) {
 		const struct topo_link *l = &t->links[k];
 		const struct snap_session *a, *b;
-		char name[40], state[40];
+		char name[40], state[40], upd[48];
 
 		if (t->nodes[l->a].kind == TOPO_KIND_USER ||
 		    t->nodes[l->b].kind == TOPO_KIND_USER)
@@ -38,10 +38,16 @@ static void print_sessions_text(const struct live_lab *L)
 		else
 			snprintf(state, sizeof(state), "%s/%s", a ? a->state : "?",
 				 b ? b->state : "?");
-		printf("  %-32s %-25s %9.1fs %6llu %6llu  %s\n", name, state,
+		if (a && a->counters_known)
+			snprintf(upd, sizeof(upd), "%llu/%llu",
+				 (unsigned long long)a->updates_rx,
+				 (unsigned long long)a->updates_tx);
+		else
+			snprintf(upd, sizeof(upd), "-");
+		printf("  %-32s %-25s %9.1fs %6llu %6llu %13s  %s\n", name, state,
 		       a ? (double)a->since_ms / 1e3 : 0.0,
 		       a ? (unsigned long long)a->rx : 0,
-		       a ? (unsigned long long)a->tx : 0,
+		       a ? (unsigned long long)a->tx : 0, upd,
 		       a && a->last_error[0] ? a->last_error :
 		       b && b->last_error[0] ? b->last_error : "");
 	}
@@ -172,6 +178,24 @@ static void print_json_session(const struct snap_session *s)
 		cli_json_str(stdout, s->last_error);
 	else
 		printf("null");
+	printf(",\"role\":");
+	if (s->role[0])
+		cli_json_str(stdout, s->role);
+	else
+		printf("null");
+	if (s->counters_known)
+		printf(",\"mrai_ms\":%u,\"updates\":{\"rx\":%llu,\"tx\":%llu},"
+		       "\"announced\":{\"rx\":%llu,\"tx\":%llu},"
+		       "\"withdrawn\":{\"rx\":%llu,\"tx\":%llu}", s->mrai_ms,
+		       (unsigned long long)s->updates_rx,
+		       (unsigned long long)s->updates_tx,
+		       (unsigned long long)s->announced_rx,
+		       (unsigned long long)s->announced_tx,
+		       (unsigned long long)s->withdrawn_rx,
+		       (unsigned long long)s->withdrawn_tx);
+	else
+		printf(",\"mrai_ms\":null,\"updates\":null,\"announced\":null,"
+		       "\"withdrawn\":null");
 	printf("}");
 }
 

@@ -89,6 +89,15 @@ static int status_rec(void *ctx, const struct ctl_rec *r)
 		ss->up_count_known = true;
 		ss->as4 = ctl_get(r, "as4") ? !strcmp(ctl_get(r, "as4"), "yes") : -1;
 		copy(ss->last_error, sizeof(ss->last_error), ctl_get(r, "last_error"));
+		ss->counters_known = true;
+		ss->updates_rx = ctl_get_u64(r, "updates_rx", 0);
+		ss->updates_tx = ctl_get_u64(r, "updates_tx", 0);
+		ss->announced_rx = ctl_get_u64(r, "announced_rx", 0);
+		ss->announced_tx = ctl_get_u64(r, "announced_tx", 0);
+		ss->withdrawn_rx = ctl_get_u64(r, "withdrawn_rx", 0);
+		ss->withdrawn_tx = ctl_get_u64(r, "withdrawn_tx", 0);
+		copy(ss->role, sizeof(ss->role), ctl_get(r, "role"));
+		ss->mrai_ms = (uint32_t)ctl_get_u64(r, "mrai_ms", 0);
 	}
 	return 0;
 }
@@ -197,6 +206,9 @@ static int routes_rec(void *ctx, const struct ctl_rec *r)
 	copy(dr.over, sizeof(dr.over), ctl_get(r, "over"));
 	copy(dr.rejected, sizeof(dr.rejected), ctl_get(r, "rejected"));
 	copy(dr.med, sizeof(dr.med), ctl_get(r, "med"));
+	copy(dr.local_pref, sizeof(dr.local_pref), ctl_get(r, "local_pref"));
+	copy(dr.communities, sizeof(dr.communities), ctl_get(r, "communities"));
+	copy(dr.held, sizeof(dr.held), ctl_get(r, "held"));
 	dr.best = rc->adj ? ctl_get(r, "best") && !strcmp(ctl_get(r, "best"), "yes")
 			  : true;
 	dr.paths = rc->adj ? -1 : (long)ctl_get_u64(r, "paths", 0);

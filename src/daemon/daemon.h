@@ -52,6 +52,13 @@ struct snap_session {
 	bool up_count_known;	/* BIRD does not say */
 	int as4;		/* 4-octet ASNs negotiated: 1, 0, -1 unknown */
 	char last_error[160];
+	/* Since the router started, when the daemon says (counters_known):
+	 * UPDATE messages, prefixes announced and withdrawn, each way. */
+	bool counters_known;
+	uint64_t updates_rx, updates_tx;
+	uint64_t announced_rx, announced_tx, withdrawn_rx, withdrawn_tx;
+	char role[12];		/* what the peer is to this router; "" unknown */
+	uint32_t mrai_ms;
 };
 
 struct snap_router {
@@ -244,6 +251,11 @@ struct daemon_route {
 	char rejected[64];	/* why an Adj-RIB-In path was refused */
 	char med[16];
 	long paths;		/* paths known for the prefix */
+	char local_pref[12];	/* as the speaker holds it; "" not said */
+	char communities[256];	/* "65000:100 no-export 13335:1:2", "" none */
+	/* Neighbours policy keeps this best path from, and why:
+	 * "ntt: valley-free: ...; optus: ..." ("" none, or not said). */
+	char held[768];
 };
 
 typedef int (*daemon_route_fn)(void *ctx, const struct daemon_route *r);

@@ -110,6 +110,43 @@ static const char *origin_str(uint8_t o)
 	       "incomplete";
 }
 
+/* "65000:100 no-export 13335:1:2": the route's communities, if any. */
+static void put_comms(struct buf *b, const struct bgp_attrs *a)
+{
+	char mem[1024];
+	struct bgp_comms c;
+	struct buf t;
+	size_t i;
+
+	bgp_attrs_comms(a, &c);
+	if (!c.std_len && !c.large_len)
+		return;
+	buf_init(&t, mem, sizeof(mem));
+	for (i = 0; i + 4 <= c.std_len; i += 4) {
+		struct bgp_comm x = {
+			.a = (uint32_t)c.std[i] << 8 | c.std[i + 1],
+			.b = (uint32_t)c.std[i + 2] << 8 | c.std[i + 3],
+		};
+
+		if (t.len)
+			buf_puts(&t, " ");
+		bgp_comm_format(&t, &x);
+	}
+	for (i = 0; i + 12 <= c.large_len; i += 12) {
+		const uint8_t *q = c.large + i;
+		struct bgp_comm x = { .large = true };
+
+		x.a = (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 | (uint32_t)q[2] << 8 | q[3];
+		x.b = (uint32_t)q[4] << 24 | (uint32_t)q[5] << 16 | (uint32_t)q[6] << 8 | q[7];
+		x.c = (uint32_t)q[8] << 24 | (uint32_t)q[9] << 16 | (uint32_t)q[10] << 8 | q[11];
+		if (t.len)
+			buf_puts(&t, " ");
+		bgp_comm_format(&t, &x);
+	}
+	if (!t.err)
+		ctl_put(b, "communities", buf_cstr(&t));
+}
+
 static void put_path(struct buf *b, const struct bgp_attrs *a)
 {
 	char path[1024];
@@ -119,8 +156,7 @@ static void put_path(struct buf *b, const struct bgp_attrs *a)
 	ctl_put(b, "origin", origin_str(a->origin));
 	if (a->present & BGP_ATTR_BIT(BGP_ATTR_MED))
 		ctl_putf(b, "med", "%u", a->med);
-	if (a->communities_len)
-		ctl_putf(b, "communities", "%u", a->communities_len / 4);
+	put_comms(b, a);
 }
 
 /* Every reply record goes through one bounded line buffer. */
@@ -240,45 +276,9 @@ struct routes_ctx {
 	unsigned peer;		/* adj-in: whose paths */
 };
 
-/* "65000:100 no-export 13335:1:2": the route's communities, if any. */
-static void put_comms(struct buf *b, const struct bgp_attrs *a)
-{
-	char mem[1024];
-	struct bgp_comms c;
-	struct buf t;
-	size_t i;
-
-	bgp_attrs_comms(a, &c);
-	if (!c.std_len && !c.large_len)
-		return;
-	buf_init(&t, mem, sizeof(mem));
-	for (i = 0; i + 4 <= c.std_len; i += 4) {
-		struct bgp_comm x = {
-			.a = (uint32_t)c.std[i] << 8 | c.std[i + 1],
-			.b = (uint32_t)c.std[i + 2] << 8 | c.std[i + 3],
-		};
-
-		if (t.len)
-			buf_puts(&t, " ");
-		bgp_comm_format(&t, &x);
-	}
-	for (i = 0; i + 12 <= c.large_len; i += 12) {
-		const uint8_t *q = c.large + i;
-		struct bgp_comm x = { .large = true };
-
-		x.a = (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 | (uint32_t)q[2] << 8 | q[3];
-		x.b = (uint32_t)q[4] << 24 | (uint32_t)q[5] << 16 | (uint32_t)q[6] << 8 | q[7];
-		x.c = (uint32_t)q[8] << 24 | (uint32_t)q[9] << 16 | (uint32_t)q[10] << 8 | q[11];
-		if (t.len)
-			buf_puts(&t, " ");
-		bgp_comm_format(&t, &x);
-	}
-	if (!t.err)
-		ctl_put(b, "communities", buf_cstr(&t));
-}
-
 /* "peer: reason; peer: reason" for each neighbour policy keeps the best
- * path from (not the one it came from). */
+ * path from: not the one it came from, nor one already on its path (loop
+ * prevention, not policy). */
 static void put_held(struct router *r, const struct rib_entry *e,
 		     struct buf *b)
 {
@@ -291,7 +291,7 @@ static void put_held(struct router *r, const struct rib_entry *e,
 		enum bgp_role from;
 		enum bgp_hold h = bgp_speaker_export_hold(r->sp, e, i, &from);
 
-		if (h == BGP_HOLD_NONE || h == BGP_HOLD_SPLIT)
+		if (h == BGP_HOLD_NONE || h == BGP_HOLD_SPLIT || h == BGP_HOLD_LOOP)
 			continue;
 		if (t.len)
 			buf_puts(&t, "; ");
@@ -333,7 +333,6 @@ static int answer_route(void *ctx, struct rib_entry *e)
 	ctl_putf(&b, "paths", "%zu", npaths);
 	if (best->attrs->attrs.present & BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF))
 		ctl_putf(&b, "local_pref", "%u", best->attrs->attrs.local_pref);
-	put_comms(&b, &best->attrs->attrs);
 	put_held(x->r, e, &b);
 	ctl_put(&b, "why", buf_cstr(&wb));
 	if (ex.other)
