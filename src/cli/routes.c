@@ -179,6 +179,7 @@ static int routes_print(void *ctx, const struct daemon_route *dr)
 		fprintf(o->f, "  %-18s %-15s %-24s %-10s %s\n", dr->prefix,
 			dr->nexthop, dr->aspath[0] ? dr->aspath : "-",
 			dr->origin[0] || o->explains ? dr->origin : "-", why);
+		routes_policy_lines(o->f, dr);
 	} else if (o->explains) {
 		char why[200];
 
