@@ -119,7 +119,8 @@ export ANYCASTLAB_LAB=$LAB
 # The shape: every leaf's path (array indexes as []) and its type.  A
 # golden line "path: string|null" allows either; every path of the golden
 # file must be there (but those only ever null: an object that may be
-# missing) and nothing else may.
+# missing, and those marked "absent": the items of a list that may be
+# empty) and nothing else may.
 shape() {
 	jq -r '[paths(type != "object" and type != "array") as $p |
 		($p | map(if type == "number" then "[]" else tostring end) | join(".")) +
@@ -130,7 +131,7 @@ shape_diff() {	# shape_diff GOLDEN < SHAPE: what does not fit, one line each
 		!($1 in allow) { print "unexpected: " $0; next }
 		index(allow[$1], "|" $2 "|") == 0 { print "wrong type: " $0 " (allowed " allow[$1] ")" }
 		{ seen[$1] = 1 }
-		END { for (k in seen) if (!seen[k] && allow[k] != "|null|") print "missing: " k }' "$1" - | sort
+		END { for (k in seen) if (!seen[k] && allow[k] != "|null|" && !index(allow[k], "|absent|")) print "missing: " k }' "$1" - | sort
 }
 check_shape() {	# check_shape NAME JSON
 	local got
