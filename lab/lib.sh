@@ -58,16 +58,20 @@ wait_pop() {
 	return 1
 }
 
+# scenario_begin [FILE]: the lab of topologies/world.yaml (or of FILE),
+# running already under ANYCASTLAB_LAB or built for the scenario.
 scenario_begin() {
-	if [ -n "${ANYCASTLAB_LAB:-}" ] && [ -d "/run/anycastlab/$ANYCASTLAB_LAB" ]; then
+	local topo=${1:-$ROOT/topologies/world.yaml}
+
+	if [ -z "${1:-}" ] && [ -n "${ANYCASTLAB_LAB:-}" ] &&
+	   [ -d "/run/anycastlab/$ANYCASTLAB_LAB" ]; then
 		note "using the running lab '$ANYCASTLAB_LAB'"
 	else
 		export ANYCASTLAB_LAB="scn$$"
 		OWN_LAB=$ANYCASTLAB_LAB
-		sed "s/^name: world\$/name: $OWN_LAB/" "$ROOT/topologies/world.yaml" \
-			> "/tmp/$OWN_LAB.yaml"
+		sed "s/^name: .*\$/name: $OWN_LAB/" "$topo" > "/tmp/$OWN_LAB.yaml"
 		trap scenario_cleanup EXIT
-		say "Building a world lab of our own ('$OWN_LAB')"
+		say "Building a lab of $(basename "$topo") of our own ('$OWN_LAB')"
 		run anycastlab up "/tmp/$OWN_LAB.yaml"
 		check "the lab is up and BGP has converged" test "$RC" -eq 0
 	fi
