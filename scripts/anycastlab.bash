@@ -9,7 +9,7 @@
 # a lab runs unless told otherwise.  Nothing here needs jq.
 
 _anycastlab_verbs="up down status check graph exec routes ping curl watch
-failover kill revive withdraw announce cut heal freeze thaw"
+failover kill revive withdraw announce prepend cut heal freeze thaw"
 
 # Options of each verb, as 'anycastlab VERB --help' lists them.
 _anycastlab_opts() {
@@ -25,7 +25,10 @@ _anycastlab_opts() {
 	curl)     echo "--all --lab --help" ;;
 	watch)    echo "--interval --probe --all --json --lab --help" ;;
 	failover) echo "--user --mode --probe --runs --interval --json --lab --help" ;;
-	kill|revive|withdraw|announce|cut|heal|freeze|thaw)
+	withdraw) echo "--from --lab --help" ;;
+	announce) echo "--to --lab --help" ;;
+	prepend)  echo "--to --lab --help" ;;
+	kill|revive|cut|heal|freeze|thaw)
 	          echo "--lab --help" ;;
 	esac
 }
@@ -120,7 +123,7 @@ _anycastlab() {
 	--user)
 		COMPREPLY=($(compgen -W "$(_anycastlab_node_names "$lab" user)" -- "$cur"))
 		return ;;
-	--adj-in)
+	--adj-in|--to|--from)
 		COMPREPLY=($(compgen -W "$(_anycastlab_node_names "$lab" "pop isp")" -- "$cur"))
 		return ;;
 	--timeout|-c|-i|--interval|--runs)
@@ -146,7 +149,7 @@ _anycastlab() {
 		COMPREPLY=($(compgen -W "$(_anycastlab_labs)" -- "$cur"))
 		return ;;
 	ping|curl|watch)                 kinds="user" ;;
-	failover|withdraw|announce)      kinds="pop" ;;
+	failover|withdraw|announce|prepend) kinds="pop" ;;
 	routes|kill|revive|freeze|thaw)  kinds="pop isp" ;;
 	exec)                            kinds="pop isp user" ;;
 	cut|heal)

@@ -103,7 +103,7 @@ static const struct cli_verb verbs[] = {
 	{ "revive", "start a killed router again",
 	  "revive NODE [--lab LAB]", "sudo anycastlab revive syd", cli_revive, false },
 	{ "withdraw", "have a POP withdraw the anycast prefix (graceful), from every neighbour or some",
-	  "withdraw POP [--from ISP]... [--lab LAB]", "sudo anycastlab withdraw syd --from optus", cli_withdraw, false },
+	  "withdraw POP [--from ISP]... [--lab LAB]", "sudo anycastlab withdraw syd --from telstra", cli_withdraw, false },
 	{ "announce", "have a POP announce the anycast prefix again, to every neighbour or some",
 	  "announce POP [--to ISP]... [--lab LAB]", "sudo anycastlab announce syd --to telstra", cli_announce, false },
 	{ "prepend", "have a POP prepend its AS N more times, toward every neighbour or some (0 removes it)",
