@@ -301,10 +301,19 @@ static void export_fib(struct bgp_speaker *sp, struct rib_entry *e)
 
 	if (!sp->fib)
 		return;
-	if (best && best->peer != RIB_PEER_LOCAL)
+	if (best && best->peer != RIB_PEER_LOCAL && sp->cfg.multipath) {
+		const struct rib_path *eq[FIB_MAX_NEXTHOPS];
+		uint32_t nh[FIB_MAX_NEXTHOPS];
+		size_t n = rib_entry_multipath(sp->rib, e, eq, FIB_MAX_NEXTHOPS), i;
+
+		for (i = 0; i < n; i++)
+			nh[i] = eq[i]->attrs->attrs.nexthop;
+		fib_route_replace_multi(sp->fib, &pfx, nh, n);
+	} else if (best && best->peer != RIB_PEER_LOCAL) {
 		fib_route_replace(sp->fib, &pfx, best->attrs->attrs.nexthop);
-	else
+	} else {
 		fib_route_delete(sp->fib, &pfx);
+	}
 }
 
 static int export_entry(void *ctx, struct rib_entry *e)

@@ -33,6 +33,11 @@ void fib_set_error_cb(struct fib *f, fib_error_fn fn, void *ctx);
 /* Queue a change; it is sent by fib_commit (or when the batch fills). */
 int fib_route_replace(struct fib *f, const struct prefix4 *p, uint32_t nexthop);
 int fib_route_delete(struct fib *f, const struct prefix4 *p);
+/* Queue a multipath route over nexthop[0..n) (n >= 1; n == 1 is a plain
+ * route): the kernel spreads flows over them (ECMP). */
+#define FIB_MAX_NEXTHOPS	16
+int fib_route_replace_multi(struct fib *f, const struct prefix4 *p,
+			    const uint32_t *nexthop, size_t n);
 /* Send what is queued and wait for every ACK.  Returns 0, or the first
  * error the kernel reported (the other changes still took effect). */
 int fib_commit(struct fib *f);

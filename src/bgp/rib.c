@@ -283,9 +283,35 @@ static void entry_decide(struct rib *r, struct rib_entry *e,
 		r->selected++;
 	e->best = n ? path[b] : NULL;
 	e->step = (uint8_t)step;
-	if (!e->best ? was.attrs != NULL :
-	    was.attrs != e->best->attrs || was.peer != e->best->peer)
+	if (r->conf.multipath ||
+	    (!e->best ? was.attrs != NULL :
+	     was.attrs != e->best->attrs || was.peer != e->best->peer))
 		enqueue(r, e);
+}
+
+size_t rib_entry_multipath(const struct rib *r, const struct rib_entry *e,
+			   const struct rib_path **out, size_t max)
+{
+	struct bgp_cand best, c;
+	const struct rib_path *p;
+	enum bgp_decide_step s;
+	size_t n = 0;
+
+	if (!e->best || !max)
+		return 0;
+	out[n++] = e->best;
+	if (e->best->peer == RIB_PEER_LOCAL)
+		return n;
+	rib_path_cand(r, e->best, &best);
+	for (p = e->paths; p && n < max; p = p->next) {
+		if (p == e->best || p->ineligible || p->peer == RIB_PEER_LOCAL)
+			continue;
+		rib_path_cand(r, p, &c);
+		bgp_decide_cmp(&best, &c, &s);
+		if (s >= BGP_DECIDE_BGP_ID)
+			out[n++] = p;
+	}
+	return n;
 }
 
 static bool entry_garbage(const struct rib_entry *e)

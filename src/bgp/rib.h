@@ -101,6 +101,10 @@ struct rib_conf {
 	uint32_t local_as;		/* for the loop check; 0: none */
 	uint32_t bgp_id;		/* ours, host order */
 	bool always_compare_med;	/* MED across neighbour ASes too */
+	/* Every change to a prefix's paths queues it, not only a change of
+	 * best path: the equal-cost set (rib_entry_multipath) may change
+	 * while the best stays. */
+	bool multipath;
 };
 
 struct rib_peer_conf {
@@ -140,6 +144,17 @@ struct rib_explain {
 };
 
 struct rib;
+
+/*
+ * The best path and the paths equal to it through every step of the
+ * decision before the BGP identifier (RFC 4271 §9.1.2.2 f): learned
+ * paths of the same LOCAL_PREF, AS path length, origin, MED and kind of
+ * session, whatever their neighbour AS.  At most max of them into out,
+ * the best first; how many.  0 when there is no best path; 1 when the
+ * best is locally originated or has no equal.
+ */
+size_t rib_entry_multipath(const struct rib *r, const struct rib_entry *e,
+			   const struct rib_path **out, size_t max);
 
 int rib_new(const struct rib_conf *conf, struct rib **out);
 void rib_free(struct rib *r);

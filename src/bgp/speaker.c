@@ -32,6 +32,7 @@ int bgp_speaker_new(struct ev_loop *ev, const struct bgp_speaker_config *c,
 	struct rib_conf rc = {
 		.local_as = c->local_as, .bgp_id = c->router_id,
 		.always_compare_med = c->always_compare_med,
+		.multipath = c->multipath,
 	};
 	struct bgp_speaker *sp;
 	int r;

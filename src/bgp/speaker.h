@@ -46,6 +46,9 @@ struct bgp_speaker_config {
 	 * bgp_speaker_new). */
 	struct bgp_policy policy;
 	bool always_compare_med;
+	/* ECMP: install every path equal to the best through the MED and
+	 * eBGP steps (rib_entry_multipath) as one multipath kernel route. */
+	bool multipath;
 	/* The prefix each session's bgp_shape applies to; len 0: none. */
 	struct prefix4 shaped;
 };

@@ -52,6 +52,7 @@ static int router_config_build(const struct topo *t, size_t self, bool lab_start
 	       in.policy.nactions * sizeof(*rc->actions));
 	rc->policy.actions = rc->actions;
 	rc->always_compare_med = in.always_compare_med;
+	rc->multipath = in.multipath;
 	for (i = 0; i < in.norig && rc->norig < ROUTER_MAX_ORIG; i++)
 		rc->originate[rc->norig++] = in.orig[i];
 	if (in.nsess > RIB_PEER_MAX) {

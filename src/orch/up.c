@@ -48,8 +48,10 @@ static void lab_raise_fd_limit(size_t nodes)
 	}
 }
 
-static int lab_sysctls(const struct topo_node *n)
+static int lab_sysctls(const struct topo *t, size_t node)
 {
+	const struct topo_node *n = &t->nodes[node];
+	struct topo_policy pol;
 	static const char *const common[][2] = {
 		/* Anycast: a POP's replies come from 104.16.0.1 and may leave
 		 * on any link, and an ISP may forward them from a link that is
@@ -70,9 +72,17 @@ static int lab_sysctls(const struct topo_node *n)
 		if (r < 0 && r != -ENOENT)
 			return r;
 	}
-	if (n->kind != TOPO_KIND_USER)
-		return sysctl_write("net/ipv4/ip_forward", "1");
-	return 0;
+	if (n->kind == TOPO_KIND_USER)
+		return 0;
+	/* multipath: spread flows by their ports too, so the flows of one
+	 * user can reach different POPs. */
+	topo_node_policy(t, node, &pol);
+	if (pol.multipath) {
+		r = sysctl_write("net/ipv4/fib_multipath_hash_policy", "1");
+		if (r < 0 && r != -ENOENT)
+			return r;
+	}
+	return sysctl_write("net/ipv4/ip_forward", "1");
 }
 
 static int lab_namespaces(struct lab *lab)
@@ -107,7 +117,7 @@ static int lab_namespaces(struct lab *lab)
 		}
 		r = netns_enter(lab->nsfd[i]);
 		if (r == 0) {
-			r = lab_sysctls(n);
+			r = lab_sysctls(t, i);
 			if (netns_leave() < 0)
 				r = -EIO;
 		}

@@ -296,6 +296,35 @@ int fib_route_replace(struct fib *f, const struct prefix4 *p, uint32_t nexthop)
 	return 0;
 }
 
+int fib_route_replace_multi(struct fib *f, const struct prefix4 *p,
+			    const uint32_t *nexthop, size_t n)
+{
+	struct nlmsghdr *h;
+	struct nlattr *mp;
+	size_t i;
+
+	if (n <= 1)
+		return n ? fib_route_replace(f, p, nexthop[0]) : -EINVAL;
+	if (n > FIB_MAX_NEXTHOPS)
+		n = FIB_MAX_NEXTHOPS;
+	h = fib_next_msg(f, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE);
+	fib_rtmsg(h, p);
+	mp = mnl_attr_nest_start(h, RTA_MULTIPATH);
+	for (i = 0; i < n; i++) {
+		struct rtnexthop *nh = mnl_nlmsg_get_payload_tail(h);
+
+		h->nlmsg_len += MNL_ALIGN(sizeof(*nh));
+		memset(nh, 0, sizeof(*nh));
+		mnl_attr_put_u32(h, RTA_GATEWAY, htonl(nexthop[i]));
+		nh->rtnh_len = (unsigned short)((char *)mnl_nlmsg_get_payload_tail(h) -
+						(char *)nh);
+	}
+	mnl_attr_nest_end(h, mp);
+	f->req[f->queued] = (struct fib_req){ *p, nexthop[0] };
+	fib_queue(f);
+	return 0;
+}
+
 int fib_route_delete(struct fib *f, const struct prefix4 *p)
 {
 	struct nlmsghdr *h = fib_next_msg(f, RTM_DELROUTE, 0);

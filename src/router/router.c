@@ -642,6 +642,7 @@ static int router_setup_bgp(struct router *r)
 		.log = router_bgp_log,
 		.policy = rc->policy,
 		.always_compare_med = rc->always_compare_med,
+		.multipath = rc->multipath,
 	};
 	size_t i;
 	int ret;

@@ -38,6 +38,7 @@ struct router_config {
 	struct bgp_policy policy;
 	struct bgp_action actions[ROUTER_MAX_ACTIONS];
 	bool always_compare_med;
+	bool multipath;			/* ECMP in the kernel */
 	struct bgp_peer_config peers[RIB_PEER_MAX];
 	size_t npeers;
 	struct prefix4 originate[ROUTER_MAX_ORIG];	/* besides the anycast */

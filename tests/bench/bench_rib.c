@@ -217,7 +217,7 @@ static void report(const char *phase, struct rib *r, size_t ops,
 
 int main(int argc, char **argv)
 {
-	struct rib_conf conf = { LOCAL_AS, 0x0a0000fe, false };
+	struct rib_conf conf = { LOCAL_AS, 0x0a0000fe, false, false };
 	struct rib_peer_conf ca = { AS_A, 0x0a000001, 0xc0000201, true, 0 };
 	struct rib_peer_conf cb = { AS_B, 0x0a000002, 0xc0000202, true, 0 };
 	static struct view va[NSETS], vb[NSETS];

@@ -68,6 +68,25 @@ int fib_route_replace(struct fib *f, const struct prefix4 *p, uint32_t nexthop)
 		fib_fake_routes[i].prefix = *p;
 	}
 	fib_fake_routes[i].nexthop = nexthop;
+	fib_fake_routes[i].nnexthops = 1;
+	fib_fake_routes[i].nexthops[0] = nexthop;
+	return 0;
+}
+
+int fib_route_replace_multi(struct fib *f, const struct prefix4 *p,
+			    const uint32_t *nexthop, size_t n)
+{
+	long i;
+	size_t k;
+
+	if (!n)
+		return -EINVAL;
+	if (fib_route_replace(f, p, nexthop[0]) < 0)
+		return -ENOSPC;
+	i = fib_fake_find(p);
+	fib_fake_routes[i].nnexthops = n > FIB_MAX_NEXTHOPS ? FIB_MAX_NEXTHOPS : n;
+	for (k = 0; k < fib_fake_routes[i].nnexthops; k++)
+		fib_fake_routes[i].nexthops[k] = nexthop[k];
 	return 0;
 }
 

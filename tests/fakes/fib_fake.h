@@ -10,7 +10,9 @@
 
 struct fib_fake_route {
 	struct prefix4 prefix;
-	uint32_t nexthop;
+	uint32_t nexthop;		/* the first */
+	uint32_t nexthops[FIB_MAX_NEXTHOPS];
+	size_t nnexthops;
 };
 
 extern struct fib_fake_route fib_fake_routes[FIB_FAKE_MAX];

@@ -146,4 +146,28 @@ out=$("$AL" routes comcast --lab "$LAB2" --json 2>&1)
 like "comcast's route from lax carries no lumen community" "$out" \
 	'"prefix":"104.16.0.0/24",[^}]*"from":"lax"[^}]*"communities":\[\]'
 
+"$AL" down "$LAB2" > /dev/null 2>&1
+
+# ECMP: an ISP with multipath: true and two equal paths to two POPs
+# installs both, and spreads one user's flows over them.
+LAB3=${LAB:0:13}m
+EXTRA_LABS+=("$LAB3")
+f3=$TMPD/$LAB3.yaml
+printf 'name: %s\nnodes:\n  a: {kind: pop, asn: 13335}\n  b: {kind: pop, asn: 13335}\n  isp: {kind: isp, asn: 64500, multipath: true}\n  u: {kind: user}\nlinks:\n  - [u, isp]\n  - [isp, a]\n  - [isp, b]\n' "$LAB3" > "$f3"
+"$AL" up "$f3" > "$TMPD/up3.out" 2>&1
+ok "up builds the multipath lab" test $? -eq 0
+out=$(ip -n "$LAB3-isp" route show 104.16.0.0/24)
+like "isp's kernel route has a next hop toward a" "$out" "nexthop via [0-9.]+ dev a "
+like "and one toward b" "$out" "nexthop via [0-9.]+ dev b "
+for i in $(seq 1 24); do "$AL" curl u --lab "$LAB3" 2>&1; done > "$TMPD/curls"
+is "24 requests answered" "$(grep -c '200 OK from ' "$TMPD/curls")" "24"
+ok "some flows reach a" grep -q "200 OK from a" "$TMPD/curls"
+ok "and some reach b" grep -q "200 OK from b" "$TMPD/curls"
+"$AL" kill b --lab "$LAB3" > /dev/null
+sleep 0.5
+out=$(ip -n "$LAB3-isp" route show 104.16.0.0/24)
+ok "with b down, isp's route has no next hop toward b" \
+	test "$(grep -c 'dev b' <<<"$out")" = 0
+like "and still one toward a" "$out" "via [0-9.]+ dev a"
+
 done_testing

@@ -561,7 +561,7 @@ static unsigned pa, pb, pc;	/* peers: AS1221, AS7018, AS1221 again */
 
 static void rib_setup(void)
 {
-	struct rib_conf conf = { LOCAL_AS, LOCAL_ID, false };
+	struct rib_conf conf = { LOCAL_AS, LOCAL_ID, false, false };
 	struct rib_peer_conf a = { 1221, 0x0a000001, 0xc0000201, true, 0 };
 	struct rib_peer_conf b = { 7018, 0x0a000002, 0xc0000202, true, 0 };
 	struct rib_peer_conf c = { 1221, 0x0a000003, 0xc0000203, true, 0 };
@@ -1320,5 +1320,38 @@ Test(rib, memory_estimate_tracks_contents)
 	drain(&d);
 	cr_assert_eq(stats().prefixes, 0);
 	cr_assert_lt(stats().mem, full);
+	rib_teardown();
+}
+
+Test(rib, multipath_set_is_the_paths_equal_before_the_bgp_identifier)
+{
+	struct prefix4 p = pfx("104.16.0.0/24");
+	const struct rib_path *eq[4];
+	struct tattrs x;
+	struct bgp_attrs a;
+	struct rib_entry *e;
+
+	rib_setup();
+	rib_update(rib, pa, &p, tattrs(&x, 1, 2, 1221u, 13335u));
+	rib_update(rib, pb, &p, tattrs(&x, 2, 2, 7018u, 13335u));
+	rib_update(rib, pc, &p, tattrs(&x, 3, 3, 1221u, 1u, 13335u));
+	e = rib_lookup(rib, &p);
+	cr_assert_eq(e->step, BGP_DECIDE_BGP_ID);
+	cr_assert_eq(rib_entry_multipath(rib, e, eq, 4), 2);
+	cr_assert_eq(eq[0], e->best);
+	cr_assert(eq[1] == rib_entry_path(e, pa) || eq[1] == rib_entry_path(e, pb));
+	cr_assert_neq(eq[1], eq[0]);
+	/* A higher MED from pa's AS does not split pa from pb (different
+	 * neighbour ASes: MED not compared), but a LOCAL_PREF does. */
+	a = *tattrs(&x, 2, 2, 7018u, 13335u);
+	a.present |= BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF);
+	a.local_pref = 150;
+	rib_update(rib, pb, &p, &a);
+	cr_assert_eq(rib_entry_multipath(rib, e, eq, 4), 1);
+	cr_assert_eq(eq[0], rib_entry_path(e, pb));
+	/* An originated path stands alone. */
+	cr_assert_eq(rib_originate(rib, &p, tattrs(&x, 0, 0)), 0);
+	cr_assert_eq(rib_entry_multipath(rib, e, eq, 4), 1);
+	cr_assert_eq(eq[0]->peer, RIB_PEER_LOCAL);
 	rib_teardown();
 }
