@@ -82,6 +82,23 @@ drv_route() {
 		END { if (nh != "") print path "|" nh }'
 }
 
+
+# Communities as "a:b" / "a:b:c", sorted: BIRD shows (a,b) and (a, b, c).
+drv_comms() {
+	birdc_ "$1" show route "$2" all | awk '
+		/BGP.community:/ { sub(/.*BGP.community: */, ""); s = $0
+			while (match(s, /\([0-9]+,[0-9]+\)/)) {
+				c = substr(s, RSTART + 1, RLENGTH - 2); gsub(",", ":", c); print c
+				s = substr(s, RSTART + RLENGTH) } }
+		/BGP.large_community:/ { sub(/.*BGP.large_community: */, ""); s = $0
+			while (match(s, /\([0-9]+, *[0-9]+, *[0-9]+\)/)) {
+				c = substr(s, RSTART + 1, RLENGTH - 2); gsub(" ", "", c); gsub(",", ":", c); print c
+				s = substr(s, RSTART + RLENGTH) } }' | sort | paste -sd' ' -
+}
+
+drv_med() {
+	birdc_ "$1" show route "$2" all | awk '/BGP.med:/ { print $2 }'
+}
 drv_withdraw() { birdc_ "$1" disable "$(static_name "$2")" >/dev/null; }
 drv_announce() { birdc_ "$1" enable "$(static_name "$2")" >/dev/null; }
 
@@ -111,6 +128,7 @@ std_begin || { diag "cannot build the labs"; done_testing; exit 1; }
 std_routes
 std_as4
 std_restart
+std_policy
 bad_text
 std_end
 done_testing

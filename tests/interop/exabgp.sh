@@ -119,6 +119,25 @@ drv_route() {
 		  else . end) | .[$p] // empty'
 }
 
+
+# Communities of PREFIX's last announcement, as "a:b" / "a:b:c", sorted.
+drv_comms() {
+	jq -cR 'fromjson? // empty' "${P_DIR[$1]}/rx.json" | jq -rs --arg p "$2" '
+		[.[] | select(.type == "update") | .neighbor.message.update |
+		 select((.announce["ipv4 unicast"] // {}) | to_entries |
+		        map(.value[] | .nlri) | index($p))] | last // empty |
+		.attribute | ((.community // [])[] | map(tostring) | join(":")),
+		             ((."large-community" // [])[] | map(tostring) | join(":"))' |
+		sort | paste -sd' ' -
+}
+
+drv_med() {
+	jq -cR 'fromjson? // empty' "${P_DIR[$1]}/rx.json" | jq -rs --arg p "$2" '
+		[.[] | select(.type == "update") | .neighbor.message.update |
+		 select((.announce["ipv4 unicast"] // {}) | to_entries |
+		        map(.value[] | .nlri) | index($p))] | last // empty |
+		.attribute.med // empty'
+}
 drv_withdraw() { exa_cmd "$1" "withdraw route $2 next-hop self"; }
 drv_announce() { exa_cmd "$1" "announce route $2 next-hop self"; }
 
@@ -637,6 +656,7 @@ std_routes
 std_as4
 std_as2
 std_restart
+std_policy
 if [ -n "$M" ]; then
 	m_checks
 	m_as2

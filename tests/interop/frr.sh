@@ -99,6 +99,21 @@ drv_route() {
 		"\(.aspath.string)|\(.nexthops[0].ip)"'
 }
 
+
+# Communities as "a:b" / "a:b:c", sorted; FRR names the well-known ones.
+drv_comms() {
+	vtysh_ "$1" "show bgp ipv4 unicast $2 json" | jq -r '
+		(.paths // []) | map(select(.bestpath.overall)) | .[0] // empty |
+		"\(.community.string // "") \(.largeCommunity.string // "")"' |
+		tr ' ' '\n' | sed -e 's/^noExport$/65535:65281/' -e 's/^no-export$/65535:65281/' \
+			-e 's/^noAdvertise$/65535:65282/' -e 's/^no-advertise$/65535:65282/' |
+		grep . | sort | paste -sd' ' -
+}
+
+drv_med() {
+	vtysh_ "$1" "show bgp ipv4 unicast $2 json" | jq -r '
+		(.paths // []) | map(select(.bestpath.overall)) | .[0] // empty | .metric'
+}
 drv_withdraw() {
 	bgp_conf "$1" "address-family ipv4 unicast" "no network $2" >/dev/null
 }
@@ -123,5 +138,6 @@ std_routes
 std_as4
 std_as2
 std_restart
+std_policy
 std_end
 done_testing

@@ -77,6 +77,23 @@ drv_route() {
 		   map(select(.type == 3) | .nexthop) | .[0])"'
 }
 
+
+# Communities as "a:b" / "a:b:c", sorted: GoBGP gives 32-bit values and
+# large communities' three parts.
+drv_comms() {
+	gobgp_ "$1" global rib -a ipv4 "$2" -j 2>/dev/null | jq -r --arg p "$2" '
+		.[$p] // [] | map(select(.best)) | .[0] // empty | .attrs[] |
+		if .type == 8 then .communities[] | "\(. / 65536 | floor):\(. % 65536)"
+		elif .type == 32 then .value[] |
+			"\(.ASN // .asn):\(.LocalData1 // .local_data1):\(.LocalData2 // .local_data2)"
+		else empty end' | sort | paste -sd' ' -
+}
+
+drv_med() {
+	gobgp_ "$1" global rib -a ipv4 "$2" -j 2>/dev/null | jq -r --arg p "$2" '
+		.[$p] // [] | map(select(.best)) | .[0] // empty | .attrs[] |
+		select(.type == 4) | .metric'
+}
 drv_withdraw() { gobgp_ "$1" global rib del -a ipv4 "$2" >/dev/null; }
 drv_announce() { gobgp_ "$1" global rib add -a ipv4 "$2" >/dev/null; }
 
@@ -95,5 +112,6 @@ std_begin || { diag "cannot build the labs"; done_testing; exit 1; }
 std_routes
 std_as4
 std_restart
+std_policy
 std_end
 done_testing

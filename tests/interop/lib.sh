@@ -591,6 +591,48 @@ aged() {
 	[ "${v:-0}" -ge 30000 ]
 }
 
+# ---- our policy on the wire: prepend, MED, communities ----
+#
+# Lab P: "us" announces the anycast prefix with two extra copies of its
+# AS, MED 5, a standard, a well-known and a large community.  The peer
+# must decode all of it, as drv_comms prints it: communities as "a:b" and
+# "a:b:c" (well-known ones as numbers), sorted, space-separated.
+POLICY_COMMS="13335:1:2 64500:77 65535:65281"
+
+std_policy() {
+	local us
+	iop_lab LP p "defaults: {hold-time: 3, connect-retry: 1}
+nodes:
+  us:   {kind: pop, asn: 13335}
+  peer: {kind: isp, asn: 64500, daemon: none}
+links:
+  - {endpoints: [peer, us], prepend: 2, med: 5, communities: [\"64500:77\", no-export, \"13335:1:2\"]}" ||
+		{ fail "P: cannot build the policy lab"; return; }
+	peer_new pp "$LP" peer 64500 13335 9 0 1 "$PEER_NET"
+	capture_start capp "$LP" peer || diag "capture of lab P did not start"
+	drv_start pp
+	ok "P: the session comes up" wait_for 30 session_up pp
+	seen 30 peer_has pp "$ANYCAST"
+	is "P: $DRV_NAME sees our prepend: our AS three times" \
+		"$(drv_route pp "$ANYCAST")" "13335 13335 13335|${P_US_ADDR[pp]}"
+	is "P: $DRV_NAME decodes our communities, the large one too" \
+		"$(drv_comms pp "$ANYCAST")" "$POLICY_COMMS"
+	[ -n "$(declare -F drv_med)" ] &&
+		is "P: $DRV_NAME reads our MED" "$(drv_med pp "$ANYCAST")" "5"
+	sleep 1
+	capture_stop capp
+	us=${P_US_ADDR[pp]}
+	is "P wire: our UPDATE carries COMMUNITIES, Wireshark reads 64500:77" \
+		"$(pcap_fields capp "bgp.type == 2 && ip.src == $us && bgp.nlri_prefix == 104.16.0.0" bgp.update.path_attribute.community_as bgp.update.path_attribute.community_value | sort -u | head -1)" \
+		"64500|77"
+	ge "P wire: and NO_EXPORT" \
+		"$(pcap_count capp "bgp.type == 2 && ip.src == $us && bgp.update.path_attribute.community_wellknown == 0xffffff01")" 1
+	ge "P wire: and LARGE_COMMUNITY" \
+		"$(pcap_count capp "bgp.type == 2 && ip.src == $us && bgp.update.path_attribute.type_code == 32")" 1
+	is "P wire: no packet is malformed or carries an expert error" \
+		"$(pcap_bad capp)" ""
+}
+
 std_end() {
 	local pid us peer
 	wait_for 40 aged "$LA"
