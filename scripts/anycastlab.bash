@@ -17,8 +17,8 @@ _anycastlab_opts() {
 	up)       echo "--force --no-routers --daemon --timeout --keep-on-failure --help" ;;
 	down)     echo "--all --lab --help" ;;
 	status)   echo "--json --lab --help" ;;
-	check)    echo "--help" ;;
-	graph)    echo "--down --format --lab --help" ;;
+	check)    echo "--down --prepend --withdraw --help" ;;
+	graph)    echo "--down --prepend --withdraw --format --lab --help" ;;
 	exec)     echo "--lab --help" ;;
 	routes)   echo "--lab --adj-in --json --help" ;;
 	ping)     echo "-c -i --all --lab --help" ;;
@@ -91,8 +91,8 @@ _anycastlab() {
 		case "${COMP_WORDS[i]}" in
 		--lab) lab=${COMP_WORDS[i+1]}; ((i++)) ;;
 		--lab=*) lab=${COMP_WORDS[i]#--lab=} ;;
-		--daemon|--timeout|--down|--format|--adj-in|-c|-i|--interval|\
-		--user|--mode|--probe|--runs) ((i++)) ;;
+		--daemon|--timeout|--down|--prepend|--withdraw|--format|--adj-in|-c|-i|\
+		--interval|--user|--mode|--probe|--runs) ((i++)) ;;
 		--) [ "$verb" = exec ] && return ;;	# the command's own words
 		-*) ;;
 		*) ((nargs++)) ;;
@@ -117,8 +117,13 @@ _anycastlab() {
 	--mode)
 		COMPREPLY=($(compgen -W "kill withdraw cut freeze" -- "$cur"))
 		return ;;
-	--down)
+	--down|--withdraw)
 		COMPREPLY=($(compgen -W "$(_anycastlab_node_names "$lab" pop)" -- "$cur"))
+		return ;;
+	--prepend)
+		# POP=N: the POP's name and the '='.
+		COMPREPLY=($(compgen -W "$(_anycastlab_node_names "$lab" pop)" -S = -- "$cur"))
+		compopt -o nospace 2>/dev/null
 		return ;;
 	--user)
 		COMPREPLY=($(compgen -W "$(_anycastlab_node_names "$lab" user)" -- "$cur"))

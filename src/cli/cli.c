@@ -41,15 +41,25 @@ static const struct cli_verb verbs[] = {
 	  "  --json  machine-readable output",
 	  "sudo anycastlab status world --json", cli_status, false },
 	{ "check", "validate a topology file and print its plan",
-	  "check [FILE]\n"
-	  "  FILE    topology (default: the world lab); no root needed",
-	  "anycastlab check topologies/world.yaml", cli_check, false },
+	  "check [FILE] [--down POP] [--prepend POP=N[@ISP]] [--withdraw POP[@ISP]]\n"
+	  "  FILE          topology (default: the world lab); no root needed\n"
+	  "  --down POP    predict the catchment with POP down\n"
+	  "  --prepend POP=N[@ISP]\n"
+	  "                N extra copies (0..16) of POP's AS on all its\n"
+	  "                sessions, or only on the one toward ISP\n"
+	  "  --withdraw POP[@ISP]\n"
+	  "                POP announces nothing, or nothing to ISP\n"
+	  "                (each of the three may repeat; they add up)",
+	  "anycastlab check topologies/world.yaml --prepend syd=2", cli_check, false },
 	{ "graph", "draw a lab and its catchment (Graphviz DOT or Mermaid)",
-	  "graph [FILE] [--down POP] [--format dot|mermaid]\n"
+	  "graph [FILE] [--down POP] [--prepend POP=N[@ISP]] [--withdraw POP[@ISP]]\n"
+	  "   [--format dot|mermaid]\n"
 	  "graph --lab LAB [--format dot|mermaid]\n"
 	  "  FILE          topology (default: the world lab); the catchment\n"
-	  "                drawn is the one predicted by shortest AS path\n"
-	  "  --down POP    predict it with POP down\n"
+	  "                drawn is the one predicted by BGP with the file's\n"
+	  "                routing policy (shortest AS path when it has none)\n"
+	  "  --down POP, --prepend POP=N[@ISP], --withdraw POP[@ISP]\n"
+	  "                predict it with these changes, as check does\n"
 	  "  --lab LAB     draw a running lab as its routers see it now:\n"
 	  "                failed routers grey, cut links red\n"
 	  "  --format F    dot (default; render with 'dot -Tsvg') or mermaid",

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "topo/predict.h"
 #include "topo/topo.h"
 
 int cli_main(int argc, char **argv);
@@ -63,6 +64,23 @@ long cli_find_node(const char *verb, const struct topo *t, const char *name);
  * how many more ("FILE: N errors" then after), or why it cannot be read. */
 int cli_load_file(const char *verb, const char *file, const char *after,
 		  struct topo *t);
+/*
+ * What-if options (--down POP, --prepend POP=N[@ISP], --withdraw
+ * POP[@ISP]) as given, kept until the topology they name is loaded.
+ */
+#define CLI_WHATIF_MAX	(3 * TOPO_WHATIF_MAX)
+struct cli_whatifs {
+	enum topo_whatif_kind kind[CLI_WHATIF_MAX];
+	const char *arg[CLI_WHATIF_MAX];
+	size_t n;
+};
+/* Keep one: 0, or 2 (the exit code) after an error line. */
+int cli_whatif_keep(const char *verb, struct cli_whatifs *a,
+		    enum topo_whatif_kind k, const char *arg);
+/* Parse them all against t into w: 0, or 2 after one line for each bad
+ * value, naming the option and the value. */
+int cli_whatif_parse(const char *verb, const struct topo *t,
+		     const struct cli_whatifs *a, struct topo_whatif *w);
 /* The default topology file (world.yaml next to the binary, or installed). */
 const char *cli_default_topology(void);
 

@@ -123,6 +123,46 @@ int cli_load_file(const char *verb, const char *file, const char *after,
 	return r < 0;
 }
 
+static const char *whatif_opt(enum topo_whatif_kind k)
+{
+	switch (k) {
+	case TOPO_WHATIF_DOWN:		return "--down";
+	case TOPO_WHATIF_PREPEND:	return "--prepend";
+	case TOPO_WHATIF_WITHDRAW:	return "--withdraw";
+	}
+	return "?";
+}
+
+int cli_whatif_keep(const char *verb, struct cli_whatifs *a,
+		    enum topo_whatif_kind k, const char *arg)
+{
+	if (a->n == CLI_WHATIF_MAX)
+		return cli_error(verb, "%s %s: at most %d what-ifs in all",
+				 whatif_opt(k), arg, CLI_WHATIF_MAX), 2;
+	a->kind[a->n] = k;
+	a->arg[a->n++] = arg;
+	return 0;
+}
+
+int cli_whatif_parse(const char *verb, const struct topo *t,
+		     const struct cli_whatifs *a, struct topo_whatif *w)
+{
+	char msg[256];
+	size_t i;
+	int rc = 0;
+
+	memset(w, 0, sizeof(*w));
+	for (i = 0; i < a->n; i++) {
+		if (topo_whatif_add(t, w, a->kind[i], a->arg[i], msg,
+				    sizeof(msg)) == 0)
+			continue;
+		cli_error(verb, "%s %s: %s", whatif_opt(a->kind[i]), a->arg[i],
+			  msg);
+		rc = 2;
+	}
+	return rc;
+}
+
 const char *cli_default_topology(void)
 {
 	static char path[PATH_MAX];

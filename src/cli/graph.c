@@ -1,7 +1,8 @@
 /*
- * `anycastlab graph [FILE] [--down POP] | --lab LAB  [--format dot|mermaid]`:
- * draw a lab.  From a file, the catchment is the prediction (shortest AS
- * path), optionally with one POP down; from a running lab it is what the
+ * `anycastlab graph [FILE] [--down POP] [--prepend POP=N[@ISP]]
+ * [--withdraw POP[@ISP]] | --lab LAB  [--format dot|mermaid]`: draw a
+ * lab.  From a file, the catchment is the prediction (topo/predict.h),
+ * under the what-ifs given; from a running lab it is what the
  * routers say now, with failed routers greyed and cut links in red, so a
  * drawing taken after `kill` shows where the users went.
  */
@@ -156,40 +157,54 @@ static int graph_lab(const struct cli_verb *v, const char *lab,
 	return 0;
 }
 
-static int graph_file(const struct cli_verb *v, const char *file,
-		      const char *down, enum topo_graph g)
+/* The caption of a drawing from a file: how it was predicted, under
+ * which what-ifs. */
+static void file_caption(const struct topo *t, const struct topo_whatif *w,
+			 char *out, size_t cap)
 {
-	char caption[96];
+	struct buf b;
+
+	buf_init(&b, out, cap);
+	buf_puts(&b, topo_has_policy(t) ? "catchment predicted by BGP policy" :
+		 "catchment predicted by shortest AS path");
+	if (topo_whatif_any(w)) {
+		buf_puts(&b, " with ");
+		topo_whatif_format(t, w, &b);
+	}
+	buf_cstr(&b);
+}
+
+static int graph_file(const struct cli_verb *v, const char *file,
+		      const struct cli_whatifs *wa, enum topo_graph g)
+{
+	char caption[256];
+	struct topo_whatif w;
+	struct topo_predict r;
 	struct view_buf b;
 	struct topo t;
-	long pop = -1;
-	int rc = 1;
+	size_t i;
+	int rc;
 
 	if (cli_load_file(v->name, file, "", &t))
 		return 1;
-	if (down) {
-		pop = cli_find_node(v->name, &t, down);
-		if (pop < 0)
-			goto out;
-		if (t.nodes[pop].kind != TOPO_KIND_POP) {
-			cli_error(v->name, "--down: '%s' is %s %s, not a POP", down,
-				  t.nodes[pop].kind == TOPO_KIND_ISP ? "an" : "a",
-				  topo_kind_name(t.nodes[pop].kind));
-			goto out;
-		}
-	}
-	if (view_alloc(&b, &t) < 0 || topo_catchment_paths(&t, pop, b.user_pop, b.link_pop) < 0) {
+	rc = cli_whatif_parse(v->name, &t, wa, &w);
+	if (rc)
+		goto out;
+	rc = 1;
+	if (view_alloc(&b, &t) < 0 || topo_predict(&t, &w, &r) < 0) {
 		cli_error(v->name, "out of memory");
 		goto out_view;
 	}
-	if (pop >= 0) {
-		b.note[pop] = "down";
-		snprintf(caption, sizeof(caption), "catchment predicted by "
-			 "shortest AS path with %s down", t.nodes[pop].name);
-	} else {
-		snprintf(caption, sizeof(caption), "catchment predicted by "
-			 "shortest AS path");
-	}
+	for (i = 0; i < t.nnodes; i++)
+		b.user_pop[i] = r.node[i].catch;
+	topo_predict_links(&t, &r, b.link_pop);
+	topo_predict_free(&r);
+	for (i = 0; i < w.ndown; i++)
+		b.note[w.down[i]] = "down";
+	for (i = 0; i < w.nwithdraw; i++)
+		if (w.withdraw[i].peer == TOPO_NONE && !b.note[w.withdraw[i].pop])
+			b.note[w.withdraw[i].pop] = "withdrawn";
+	file_caption(&t, &w, caption, sizeof(caption));
 	b.v.caption = caption;
 	topo_print_graph(&t, &b.v, g, stdout);
 	rc = 0;
@@ -205,22 +220,29 @@ int cli_graph(const struct cli_verb *v, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "lab", required_argument, NULL, 'l' },
 		{ "down", required_argument, NULL, 'd' },
+		{ "prepend", required_argument, NULL, 'p' },
+		{ "withdraw", required_argument, NULL, 'w' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *lab = NULL, *down = NULL;
+	struct cli_whatifs wa = { .n = 0 };
+	const char *lab = NULL;
 	enum topo_graph g = TOPO_GRAPH_DOT;
 	int c, rc;
 
-	while ((c = cli_getopt(v, argc, argv, "l:d:f:h", opts, &rc)) != -1) {
+	while ((c = cli_getopt(v, argc, argv, "l:d:p:w:f:h", opts, &rc)) != -1) {
 		if (c == CLI_OPT_EXIT)
 			return rc;
-		if (c == 'l')
+		if (c == 'l') {
 			lab = optarg;
-		else if (c == 'd')
-			down = optarg;
-		else if (!strcmp(optarg, "dot"))
+		} else if (c == 'd' || c == 'p' || c == 'w') {
+			rc = cli_whatif_keep(v->name, &wa, c == 'd' ? TOPO_WHATIF_DOWN :
+					     c == 'p' ? TOPO_WHATIF_PREPEND :
+					     TOPO_WHATIF_WITHDRAW, optarg);
+			if (rc)
+				return rc;
+		} else if (!strcmp(optarg, "dot"))
 			g = TOPO_GRAPH_DOT;
 		else if (!strcmp(optarg, "mermaid"))
 			g = TOPO_GRAPH_MERMAID;
@@ -231,11 +253,11 @@ int cli_graph(const struct cli_verb *v, int argc, char **argv)
 	if (argc - optind > 1)
 		return cli_error(v->name, "takes one FILE, got %d arguments",
 				 argc - optind), 2;
-	if (lab && (optind < argc || down))
+	if (lab && (optind < argc || wa.n))
 		return cli_error(v->name, "--lab draws a running lab; it takes "
-				 "no FILE and no --down"), 2;
+				 "no FILE and no --down, --prepend or --withdraw"), 2;
 	if (lab)
 		return graph_lab(v, lab, g);
 	return graph_file(v, optind < argc ? argv[optind] :
-			  cli_default_topology(), down, g);
+			  cli_default_topology(), &wa, g);
 }

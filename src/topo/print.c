@@ -5,8 +5,9 @@
  * widths come from the data, nothing from the clock or the environment, and
  * numbers are printed in the C locale.
  */
-#include "topo/topo.h"
+#include "topo/predict.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
@@ -406,32 +407,139 @@ void topo_print_yaml(const struct topo *t, FILE *f)
 }
 
 /*
- * The catchment the file predicts (topo_catchment: shortest AS path, as
- * BGP will choose): each user's nearest POP, and where it goes when any
- * one POP fails.  The format is the one world.yaml's header uses, so it
- * can be pasted there.  "tie" marks two POPs equally near: BGP then
- * breaks the tie by router id, and a small change could move the user.
+ * The catchment the file predicts (predict.c) as a table in the format of
+ * world.yaml's header, so it can be pasted there: each user's POP, and
+ * where it goes when any one POP fails.  "tie" marks a user whose POP the
+ * routers pick by router id: a small change could move it; below the
+ * table, which POPs tie and which one wins.
+ *
+ * A file without routing policy, predicted without what-ifs, prints what
+ * it always printed.  Otherwise the heading says what was predicted, and
+ * after the table come each user's path (its ISP's best AS path, the
+ * routers on it, and the decision step that beat the runner-up) and, by
+ * name, what the routers cannot settle: "flap" (no stable outcome),
+ * "race" (which UPDATE arrives first decides), "ecmp" (multipath over
+ * paths to several POPs).
  */
+
+/* One column: the POP down atop it (-1: "nearest"), each node's code,
+ * and what to say about an outcome that is not stable. */
+struct column {
+	long down;
+	long *code;
+	char *note;
+};
+
+struct catch_table {
+	const struct topo *t;
+	struct topo_predictor *p;
+	const struct topo_whatif *base;
+	struct column *col;
+	size_t ncol;
+	bool legacy;
+};
+
 /* One table cell: padded, except the last of a line. */
 static void cell(FILE *f, const char *s, bool last)
 {
 	fprintf(f, last ? " %s" : " %-4s", s);
 }
 
-/* "a and b", "a, b and c", "a, b, ... and 3 more". */
-static void print_pops(const struct topo *t, const struct topo_tie *x, FILE *f)
+static const char *code_name(const struct topo *t, long code)
 {
-	size_t shown = x->npops < TOPO_TIE_POPS ? x->npops : TOPO_TIE_POPS, i;
+	if (code >= 0)
+		return t->nodes[code].name;
+	switch (code) {
+	case TOPO_CATCH_TIE:		return "tie";
+	case TOPO_CATCH_ECMP:		return "ecmp";
+	case TOPO_CATCH_UNSTABLE:	return "flap";
+	case TOPO_CATCH_TIMING:		return "race";
+	}
+	return "-";
+}
+
+/* "a", "a and b", "a, b and c", "a, b, ... and 3 more". */
+static void put_names(const struct topo *t, const long *v, size_t n,
+		      size_t max, FILE *f)
+{
+	size_t shown = n < max ? n : max, i;
 
 	for (i = 0; i < shown; i++) {
-		if (i && i + 1 == shown && shown == x->npops)
+		if (i && i + 1 == shown && shown == n)
 			fputs(" and ", f);
 		else if (i)
 			fputs(", ", f);
-		fputs(t->nodes[x->pops[i]].name, f);
+		fputs(t->nodes[v[i]].name, f);
 	}
-	if (shown < x->npops)
-		fprintf(f, " and %zu more", x->npops - shown);
+	if (shown < n)
+		fprintf(f, " and %zu more", n - shown);
+}
+
+static void print_pops(const struct topo *t, const struct topo_tie *x, FILE *f)
+{
+	put_names(t, x->pops, x->npops, TOPO_TIE_POPS, f);
+}
+
+/* The prediction of column down (a POP, or -1) over the base what-ifs. */
+static int column_run(const struct catch_table *tb, long down,
+		      struct topo_predict *r)
+{
+	struct topo_whatif w;
+
+	memset(&w, 0, sizeof(w));
+	if (tb->base)
+		w = *tb->base;
+	if (down >= 0) {
+		if (w.ndown >= TOPO_WHATIF_MAX)
+			return -ENOSPC;
+		w.down[w.ndown++] = (size_t)down;
+	}
+	return topo_predict_run(tb->p, &w, r);
+}
+
+/* " with syd down" for a column, "" for the first. */
+static void put_with(const struct topo *t, long down, FILE *f)
+{
+	if (down >= 0)
+		fprintf(f, " with %s down", t->nodes[down].name);
+}
+
+/* What to say about a prediction that did not settle on one outcome. */
+static char *outcome_note(const struct topo *t, const struct topo_predict *r,
+			  long down)
+{
+	char *out = NULL;
+	size_t len = 0, i, n = 0;
+	long *who = calloc(t->nnodes + 1, sizeof(*who));
+	FILE *f;
+
+	if (!who || r->outcome == TOPO_PREDICT_STABLE ||
+	    !(f = open_memstream(&out, &len))) {
+		free(who);
+		return NULL;
+	}
+	for (i = 0; i < t->nnodes; i++)
+		if (t->nodes[i].kind != TOPO_KIND_USER &&
+		    (r->outcome == TOPO_PREDICT_NO_STABLE ? r->node[i].flaps :
+		     r->node[i].timing))
+			who[n++] = (long)i;
+	if (r->outcome == TOPO_PREDICT_NO_STABLE) {
+		fputs("  no stable outcome", f);
+		put_with(t, down, f);
+		fputs(": the best paths of ", f);
+		put_names(t, who, n, 8, f);
+		fprintf(f, " never settle (still changing after %zu decisions); users behind them: flap\n",
+			2 * r->budget);
+	} else {
+		fputs("  depends on timing", f);
+		put_with(t, down, f);
+		fputs(": which UPDATE arrives first decides the best paths of ", f);
+		put_names(t, who, n, 8, f);
+		fputs("; users whose POP changes with it: race\n", f);
+	}
+	fclose(f);
+	free(who);
+	return out;
 }
 
 /*
@@ -440,13 +548,13 @@ static void print_pops(const struct topo *t, const struct topo_tie *x, FILE *f)
  * a warning that a small change could move the user; this says where it
  * goes today.
  */
-static void print_tie(const struct topo *t, size_t user, long down_pop,
-		      FILE *f)
+static void print_tie(const struct topo *t, const struct topo_predict *r,
+		      size_t user, long down_pop, FILE *f)
 {
 	char rid[IP4_STRLEN];
 	struct topo_tie x;
 
-	if (topo_catchment_tie(t, down_pop, user, &x) < 0)
+	if (topo_predict_tie(t, r, user, &x) < 0)
 		return;
 	if (down_pop >= 0)
 		fprintf(f, "  %s, %s down: tie: ", t->nodes[user].name,
@@ -464,23 +572,23 @@ static void print_tie(const struct topo *t, size_t user, long down_pop,
 			t->nodes[x.decider].name, t->nodes[x.chosen].name, rid);
 }
 
-static void print_ties(const struct topo *t, const long *pop,
-		       long *const *down, size_t ties, FILE *f)
+static void print_ties(const struct catch_table *tb, size_t ties, FILE *f)
 {
-	size_t i, k, shown = 0;
+	const struct topo *t = tb->t;
+	size_t i, c, shown = 0;
 
 	for (i = 0; i < t->nnodes && shown < TOPO_DIAGS_SHOWN; i++) {
 		if (t->nodes[i].kind != TOPO_KIND_USER)
 			continue;
-		if (pop[i] == TOPO_CATCH_TIE) {
-			print_tie(t, i, -1, f);
+		for (c = 0; c < tb->ncol && shown < TOPO_DIAGS_SHOWN; c++) {
+			struct topo_predict r;
+
+			if (tb->col[c].code[i] != TOPO_CATCH_TIE ||
+			    column_run(tb, tb->col[c].down, &r) < 0)
+				continue;
+			print_tie(t, &r, i, tb->col[c].down, f);
+			topo_predict_free(&r);
 			shown++;
-		}
-		for (k = 0; k < t->nnodes && shown < TOPO_DIAGS_SHOWN; k++) {
-			if (down[k] && down[k][i] == TOPO_CATCH_TIE) {
-				print_tie(t, i, (long)k, f);
-				shown++;
-			}
 		}
 	}
 	if (shown < ties)
@@ -488,58 +596,194 @@ static void print_ties(const struct topo *t, const long *pop,
 			ties - shown == 1 ? "" : "s");
 }
 
-void topo_print_catchment(const struct topo *t, FILE *f)
+/* "7922 13335 (comcast > lax)": the AS path and the routers on it. */
+static void put_route(const struct topo *t, const struct topo_predict *r,
+		      size_t isp, const struct topo_predict_route *rt, FILE *f)
 {
-	size_t i, k, npop = 0, ties = 0, users = 0, last = 0;
-	long *pop, **down;
+	size_t k;
 
-	pop = calloc(t->nnodes + 1, sizeof(*pop));
-	down = calloc(t->nnodes + 1, sizeof(*down));
-	if (!pop || !down || topo_catchment(t, -1, pop) < 0)
-		goto out;
-	for (i = 0; i < t->nnodes; i++) {
-		if (t->nodes[i].kind != TOPO_KIND_POP)
-			continue;
-		down[i] = calloc(t->nnodes, sizeof(**down));
-		if (!down[i] || topo_catchment(t, (long)i, down[i]) < 0)
-			goto out;
-		npop++;
-		last = i;
+	for (k = 0; k < rt->nas; k++)
+		fprintf(f, "%s%u", k ? " " : "", r->as[rt->as_off + k]);
+	fprintf(f, "%s(%s", rt->nas ? " " : "", t->nodes[isp].name);
+	for (k = 0; k < rt->nhops; k++)
+		fprintf(f, " > %s", t->nodes[r->hop[rt->hop_off + k]].name);
+	fputs(")", f);
+}
+
+/* A user's line under the table: its POP, then how its ISP got there. */
+static void print_path(const struct topo *t, const struct topo_predict *r,
+		       size_t u, FILE *f)
+{
+	const struct topo_predict_node *nd = &r->node[u], *in;
+	uint8_t mem[160];
+	struct buf b;
+
+	fprintf(f, "  %-7s %-7s ", t->nodes[u].name, code_name(t, nd->catch));
+	if (nd->isp == TOPO_NONE) {
+		fputs("no ISP\n", f);
+		return;
 	}
-	fprintf(f, "\npredicted catchment (shortest AS path): each user's nearest POP,\n"
-	       "and the POP that answers it when the POP atop a column is down\n"
-	       "#   %-7s nearest |", "user");
-	for (k = 0; k < t->nnodes; k++)
-		if (down[k])
-			cell(f, t->nodes[k].name, k == last);
+	in = &r->node[nd->isp];
+	switch (nd->catch) {
+	case TOPO_CATCH_UNSTABLE:
+		fprintf(f, "%s's best path never settles\n", t->nodes[nd->isp].name);
+		return;
+	case TOPO_CATCH_UNREACHABLE:
+		fprintf(f, "no route at %s\n", t->nodes[nd->isp].name);
+		return;
+	case TOPO_CATCH_TIMING:
+		fprintf(f, "%s or %s: which UPDATE reaches %s first decides\n",
+			code_name(t, nd->pop), code_name(t, nd->alt_pop),
+			t->nodes[nd->isp].name);
+		return;
+	}
+	if (nd->catch == TOPO_CATCH_ECMP) {
+		fputs("multipath to ", f);
+		put_names(t, r->pops + nd->pops_off, nd->npops, TOPO_TIE_POPS, f);
+		fputs("; best ", f);
+	}
+	put_route(t, r, nd->isp, &in->best, f);
+	buf_init(&b, mem, sizeof(mem));
+	bgp_decide_format(&b, in->step, &in->best.cand,
+			  in->rival.valid ? &in->rival.cand : NULL);
+	fprintf(f, ": %s", buf_cstr(&b));
+	if (in->rival.valid) {
+		fputs(" over ", f);
+		put_route(t, r, nd->isp, &in->rival, f);
+	}
+	fputs("\n", f);
+}
+
+static void table_free(struct catch_table *tb)
+{
+	size_t c;
+
+	for (c = 0; tb->col && c < tb->ncol; c++) {
+		free(tb->col[c].code);
+		free(tb->col[c].note);
+	}
+	free(tb->col);
+	topo_predictor_free(tb->p);
+}
+
+static bool is_down(const struct topo_whatif *w, size_t i)
+{
+	size_t k;
+
+	for (k = 0; w && k < w->ndown; k++)
+		if (w->down[k] == i)
+			return true;
+	return false;
+}
+
+/* Every column's codes; the first column's whole prediction in *first. */
+static int table_fill(struct catch_table *tb, struct topo_predict *first)
+{
+	const struct topo *t = tb->t;
+	size_t i, c;
+	int err;
+
+	tb->col = calloc(t->nnodes + 1, sizeof(*tb->col));
+	if (!tb->col)
+		return -ENOMEM;
+	tb->col[tb->ncol++].down = -1;
+	for (i = 0; i < t->nnodes; i++)
+		if (t->nodes[i].kind == TOPO_KIND_POP && !is_down(tb->base, i) &&
+		    (!tb->base || tb->base->ndown < TOPO_WHATIF_MAX))
+			tb->col[tb->ncol++].down = (long)i;
+	for (c = 0; c < tb->ncol; c++) {
+		struct topo_predict r;
+
+		tb->col[c].code = calloc(t->nnodes + 1, sizeof(long));
+		if (!tb->col[c].code)
+			return -ENOMEM;
+		err = column_run(tb, tb->col[c].down, &r);
+		if (err)
+			return err;
+		for (i = 0; i < t->nnodes; i++)
+			tb->col[c].code[i] = r.node[i].catch;
+		if (!tb->legacy)
+			tb->col[c].note = outcome_note(t, &r, tb->col[c].down);
+		if (c)
+			topo_predict_free(&r);
+		else
+			*first = r;
+	}
+	return 0;
+}
+
+void topo_print_prediction(const struct topo *t, const struct topo_whatif *w,
+			   FILE *f)
+{
+	struct catch_table tb = { .t = t, .base = w };
+	struct topo_predict first;
+	size_t i, c, ties = 0, users = 0, npop = 0;
+	bool policy = topo_has_policy(t);
+
+	memset(&first, 0, sizeof(first));
+	tb.legacy = !policy && !topo_whatif_any(w);
+	if (topo_predictor_new(t, &tb.p) < 0 || table_fill(&tb, &first) < 0)
+		goto out;
+	if (tb.legacy) {
+		fprintf(f, "\npredicted catchment (shortest AS path): each user's nearest POP,\n");
+	} else {
+		fprintf(f, "\npredicted catchment (BGP%s): each user's POP,\n",
+			policy ? " with the file's routing policy" :
+				 ", shortest AS path");
+	}
+	fprintf(f, "and the POP that answers it when the POP atop a column is down\n");
+	if (topo_whatif_any(w)) {
+		uint8_t mem[1024];
+		struct buf b;
+
+		buf_init(&b, mem, sizeof(mem));
+		topo_whatif_format(t, w, &b);
+		fprintf(f, "what if: %s\n", buf_cstr(&b));
+	}
+	fprintf(f, "#   %-7s nearest |", "user");
+	for (c = 1; c < tb.ncol; c++)
+		cell(f, t->nodes[tb.col[c].down].name, c + 1 == tb.ncol);
 	fprintf(f, "\n");
 	for (i = 0; i < t->nnodes; i++) {
+		npop += t->nodes[i].kind == TOPO_KIND_POP;
 		if (t->nodes[i].kind != TOPO_KIND_USER)
 			continue;
 		users++;
 		fprintf(f, "#   %-7s %-7s |", t->nodes[i].name,
-		       pop[i] >= 0 ? t->nodes[pop[i]].name :
-		       pop[i] == TOPO_CATCH_TIE ? "tie" : "-");
-		ties += pop[i] == TOPO_CATCH_TIE;
-		for (k = 0; k < t->nnodes; k++) {
-			if (!down[k])
-				continue;
-			cell(f, down[k][i] >= 0 ? t->nodes[down[k][i]].name :
-			     down[k][i] == TOPO_CATCH_TIE ? "tie" : "-", k == last);
-			ties += down[k][i] == TOPO_CATCH_TIE;
+			code_name(t, tb.col[0].code[i]));
+		for (c = 0; c < tb.ncol; c++) {
+			if (c)
+				cell(f, code_name(t, tb.col[c].code[i]),
+				     c + 1 == tb.ncol);
+			ties += tb.col[c].code[i] == TOPO_CATCH_TIE;
 		}
 		fprintf(f, "\n");
 	}
-	if (!users || !npop)
+	if (!users || !npop) {
 		fprintf(f, "  (no %s)\n", users ? "POPs" : "users");
-	else if (ties) {
+		goto out;
+	}
+	if (!tb.legacy) {
+		fprintf(f, "each user's path: its ISP's best AS path, the routers on it, and the\n"
+			"step of the decision process that beat the next best\n");
+		for (i = 0; i < t->nnodes; i++)
+			if (t->nodes[i].kind == TOPO_KIND_USER)
+				print_path(t, &first, i, f);
+		for (c = 0; c < tb.ncol; c++)
+			if (tb.col[c].note)
+				fputs(tb.col[c].note, f);
+	}
+	if (ties) {
 		fprintf(f, "  %zu tie%s: BGP picks by router id there\n", ties,
-		       ties == 1 ? "" : "s");
-		print_ties(t, pop, down, ties, f);
+			ties == 1 ? "" : "s");
+		print_ties(&tb, ties, f);
 	}
 out:
-	for (i = 0; down && i < t->nnodes; i++)
-		free(down[i]);
-	free(down);
-	free(pop);
+	topo_predict_free(&first);
+	table_free(&tb);
+}
+
+void topo_print_catchment(const struct topo *t, FILE *f)
+{
+	topo_print_prediction(t, NULL, f);
 }

@@ -359,6 +359,35 @@ bool topo_has_rel(const struct topo *t)
 	return false;
 }
 
+/* The policy bits of topo_policy.given that change a decision. */
+#define POLICY_GIVEN	(TOPO_POL_LP_CUSTOMER | TOPO_POL_LP_PEER | \
+			 TOPO_POL_LP_PROVIDER | TOPO_POL_LP_NONE | \
+			 TOPO_POL_ACM | TOPO_POL_MULTIPATH)
+
+bool topo_has_policy(const struct topo *t)
+{
+	size_t i;
+
+	if (t->policy.given & POLICY_GIVEN)
+		return true;
+	for (i = 0; i < t->nnodes; i++) {
+		const struct topo_node *n = &t->nodes[i];
+
+		if ((n->policy.given & POLICY_GIVEN) || n->prepend ||
+		    n->ncomms || n->nactions)
+			return true;
+	}
+	for (i = 0; i < t->nlinks; i++) {
+		const struct topo_link *l = &t->links[i];
+
+		if (l->rel != TOPO_REL_NONE || l->local_pref ||
+		    l->prepend_given || l->med_given || l->comms_given ||
+		    l->no_announce)
+			return true;
+	}
+	return false;
+}
+
 const char *topo_rel_name(enum topo_rel r)
 {
 	switch (r) {

@@ -369,6 +369,14 @@ void topo_node_policy(const struct topo *t, size_t i, struct topo_policy *out);
 enum bgp_role topo_link_role(const struct topo_link *l, size_t self);
 /* Whether any link has a relationship. */
 bool topo_has_rel(const struct topo *t);
+/*
+ * Whether the file sets anything that makes BGP choose otherwise than by
+ * AS path length alone: a relationship, a LOCAL_PREF (per link, per
+ * router, in defaults), an origin's prepend, communities, MED or
+ * announce: false, action communities, always-compare-med or multipath.
+ * MRAI changes when, not what, and does not count.
+ */
+bool topo_has_policy(const struct topo *t);
 const char *topo_rel_name(enum topo_rel r);
 /* The TCP-MD5 key of link l's session, "" for none. */
 const char *topo_link_password(const struct topo *t, const struct topo_link *l);
