@@ -63,6 +63,21 @@ is "the table has seven users" "$(users | wc -l)" "7"
 out=$("$AL" check "$INET" 2>&1)
 ok "check accepts internet.yaml" test $? -eq 0
 
+# predicted USER [FILE [WHAT-IF...]]: the POP check names for USER.
+predicted() {
+	local u=$1 f=${2:-$INET}
+	shift $(( $# < 2 ? $# : 2 ))
+	"$AL" check "$f" "$@" 2>/dev/null | awk -v u="$u" '
+		/^each user.s path/ { t = 1; next }
+		t && $1 == u { print $2; exit }'
+}
+for u in $(users); do
+	is "check predicts the table for $u as the file stands" \
+		"$(predicted "$u")" "$(column "$u" 2)"
+	is "check --prepend lax=3@lumen predicts the table for $u" \
+		"$(predicted "$u" "$INET" --prepend lax=3@lumen)" "$(column "$u" 3)"
+done
+
 f=$TMPD/$LAB.yaml
 sed "s/^name: internet\$/name: $LAB/" "$INET" > "$f"
 "$AL" up "$f" > "$TMPD/up.out" 2>&1
@@ -134,6 +149,10 @@ like "the fix is in the copy" "$(grep -c '3356:70"\]}$' "$f2")" "^2$"
 "$AL" up "$f2" > "$TMPD/up2.out" 2>&1
 ok "up builds the fixed internet" test $? -eq 0
 table_holds "$LAB2" 4 "community"
+for u in $(users); do
+	is "check predicts the table for $u with the community" \
+		"$(predicted "$u" "$f2")" "$(column "$u" 4)"
+done
 out=$("$AL" routes lumen --lab "$LAB2" --adj-in lax --json 2>&1)
 like "lumen received lax's route with the community" "$out" \
 	'"prefix":"104.16.0.0/24",[^}]*"communities":\["3356:70"\]'
