@@ -542,12 +542,46 @@ struct bird_block {
 	char via[16];
 	char aspath[160];
 	char origin[12];
+	char comms[DAEMON_COMMS_TEXT];	/* standard ones */
+	char large[DAEMON_COMMS_TEXT];
+	int list;		/* 1, 2: a long set goes on in lines "\t\t(...)" */
+	long local_pref;
 };
+
+/* "(65000,1) (65535,65281)" or "(1221, 4294967295, 2) ...", as BIRD
+ * prints community sets, into dst in our spelling. */
+static void bird_comms_add(char *dst, size_t n, const char *v, uint32_t asn)
+{
+	const char *p = v;
+
+	while ((p = strchr(p, '('))) {
+		unsigned long x[3];
+		char tok[40], *end;
+		size_t k = 0;
+
+		p++;
+		while (k < 3) {
+			x[k] = strtoul(p, &end, 10);
+			if (end == p)
+				break;
+			k++;
+			p = end + strspn(end, ", ");
+		}
+		if (k == 2)
+			snprintf(tok, sizeof(tok), "%lu:%lu", x[0], x[1]);
+		else if (k == 3)
+			snprintf(tok, sizeof(tok), "%lu:%lu:%lu", x[0], x[1], x[2]);
+		else
+			continue;
+		daemon_comm_add(dst, n, tok, asn);
+	}
+}
 
 static void bird_block_emit(const struct bird_block *b, daemon_route_fn fn,
 			    void *ctx, int *r)
 {
 	struct daemon_route dr;
+	size_t len;
 
 	if (*r || !b->prefix[0] || !b->proto[0])
 		return;
@@ -563,11 +597,18 @@ static void bird_block_emit(const struct bird_block *b, daemon_route_fn fn,
 	}
 	daemon_copy(dr.aspath, sizeof(dr.aspath), b->aspath);
 	daemon_copy(dr.origin, sizeof(dr.origin), b->origin);
+	daemon_copy(dr.communities, sizeof(dr.communities), b->comms);
+	len = strlen(dr.communities);
+	if (b->large[0] && len + 1 + strlen(b->large) < sizeof(dr.communities))
+		snprintf(dr.communities + len, sizeof(dr.communities) - len,
+			 "%s%s", len ? " " : "", b->large);
+	dr.local_pref = b->local_pref;
 	dr.best = b->best;
 	*r = fn(ctx, &dr);
 }
 
-int daemon_bird_parse_routes(const char *text, daemon_route_fn fn, void *ctx)
+int daemon_bird_parse_routes(const char *text, uint32_t asn,
+			     daemon_route_fn fn, void *ctx)
 {
 	struct bird_block b;
 	const char *p = text;
@@ -575,6 +616,7 @@ int daemon_bird_parse_routes(const char *text, daemon_route_fn fn, void *ctx)
 	int r = 0;
 
 	memset(&b, 0, sizeof(b));
+	b.local_pref = -1;
 	while (*p && r == 0) {
 		size_t ll = strcspn(p, "\n"), i;
 		const char *v, *s = line;
@@ -592,6 +634,7 @@ int daemon_bird_parse_routes(const char *text, daemon_route_fn fn, void *ctx)
 
 			bird_block_emit(&b, fn, ctx, &r);
 			memset(&b, 0, sizeof(b));
+			b.local_pref = -1;
 			if (line[0] != ' ' && sscanf(line, "%19s", prefix) != 1)
 				continue;
 			s = line + (line[0] == ' ' ? 0 : strlen(prefix));
@@ -610,6 +653,12 @@ int daemon_bird_parse_routes(const char *text, daemon_route_fn fn, void *ctx)
 		}
 		while (*s == '\t' || *s == ' ')
 			s++;
+		if (*s == '(' && b.list) {
+			bird_comms_add(b.list == 1 ? b.comms : b.large,
+				       sizeof(b.comms), s, asn);
+			continue;
+		}
+		b.list = 0;
 		if (!strncmp(s, "via ", 4)) {
 			if (!b.via[0])
 				sscanf(s, "via %15s", b.via);
@@ -619,6 +668,14 @@ int daemon_bird_parse_routes(const char *text, daemon_route_fn fn, void *ctx)
 			for (i = 0; v[i] && i + 1 < sizeof(b.origin); i++)
 				b.origin[i] = (char)tolower((unsigned char)v[i]);
 			b.origin[i] = '\0';
+		} else if ((v = kv(s, "BGP.local_pref:"))) {
+			b.local_pref = strtol(v, NULL, 10);
+		} else if ((v = kv(s, "BGP.community:"))) {
+			bird_comms_add(b.comms, sizeof(b.comms), v, asn);
+			b.list = 1;
+		} else if ((v = kv(s, "BGP.large_community:"))) {
+			bird_comms_add(b.large, sizeof(b.large), v, asn);
+			b.list = 2;
 		}
 	}
 	bird_block_emit(&b, fn, ctx, &r);
@@ -640,7 +697,7 @@ void daemon_bird_parse_anycast(const char *text, struct snap_router *sr)
 {
 	daemon_copy(sr->via, sizeof(sr->via), "none");
 	sr->path[0] = '\0';
-	daemon_bird_parse_routes(text, anycast_route, sr);
+	daemon_bird_parse_routes(text, 0, anycast_route, sr);
 }
 
 long daemon_bird_parse_count(const char *text)
@@ -755,7 +812,8 @@ static int bird_routes(const char *lab, const struct topo *t, size_t node,
 			 (int)strcspn(text_of(&text), "\n"), text_of(&text));
 		r = -EIO;
 	} else {
-		r = daemon_bird_parse_routes(text_of(&text), fn, ctx);
+		r = daemon_bird_parse_routes(text_of(&text), t->nodes[node].asn,
+					     fn, ctx);
 	}
 	dbuf_free(&text);
 	return r;

@@ -172,6 +172,7 @@ static int routes_rec(void *ctx, const struct ctl_rec *r)
 	dr.best = rc->adj ? ctl_get(r, "best") && !strcmp(ctl_get(r, "best"), "yes")
 			  : true;
 	dr.paths = rc->adj ? -1 : (long)ctl_get_u64(r, "paths", 0);
+	dr.local_pref = -1;	/* not said yet */
 	rc->r = rc->fn(rc->ctx, &dr);
 	return rc->r < 0 ? 1 : 0;
 }

@@ -119,6 +119,14 @@ long daemon_sock_reply(int fd, struct dbuf *raw,
 		       size_t (*complete)(const char *raw, size_t len),
 		       const struct timespec *deadline);
 
+/*
+ * policy.c: routing policy as BIRD's and FRR's renderers share it.
+ */
+/* Append community tok as the daemon printed it ("65000:1",
+ * "13335:1:2", "no-export", FRR's "local-AS") to the text dst of n
+ * bytes in our spelling, unless it is the tag of AS asn. */
+void daemon_comm_add(char *dst, size_t n, const char *tok, uint32_t asn);
+
 /* The peer node whose planned address on a link of node is addr, or -1. */
 long daemon_peer_by_addr(const struct topo *t, size_t node, uint32_t addr);
 /* Copy src into dst of n bytes, cut to fit; NULL copies as "". */

@@ -513,16 +513,37 @@ int daemon_frr_parse_statistics(const char *json, size_t len,
 	return 0;
 }
 
+/* A community string of FRR's ("65000:1 no-export", "13335:1:2") into
+ * dst in our spelling, without the tag of AS asn. */
+static void frr_comms_add(char *dst, size_t n, const char *v, uint32_t asn)
+{
+	char tok[64];
+
+	while (v && *v) {
+		size_t k = strcspn(v, " ");
+
+		if (k && k < sizeof(tok)) {
+			memcpy(tok, v, k);
+			tok[k] = '\0';
+			daemon_comm_add(dst, n, tok, asn);
+		}
+		v += k + (v[k] == ' ');
+	}
+}
+
 int daemon_frr_parse_routes(const char *json, size_t len, bool all,
 			    const struct topo *t, size_t node,
 			    daemon_route_fn fn, void *ctx)
 {
-	const struct json_node *pfx, *p;
+	const struct json_node *pfx, *p, *x, *lp;
+	uint32_t asn = t->nodes[node].asn;
 	struct json_doc d;
 	int r = json_parse(json, len, &d);
 
 	if (r < 0)
 		return r;
+	/* What a path without a LOCAL_PREF of its own is ranked by. */
+	lp = json_get(&d, json_root(&d), "defaultLocPrf");
 	for (pfx = json_first(&d, json_get(&d, json_root(&d), "routes"));
 	     pfx && r == 0; pfx = json_next(&d, pfx)) {
 		for (p = json_first(&d, pfx); p && r == 0; p = json_next(&d, p)) {
@@ -531,13 +552,24 @@ int daemon_frr_parse_routes(const char *json, size_t len, bool all,
 			uint32_t addr;
 			long n;
 
+			/* `json detail` opens each prefix's list with the
+			 * prefix's own object; paths have an origin. */
+			if (!json_get(&d, p, "origin"))
+				continue;
 			memset(&dr, 0, sizeof(dr));
-			dr.best = json_bool(json_get(&d, p, "bestpath"), false);
+			/* The table: "bestpath": true; detail: {"overall"}. */
+			x = json_get(&d, p, "bestpath");
+			dr.best = x && x->type == JSON_OBJECT ?
+				  json_bool(json_get(&d, x, "overall"), false) :
+				  json_bool(x, false);
 			if ((!all && !dr.best) ||
 			    json_bool(json_get(&d, p, "removed"), false))
 				continue;
 			daemon_copy(dr.prefix, sizeof(dr.prefix), pfx->key);
-			peer = json_str(json_get(&d, p, "peerId"), "");
+			peer = json_str(json_get(&d, p, "peerId"), NULL);
+			if (!peer)
+				peer = json_str(json_get(&d, json_get(&d, p, "peer"),
+							 "peerId"), "");
 			if (frr_path_local(&d, p)) {
 				daemon_copy(dr.from, sizeof(dr.from), "local");
 				daemon_copy(dr.nexthop, sizeof(dr.nexthop), "local");
@@ -551,10 +583,21 @@ int daemon_frr_parse_routes(const char *json, size_t len, bool all,
 						json_get(&d, p, "nexthops")), "ip"),
 						     ""));
 				daemon_copy(dr.aspath, sizeof(dr.aspath),
-					    json_str(json_get(&d, p, "path"), ""));
+					    json_str(json_get(&d, p, "path"),
+						     json_str(json_get(&d, json_get(&d, p,
+							"aspath"), "string"), "")));
 			}
 			lower(dr.origin, sizeof(dr.origin),
 			      json_str(json_get(&d, p, "origin"), ""));
+			x = json_get(&d, p, "locPrf");
+			dr.local_pref = x ? (long)json_u64(x, 0) :
+					lp ? (long)json_u64(lp, 0) : -1;
+			frr_comms_add(dr.communities, sizeof(dr.communities),
+				      json_str(json_get(&d, json_get(&d, p,
+						"community"), "string"), NULL), asn);
+			frr_comms_add(dr.communities, sizeof(dr.communities),
+				      json_str(json_get(&d, json_get(&d, p,
+						"largeCommunity"), "string"), NULL), asn);
 			r = fn(ctx, &dr);
 		}
 	}
@@ -660,12 +703,30 @@ static int frr_announce(const char *lab, const struct topo *t, size_t node,
 	return 0;
 }
 
+/* The paths of one peer, out of the whole table. */
+struct frr_from {
+	const char *peer;
+	daemon_route_fn fn;
+	void *ctx;
+};
+
+static int frr_from_peer(void *ctx, const struct daemon_route *r)
+{
+	const struct frr_from *ff = ctx;
+
+	return strcmp(r->from, ff->peer) ? 0 : ff->fn(ff->ctx, r);
+}
+
 static int frr_routes(const char *lab, const struct topo *t, size_t node,
 		      const char *peer, daemon_route_fn fn, void *ctx,
 		      struct err *e)
 {
-	char sock[STATE_PATH_MAX], cmd[96], a[IP4_STRLEN];
-	const char *c = cmd;
+	/* Detail, for the communities and LOCAL_PREF of each path; `neighbors
+	 * X routes` has no detail in FRR 8.4, so a peer's paths are those of
+	 * the whole table that came from it. */
+	static const char *const cmd = "show bgp ipv4 unicast json detail";
+	struct frr_from ff = { peer, fn, ctx };
+	char sock[STATE_PATH_MAX];
 	struct dbuf out;
 	long p;
 	int r, ret = 0;
@@ -685,14 +746,9 @@ static int frr_routes(const char *lab, const struct topo *t, size_t node,
 				 t->nodes[node].name, peer);
 			return -ENOENT;
 		}
-		snprintf(cmd, sizeof(cmd), "show bgp ipv4 unicast neighbors %s "
-			 "routes json", ip4_str(topo_link_addr(&t->links[k],
-							       (size_t)p), a));
-	} else {
-		snprintf(cmd, sizeof(cmd), "show bgp ipv4 unicast json");
 	}
 	dbuf_init(&out);
-	r = frr_vty(sock, &c, 1, &out, &ret, 5000);
+	r = frr_vty(sock, &cmd, 1, &out, &ret, 5000);
 	if (r < 0) {
 		snprintf(e->msg, sizeof(e->msg), "the FRR of %s does not answer (%s); is it "
 			 "running? see 'anycastlab status'", t->nodes[node].name,
@@ -703,7 +759,9 @@ static int frr_routes(const char *lab, const struct topo *t, size_t node,
 		r = -EIO;
 	} else {
 		r = daemon_frr_parse_routes(out_text(&out), dbuf_len(&out),
-					    peer != NULL, t, node, fn, ctx);
+					    peer != NULL, t, node,
+					    peer ? frr_from_peer : fn,
+					    peer ? (void *)&ff : ctx);
 	}
 	dbuf_free(&out);
 	return r;

@@ -5,9 +5,10 @@
  * to be reviewed), and the parsers of what the daemons answer on their
  * control sockets, against replies captured from BIRD 2.0.12 and FRR
  * 8.4.4 running the world lab (tests/golden/daemon-*.raw: the bytes as
- * the sockets sent them, codes and trailers included).  Also the JSON
- * reader those parsers use, the journal's daemon records, and the rule
- * that a node's own daemon: wins over up --daemon.
+ * the sockets sent them, codes and trailers included) and, for
+ * communities, against text written to the formats of those versions'
+ * sources.  Also the JSON reader those parsers use, the journal's daemon
+ * records, and the rule that a node's own daemon: wins over up --daemon.
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
@@ -56,6 +57,15 @@ static void load_world(struct topo *t)
 	struct topo_diags d = { 0 };
 
 	cr_assert_eq(topo_load_file(SOURCE_ROOT "/topologies/world.yaml", t, &d), 0);
+	topo_diags_free(&d);
+}
+
+/* Every policy knob (tests/golden/policy.yaml). */
+static void load_policy(struct topo *t)
+{
+	struct topo_diags d = { 0 };
+
+	cr_assert_eq(topo_load_file(GOLDEN_DIR "/policy.yaml", t, &d), 0);
 	topo_diags_free(&d);
 }
 
@@ -605,7 +615,7 @@ Test(bird_parse, best_paths_and_one_peers_paths)
 	char *s;
 
 	s = bird_text("bird-telstra-routes", &code);
-	cr_assert_eq(daemon_bird_parse_routes(s, log_route, &l), 0);
+	cr_assert_eq(daemon_bird_parse_routes(s, 1221, log_route, &l), 0);
 	cr_assert_eq(l.n, 22, "one best path per network");
 	r = find_route(&l, "104.16.0.0/24", true);
 	cr_assert_not_null(r);
@@ -620,13 +630,65 @@ Test(bird_parse, best_paths_and_one_peers_paths)
 	free(s);
 	l.n = 0;
 	s = bird_text("bird-telstra-adjin", &code);
-	cr_assert_eq(daemon_bird_parse_routes(s, log_route, &l), 0);
+	cr_assert_eq(daemon_bird_parse_routes(s, 1221, log_route, &l), 0);
 	cr_assert_eq(l.n, 19);
 	r = find_route(&l, "104.16.0.0/24", false);
 	cr_assert_not_null(r, "singtel's path to the anycast prefix, not the best");
 	cr_assert_str_eq(r->from, "singtel");
 	cr_assert_str_eq(r->aspath, "7473 13335");
 	free(s);
+}
+
+/* Communities and LOCAL_PREF as BIRD 2.0.12 prints them (nest/rt-attr.c:
+ * a set too long for one line goes on in lines "\t\t(...)"), the
+ * router's own tag left out, another AS's kept. */
+Test(bird_parse, communities_without_the_tag)
+{
+	static const char text[] =
+		"Table master4:\n"
+		"104.16.0.0/24        unicast [peer_pa 20:18:31.249] * (100) [AS13335i]\n"
+		"\tvia 100.64.0.1 on pa\n"
+		"\tType: BGP univ\n"
+		"\tBGP.origin: IGP\n"
+		"\tBGP.as_path: 13335 13335 13335\n"
+		"\tBGP.next_hop: 100.64.0.1\n"
+		"\tBGP.med: 20\n"
+		"\tBGP.local_pref: 200\n"
+		"\tBGP.community: (13335,100) (65535,65281)\n"
+		"\t\t(65535,65283) (2914,421)\n"
+		"\tBGP.large_community: (2914, 4294967295, 1) (13335, 1, 1)\n"
+		"\t\t(1299, 4294967295, 2)\n"
+		"                     unicast [peer_t2 20:18:32.100] (100) [AS13335i]\n"
+		"\tvia 100.64.0.9 on t2\n"
+		"\tType: BGP univ\n"
+		"\tBGP.origin: IGP\n"
+		"\tBGP.as_path: 1299 13335\n"
+		"\tBGP.next_hop: 100.64.0.9\n"
+		"\tBGP.local_pref: 120\n"
+		"\tBGP.large_community: (2914, 4294967295, 2)\n"
+		"100.127.0.3/32       unreachable [own 20:18:30.000] * (200)\n"
+		"\tType: static univ\n";
+	struct route_log l = { .n = 0 };
+	const struct daemon_route *r;
+
+	cr_assert_eq(daemon_bird_parse_routes(text, 2914, log_route, &l), 0);
+	cr_assert_eq(l.n, 3);
+	r = find_route(&l, "104.16.0.0/24", true);
+	cr_assert_not_null(r);
+	cr_assert_str_eq(r->from, "pa");
+	cr_assert_eq(r->local_pref, 200);
+	cr_assert_str_eq(r->communities, "13335:100 no-export no-export-subconfed "
+			 "2914:421 13335:1:1 1299:4294967295:2");
+	r = find_route(&l, "104.16.0.0/24", false);
+	cr_assert_not_null(r);
+	cr_assert_str_eq(r->from, "t2");
+	cr_assert_eq(r->local_pref, 120);
+	cr_assert_str_eq(r->communities, "", "only the tag: nothing to show");
+	r = find_route(&l, "100.127.0.3/32", true);
+	cr_assert_not_null(r);
+	cr_assert_str_eq(r->from, "local");
+	cr_assert_eq(r->local_pref, -1, "a static route has none");
+	cr_assert_str_eq(r->communities, "");
 }
 
 /* ---- FRR's vty socket ---- */
@@ -811,6 +873,74 @@ Test(frr_parse, prefixes_and_routes)
 	cr_assert_str_eq(r->from, "singtel");
 	cr_assert_str_eq(r->aspath, "7473 13335");
 	free(s);
+	topo_free(&t);
+}
+
+/* `show bgp ipv4 unicast json detail` as FRR 8.4's bgp_show_table and
+ * route_vty_out_detail write it: each prefix's list opens with the
+ * prefix's own object; a path has "locPrf" only when something set it
+ * (else the table's defaultLocPrf ranks it). */
+Test(frr_parse, detail_communities_without_the_tag)
+{
+	static const char json[] =
+		"{\n \"vrfId\": 0,\n \"vrfName\": \"default\",\n \"tableVersion\": 9,\n"
+		" \"routerId\": \"100.127.0.4\",\n \"defaultLocPrf\": 100,\n"
+		" \"localAS\": 1299,\n \"routes\": { \"104.16.0.0/24\": ["
+		"{\"prefix\":\"104.16.0.0/24\",\"version\":4,\"advertisedTo\":"
+		"{\"100.64.0.3\":{\"hostname\":\"pa\"}}},"
+		"{\"aspath\":{\"string\":\"13335\",\"segments\":[{\"type\":\"as-sequence\","
+		"\"list\":[13335]}],\"length\":1},\"origin\":\"IGP\",\"locPrf\":300,"
+		"\"valid\":true,\"version\":4,\"bestpath\":{\"overall\":true,"
+		"\"selectionReason\":\"Router ID\"},\"community\":{\"string\":"
+		"\"1299:666 no-export local-AS\",\"list\":[\"1299:666\",\"noExport\","
+		"\"localAs\"]},\"largeCommunity\":{\"string\":\"1299:2914:1 "
+		"1299:4294967295:1\",\"list\":[\"1299:2914:1\",\"1299:4294967295:1\"]},"
+		"\"nexthops\":[{\"ip\":\"100.64.0.7\",\"afi\":\"ipv4\",\"used\":true}],"
+		"\"peer\":{\"peerId\":\"100.64.0.7\",\"routerId\":\"100.127.0.2\","
+		"\"type\":\"external\"}},"
+		"{\"aspath\":{\"string\":\"2914 13335\",\"segments\":[],\"length\":2},"
+		"\"origin\":\"IGP\",\"valid\":true,\"version\":4,\"largeCommunity\":"
+		"{\"string\":\"1299:4294967295:2\",\"list\":[\"1299:4294967295:2\"]},"
+		"\"nexthops\":[{\"ip\":\"100.64.0.8\"}],\"peer\":{\"peerId\":"
+		"\"100.64.0.8\",\"routerId\":\"100.127.0.3\",\"type\":\"external\"}}]\n"
+		",\"100.127.0.4/32\": [{\"prefix\":\"100.127.0.4/32\",\"version\":1},"
+		"{\"aspath\":{\"string\":\"Local\",\"segments\":[],\"length\":0},"
+		"\"origin\":\"IGP\",\"metric\":0,\"weight\":32768,\"valid\":true,"
+		"\"sourced\":true,\"local\":true,\"bestpath\":{\"overall\":true},"
+		"\"nexthops\":[{\"ip\":\"0.0.0.0\"}],\"peer\":{\"peerId\":\"0.0.0.0\"}}]"
+		" }\n}\n";
+	struct route_log l = { .n = 0 };
+	const struct daemon_route *r;
+	struct topo t;
+	size_t n;
+
+	load_policy(&t);
+	n = node_of(&t, "t2");
+	cr_assert_eq(daemon_frr_parse_routes(json, strlen(json), false, &t, n,
+					     log_route, &l), 0);
+	cr_assert_eq(l.n, 2, "the best paths only, no prefix object");
+	r = find_route(&l, "104.16.0.0/24", true);
+	cr_assert_not_null(r);
+	cr_assert_str_eq(r->from, "pb");
+	cr_assert_str_eq(r->nexthop, "100.64.0.7");
+	cr_assert_str_eq(r->aspath, "13335");
+	cr_assert_str_eq(r->origin, "igp");
+	cr_assert_eq(r->local_pref, 300);
+	cr_assert_str_eq(r->communities, "1299:666 no-export no-export-subconfed "
+			 "1299:2914:1");
+	r = find_route(&l, "100.127.0.4/32", true);
+	cr_assert_not_null(r);
+	cr_assert_str_eq(r->from, "local");
+	l.n = 0;
+	cr_assert_eq(daemon_frr_parse_routes(json, strlen(json), true, &t, n,
+					     log_route, &l), 0);
+	cr_assert_eq(l.n, 3);
+	r = find_route(&l, "104.16.0.0/24", false);
+	cr_assert_not_null(r);
+	cr_assert_str_eq(r->from, "t1");
+	cr_assert_str_eq(r->aspath, "2914 13335");
+	cr_assert_eq(r->local_pref, 100, "no locPrf: the default");
+	cr_assert_str_eq(r->communities, "");
 	topo_free(&t);
 }
 
