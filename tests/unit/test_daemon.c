@@ -1,14 +1,15 @@
 /*
  * BIRD 2 and FRR as a node's router: the configurations generated from a
- * small lab and from nodes of the world lab, byte for byte against
+ * small lab, from nodes of the world lab and from a lab with every
+ * routing-policy knob (tests/golden/policy.yaml), byte for byte against
  * tests/golden/daemon-*.conf (ANYCASTLAB_GOLDEN_UPDATE=1 rewrites them,
- * to be reviewed), and the parsers of what the daemons answer on their
- * control sockets, against replies captured from BIRD 2.0.12 and FRR
- * 8.4.4 running the world lab (tests/golden/daemon-*.raw: the bytes as
- * the sockets sent them, codes and trailers included) and, for
- * communities, against text written to the formats of those versions'
- * sources.  Also the JSON reader those parsers use, the journal's daemon
- * records, and the rule that a node's own daemon: wins over up --daemon.
+ * to be reviewed); and the parsers of what the daemons answer on their control sockets,
+ * against replies captured from BIRD 2.0.12 and FRR 8.4.4 running the
+ * world lab (tests/golden/daemon-*.raw: the bytes as the sockets sent
+ * them, codes and trailers included) and, for communities, against text
+ * written to the formats of those versions' sources.  Also the JSON
+ * reader those parsers use, the journal's daemon records, and the rule
+ * that a node's own daemon: wins over up --daemon.
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
@@ -87,7 +88,7 @@ static void conf_free(struct criterion_test_params *p)
 /* Arrays, not pointers: each case runs in a process of its own, where
  * the parent's addresses mean nothing. */
 struct conf_case {
-	char lab[8];		/* "small" or "world" */
+	char lab[8];		/* "small", "world" or "policy" */
 	char node[TOPO_NAME_MAX + 1];
 	char kind[8];		/* "bird", "bgpd", "zebra" */
 };
@@ -102,6 +103,12 @@ ParameterizedTestParameters(daemon_config, matches_golden)
 		{ "world", "telstra", "bird" }, { "world", "telstra", "bgpd" },
 		{ "world", "syd", "bird" }, { "world", "syd", "bgpd" },
 		{ "world", "ntt", "bird" }, { "world", "ntt", "bgpd" },
+		/* BIRD only where no MRAI is asked of it */
+		{ "policy", "pa", "bird" }, { "policy", "pa", "bgpd" },
+		{ "policy", "pb", "bgpd" },
+		{ "policy", "t1", "bird" }, { "policy", "t1", "bgpd" },
+		{ "policy", "t2", "bgpd" },
+		{ "policy", "e", "bird" }, { "policy", "e", "bgpd" },
 	};
 	size_t n = sizeof(cases) / sizeof(cases[0]);
 	struct conf_case *shared = cr_malloc(sizeof(cases));
@@ -122,6 +129,8 @@ ParameterizedTest(struct conf_case *c, daemon_config, matches_golden)
 
 	if (!strcmp(c->lab, "small"))
 		load_small(&t);
+	else if (!strcmp(c->lab, "policy"))
+		load_policy(&t);
 	else
 		load_world(&t);
 	f = open_memstream(&got, &len);
@@ -259,6 +268,83 @@ Test(daemon_config, unknown_attributes_discard_is_refused)
 	fclose(f);
 	cr_assert_eq(len, 0, "nothing written: %s", got);
 	free(got);
+	topo_free(&t);
+}
+
+/* What the routers of a lab with policy must say, whatever the wording
+ * of the golden files. */
+static char *render(const struct topo *t, const char *node, bool frr)
+{
+	char *got = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&got, &len);
+
+	cr_assert_not_null(f);
+	if (frr)
+		cr_assert_eq(daemon_frr_bgpd_config(t, node_of(t, node), f), 0);
+	else
+		cr_assert_eq(daemon_bird_config(t, node_of(t, node), f), 0);
+	fclose(f);
+	return got;
+}
+
+Test(daemon_config, policy_knobs)
+{
+	struct topo t;
+	char *s;
+
+	load_policy(&t);
+	s = render(&t, "t1", false);
+	cr_assert_not_null(strstr(s, "\tmed metric on;\n"));
+	cr_assert_not_null(strstr(s, "\tmerge paths on;\n"));
+	/* a customer's route: tagged 1, LOCAL_PREF by action first */
+	cr_assert_not_null(strstr(s, "\tbgp_large_community.add((2914, 4294967295, 1));\n"
+				  "\tif (2914, 70) ~ bgp_community then bgp_local_pref = 70;\n"
+				  "\telse if (2914, 0, 80) ~ bgp_large_community then bgp_local_pref = 80;\n"
+				  "\telse bgp_local_pref = 200;\n"));
+	/* toward the peer t2 (AS1299): valley-free, no-announce, and the
+	 * larger prepend before the smaller */
+	cr_assert_not_null(strstr(s, "if bgp_large_community ~ [(2914, 4294967295, 2..3)] then reject;"));
+	cr_assert_not_null(strstr(s, "if (2914, 666) ~ bgp_community then reject;"));
+	cr_assert_lt(strstr(s, "(2914, 423) ~"), strstr(s, "(2914, 421) ~"));
+	cr_assert_not_null(strstr(s, "bgp_large_community.delete([(2914, 4294967295, *)]);\n\t}\n\taccept;"));
+	free(s);
+	s = render(&t, "pa", false);
+	/* the link's prepend and MED, the node's communities; none to t2 */
+	cr_assert_not_null(strstr(s, "\tif proto = \"anycast\" then {\n"
+				  "\t\tbgp_path.prepend(13335);\n"
+				  "\t\tbgp_path.prepend(13335);\n"
+				  "\t\tbgp_med = 20;\n"
+				  "\t\tbgp_community.add((13335, 100));\n"
+				  "\t\tbgp_large_community.add((13335, 1, 1));\n"));
+	cr_assert_not_null(strstr(s, "\tif proto = \"anycast\" then reject;\n"));
+	free(s);
+	s = render(&t, "t2", true);
+	cr_assert_not_null(strstr(s, " bgp bestpath compare-routerid\n"));
+	cr_assert_not_null(strstr(s, " neighbor 100.64.0.7 advertisement-interval 1\n"));
+	cr_assert_not_null(strstr(s, " neighbor 100.64.0.8 advertisement-interval 2\n"));
+	cr_assert_not_null(strstr(s, "route-map lab-in-pb permit 20\n"
+				  " set local-preference 300\n"
+				  " set large-community 1299:4294967295:1 additive\n"));
+	cr_assert_not_null(strstr(s, " set as-path prepend 1299 1299\n"));
+	free(s);
+	s = render(&t, "t1", true);
+	cr_assert_not_null(strstr(s, " bgp always-compare-med\n"));
+	cr_assert_not_null(strstr(s, " bgp bestpath as-path multipath-relax\n"));
+	cr_assert_not_null(strstr(s, "  maximum-paths 4\n"));
+	free(s);
+	s = render(&t, "pb", true);
+	/* one set line per kind, or the second would replace the first */
+	cr_assert_not_null(strstr(s, " set community 2914:421 65535:65281 additive\n"
+				  " set large-community 2914:0:80 additive\n"));
+	free(s);
+	topo_free(&t);
+	/* Without policy, FRR breaks ties as it always did here. */
+	load_world(&t);
+	s = render(&t, "telstra", true);
+	cr_assert_null(strstr(s, "compare-routerid"));
+	cr_assert_null(strstr(s, "lab-tag"));
+	free(s);
 	topo_free(&t);
 }
 
