@@ -27,7 +27,8 @@ struct routes_out {
 struct json_route {
 	const char *prefix, *nexthop, *from, *aspath, *origin;
 	const char *why, *over, *rejected, *med;
-	const char *local_pref, *communities, *held;
+	long local_pref;	/* -1: not said */
+	const char *communities, *held;
 	int best;		/* -1: not said */
 	long paths;		/* -1: not said */
 };
@@ -124,8 +125,10 @@ static void json_route_print(FILE *f, bool first, const struct json_route *jr)
 	json_str_or_null(f, jr->over);
 	fputs(",\"rejected\":", f);
 	json_str_or_null(f, jr->rejected);
-	fputs(",\"local_pref\":", f);
-	fputs(jr->local_pref && *jr->local_pref ? jr->local_pref : "null", f);
+	if (jr->local_pref >= 0)
+		fprintf(f, ",\"local_pref\":%ld", jr->local_pref);
+	else
+		fputs(",\"local_pref\":null", f);
 	fputs(",\"communities\":", f);
 	json_words(f, jr->communities);
 	fputs(",\"held\":", f);

@@ -70,10 +70,180 @@ static void bird_sym_peer(const char *sym, char *buf, size_t n)
 			buf[i] = '-';
 }
 
+/* A community as a BIRD literal: (a, b) or (a, b, c). */
+static const char *bird_comm(const struct bgp_comm *c, char *buf, size_t n)
+{
+	if (c->large)
+		snprintf(buf, n, "(%u, %u, %u)", c->a, c->b, c->c);
+	else
+		snprintf(buf, n, "(%u, %u)", c->a, c->b & 0xffff);
+	return buf;
+}
+
+static const char *bird_comm_attr(const struct bgp_comm *c)
+{
+	return c->large ? "bgp_large_community" : "bgp_community";
+}
+
+/* "lab_in_x_y" for the session to node "x-y". */
+static void bird_filter_sym(const char *dir, const char *node, char *buf,
+			    size_t n)
+{
+	size_t i, k = strlen(dir);
+
+	snprintf(buf, n, "%s%s", dir, node);
+	for (i = k; buf[i]; i++)
+		if (buf[i] == '-')
+			buf[i] = '_';
+}
+
+static void bird_prepend(FILE *f, const char *indent, uint32_t asn,
+			 unsigned times)
+{
+	unsigned i;
+
+	for (i = 0; i < times; i++)
+		fprintf(f, "%sbgp_path.prepend(%u);\n", indent, asn);
+}
+
+/* The import filter of session x: the tag, then LOCAL_PREF (a LOCAL_PREF
+ * action community first, in the order the node lists them). */
+static void bird_import(FILE *f, const struct topo_intent *in,
+			const struct topo_intent_session *x)
+{
+	char sym[TOPO_NAME_MAX + 16], c[48];
+	const char *els = "";
+	size_t i;
+
+	bird_filter_sym("lab_in_", x->peer_name, sym, sizeof(sym));
+	fprintf(f, "\n# From %s, %s:\n"
+		"# %sLOCAL_PREF %u%s.\n"
+		"filter %s {\n", x->peer_name, bgp_role_phrase(x->role),
+		daemon_pol_tagged(in) ? "the tag, " : "", x->local_pref,
+		daemon_pol_lp_actions(in, x) ?
+		" (or its LOCAL_PREF action community's)" : "", sym);
+	if (daemon_pol_tagged(in))
+		fprintf(f, "\tbgp_large_community.delete([(%u, %u, *)]);\n"
+			"\tbgp_large_community.add((%u, %u, %d));\n", in->asn,
+			DAEMON_TAG_FN, in->asn, DAEMON_TAG_FN, (int)x->role);
+	for (i = 0; daemon_pol_lp_actions(in, x) && i < in->policy.nactions; i++) {
+		const struct bgp_action *a = &in->policy.actions[i];
+
+		if (a->kind != BGP_ACTION_LOCAL_PREF)
+			continue;
+		fprintf(f, "\t%sif %s ~ %s then bgp_local_pref = %u;\n", els,
+			bird_comm(&a->comm, c, sizeof(c)), bird_comm_attr(&a->comm),
+			a->value);
+		els = "else ";
+	}
+	fprintf(f, "\t%sbgp_local_pref = %u;\n"
+		"\taccept;\n"
+		"}\n", els, x->local_pref);
+}
+
+/* The PREPEND actions toward session x's AS, largest first: the largest
+ * one the route carries is the one applied. */
+static void bird_action_prepends(FILE *f, const struct topo_intent *in,
+				 const struct topo_intent_session *x)
+{
+	const char *els = "";
+	unsigned best, prev = ~0u;
+	char c[48];
+	size_t i;
+
+	for (;;) {
+		best = 0;
+		for (i = 0; i < in->policy.nactions; i++) {
+			const struct bgp_action *a = &in->policy.actions[i];
+
+			if (a->kind == BGP_ACTION_PREPEND && a->value < prev &&
+			    a->value > best && daemon_pol_toward(a, x))
+				best = a->value;
+		}
+		if (!best)
+			return;
+		for (i = 0; i < in->policy.nactions; i++) {
+			const struct bgp_action *a = &in->policy.actions[i];
+
+			if (a->kind != BGP_ACTION_PREPEND || a->value != best ||
+			    !daemon_pol_toward(a, x))
+				continue;
+			fprintf(f, "\t\t\t%sif %s ~ %s then {\n", els,
+				bird_comm(&a->comm, c, sizeof(c)),
+				bird_comm_attr(&a->comm));
+			bird_prepend(f, "\t\t\t\t", in->asn, best);
+			fprintf(f, "\t\t\t}\n");
+			els = "else ";
+		}
+		prev = best;
+	}
+}
+
+/* The export filter of session x: the rules for learned routes (valley-
+ * free, the customers' action communities, the tag removed), then how a
+ * POP announces the anycast prefix here. */
+static void bird_export(FILE *f, const struct topo_intent *in,
+			const struct topo_intent_session *x)
+{
+	char sym[TOPO_NAME_MAX + 16], c[48];
+	bool up = x->role == BGP_ROLE_PEER || x->role == BGP_ROLE_PROVIDER;
+	size_t i;
+
+	bird_filter_sym("lab_out_", x->peer_name, sym, sizeof(sym));
+	fprintf(f, "\n# To %s, %s.\n"
+		"filter %s {\n"
+		"\tif !(source ~ [RTS_STATIC, RTS_BGP]) then reject;\n",
+		x->peer_name, bgp_role_phrase(x->role), sym);
+	if (daemon_pol_tagged(in)) {
+		fprintf(f, "\tif source = RTS_BGP then {\n");
+		if (up)
+			fprintf(f, "\t\t# Valley-free: what a peer or a provider sent goes to\n"
+				"\t\t# customers only.\n"
+				"\t\tif bgp_large_community ~ [(%u, %u, %d..%d)] then reject;\n",
+				in->asn, DAEMON_TAG_FN, BGP_ROLE_PEER, BGP_ROLE_PROVIDER);
+		if (daemon_pol_export_actions(in, x))
+			fprintf(f, "\t\t# Action communities, honoured on what customers (and\n"
+				"\t\t# neighbours without a relationship) sent.\n"
+				"\t\tif bgp_large_community ~ [(%u, %u, %d..%d)] then {\n",
+				in->asn, DAEMON_TAG_FN, BGP_ROLE_NONE, BGP_ROLE_CUSTOMER);
+		for (i = 0; i < in->policy.nactions; i++) {
+			const struct bgp_action *a = &in->policy.actions[i];
+
+			if (a->kind == BGP_ACTION_NO_ANNOUNCE &&
+			    daemon_pol_toward(a, x))
+				fprintf(f, "\t\t\tif %s ~ %s then reject;\n",
+					bird_comm(&a->comm, c, sizeof(c)),
+					bird_comm_attr(&a->comm));
+		}
+		bird_action_prepends(f, in, x);
+		if (daemon_pol_export_actions(in, x))
+			fprintf(f, "\t\t}\n");
+		fprintf(f, "\t\t# The tag stays on this router.\n"
+			"\t\tbgp_large_community.delete([(%u, %u, *)]);\n"
+			"\t}\n", in->asn, DAEMON_TAG_FN);
+	}
+	if (daemon_pol_announce(in, x) && !x->announce) {
+		fprintf(f, "\t# announce: false on this link.\n"
+			"\tif proto = \"" DAEMON_BIRD_ANYCAST "\" then reject;\n");
+	} else if (daemon_pol_announce(in, x)) {
+		fprintf(f, "\t# The anycast prefix as this link announces it.\n"
+			"\tif proto = \"" DAEMON_BIRD_ANYCAST "\" then {\n");
+		bird_prepend(f, "\t\t", in->asn, x->prepend);
+		if (x->med_given)
+			fprintf(f, "\t\tbgp_med = %u;\n", x->med);
+		for (i = 0; i < x->ncomms; i++)
+			fprintf(f, "\t\t%s.add(%s);\n", bird_comm_attr(&x->comms[i]),
+				bird_comm(&x->comms[i], c, sizeof(c)));
+		fprintf(f, "\t}\n");
+	}
+	fprintf(f, "\taccept;\n"
+		"}\n");
+}
+
 int daemon_bird_config(const struct topo *t, size_t node, FILE *f)
 {
 	const struct topo_node *n = &t->nodes[node];
-	char a[IP4_STRLEN], b[PREFIX4_STRLEN], sym[TOPO_NAME_MAX + 8];
+	char a[IP4_STRLEN], b[PREFIX4_STRLEN], sym[TOPO_NAME_MAX + 16];
 	unsigned hold = t->hold_time;
 	const struct topo_intent_session *ss;
 	struct topo_intent in;
@@ -107,8 +277,17 @@ int daemon_bird_config(const struct topo *t, size_t node, FILE *f)
 	fprintf(f, "# The kernel FIB gets the best BGP paths and nothing else: the\n"
 		"# connected routes are the kernel's own, and what this router\n"
 		"# originates is only announced.\n"
-		"protocol kernel {\n"
-		"\tipv4 {\n"
+		"protocol kernel {\n");
+	/* BIRD's limit is 16 next hops unless told; 255 at most. */
+	if (in.multipath)
+		fprintf(f, "\t# multipath: true: the best path and those as good as it\n"
+			"\t# (the same LOCAL_PREF, AS path length, origin and MED)\n"
+			"\t# make one ECMP route.\n");
+	if (in.multipath && in.nsess > 16)
+		fprintf(f, "\tmerge paths on limit %zu;\n", in.nsess < 255 ? in.nsess : 255);
+	else if (in.multipath)
+		fprintf(f, "\tmerge paths on;\n");
+	fprintf(f, "\tipv4 {\n"
 		"\t\timport none;\n"
 		"\t\texport where source = RTS_BGP;\n"
 		"\t};\n"
@@ -139,6 +318,24 @@ int daemon_bird_config(const struct topo *t, size_t node, FILE *f)
 		"\tif source ~ [RTS_STATIC, RTS_BGP] then accept;\n"
 		"\treject;\n"
 		"}\n\n");
+	if (daemon_pol_any(&in))
+		fprintf(f, "# Routing policy, as anycastlab's own speaker applies it: the\n"
+			"# sessions below with filters of their own.  NO_EXPORT and\n"
+			"# NO_ADVERTISE are BIRD's to honour (interpret communities, on\n"
+			"# by default), a MED is never passed on to another AS (BIRD sends\n"
+			"# only one an export filter sets), communities are.  Ties go to\n"
+			"# the lowest router id, then the lowest peer address (BIRD's\n"
+			"# default), and what this router originates wins by its static\n"
+			"# protocols' preference.\n");
+	if (daemon_pol_tagged(&in))
+		fprintf(f, "#\n"
+			"# Every learned route carries the tag (%u, %u, ROLE):\n"
+			"# what the neighbour that sent it is to this router, 0 no\n"
+			"# relationship, 1 customer, 2 peer, 3 provider.  The export\n"
+			"# filters read it and remove it, so it never leaves this router.\n",
+			in.asn, DAEMON_TAG_FN);
+	if (daemon_pol_any(&in))
+		fprintf(f, "\n");
 	fprintf(f, "template bgp lab_peer {\n"
 		"\t# A link that loses carrier drops its session at once, as FRR's\n"
 		"\t# fast external failover and anycastlab's own speaker do.\n"
@@ -173,6 +370,10 @@ int daemon_bird_config(const struct topo *t, size_t node, FILE *f)
 	if (in.gtsm_all)
 		fprintf(f, "\t# GTSM (RFC 5082): send with TTL 255, accept 255 only.\n"
 			"\tttl security on;\n");
+	if (in.always_compare_med)
+		fprintf(f, "\t# always-compare-med: MEDs decide between paths from\n"
+			"\t# different neighbour ASes too.\n"
+			"\tmed metric on;\n");
 	fprintf(f, "\tipv4 {\n"
 		"\t\timport filter lab_in;\n"
 		"\t\texport filter lab_out;\n"
@@ -192,7 +393,12 @@ int daemon_bird_config(const struct topo *t, size_t node, FILE *f)
 		"}\n");
 	for (i = 0; i < in.nsess; i++) {
 		const struct topo_intent_session *x = &in.sess[i];
+		bool im = daemon_pol_import(&in, x), ex = daemon_pol_export(&in, x);
 
+		if (im)
+			bird_import(f, &in, x);
+		if (ex)
+			bird_export(f, &in, x);
 		bird_peer_sym(x->peer_name, sym, sizeof(sym));
 		fprintf(f, "\nprotocol bgp %s from lab_peer {\n"
 			"\tdescription \"%s\";\n", sym, x->peer_name);
@@ -206,6 +412,18 @@ int daemon_bird_config(const struct topo *t, size_t node, FILE *f)
 		/* The loader allows no quote or backslash in it. */
 		if (x->password[0])
 			fprintf(f, "\tpassword \"%s\";\n", x->password);
+		if (im || ex) {
+			fprintf(f, "\tipv4 {\n");
+			if (im) {
+				bird_filter_sym("lab_in_", x->peer_name, sym, sizeof(sym));
+				fprintf(f, "\t\timport filter %s;\n", sym);
+			}
+			if (ex) {
+				bird_filter_sym("lab_out_", x->peer_name, sym, sizeof(sym));
+				fprintf(f, "\t\texport filter %s;\n", sym);
+			}
+			fprintf(f, "\t};\n");
+		}
 		fprintf(f, "}\n");
 	}
 	topo_intent_free(&in);
@@ -542,12 +760,46 @@ struct bird_block {
 	char via[16];
 	char aspath[160];
 	char origin[12];
+	char comms[DAEMON_COMMS_TEXT];	/* standard ones */
+	char large[DAEMON_COMMS_TEXT];
+	int list;		/* 1, 2: a long set goes on in lines "\t\t(...)" */
+	long local_pref;
 };
+
+/* "(65000,1) (65535,65281)" or "(1221, 4294967295, 2) ...", as BIRD
+ * prints community sets, into dst in our spelling. */
+static void bird_comms_add(char *dst, size_t n, const char *v, uint32_t asn)
+{
+	const char *p = v;
+
+	while ((p = strchr(p, '('))) {
+		unsigned long x[3];
+		char tok[40], *end;
+		size_t k = 0;
+
+		p++;
+		while (k < 3) {
+			x[k] = strtoul(p, &end, 10);
+			if (end == p)
+				break;
+			k++;
+			p = end + strspn(end, ", ");
+		}
+		if (k == 2)
+			snprintf(tok, sizeof(tok), "%lu:%lu", x[0], x[1]);
+		else if (k == 3)
+			snprintf(tok, sizeof(tok), "%lu:%lu:%lu", x[0], x[1], x[2]);
+		else
+			continue;
+		daemon_comm_add(dst, n, tok, asn);
+	}
+}
 
 static void bird_block_emit(const struct bird_block *b, daemon_route_fn fn,
 			    void *ctx, int *r)
 {
 	struct daemon_route dr;
+	size_t len;
 
 	if (*r || !b->prefix[0] || !b->proto[0])
 		return;
@@ -563,11 +815,18 @@ static void bird_block_emit(const struct bird_block *b, daemon_route_fn fn,
 	}
 	daemon_copy(dr.aspath, sizeof(dr.aspath), b->aspath);
 	daemon_copy(dr.origin, sizeof(dr.origin), b->origin);
+	daemon_copy(dr.communities, sizeof(dr.communities), b->comms);
+	len = strlen(dr.communities);
+	if (b->large[0] && len + 1 + strlen(b->large) < sizeof(dr.communities))
+		snprintf(dr.communities + len, sizeof(dr.communities) - len,
+			 "%s%s", len ? " " : "", b->large);
+	dr.local_pref = b->local_pref;
 	dr.best = b->best;
 	*r = fn(ctx, &dr);
 }
 
-int daemon_bird_parse_routes(const char *text, daemon_route_fn fn, void *ctx)
+int daemon_bird_parse_routes(const char *text, uint32_t asn,
+			     daemon_route_fn fn, void *ctx)
 {
 	struct bird_block b;
 	const char *p = text;
@@ -575,6 +834,7 @@ int daemon_bird_parse_routes(const char *text, daemon_route_fn fn, void *ctx)
 	int r = 0;
 
 	memset(&b, 0, sizeof(b));
+	b.local_pref = -1;
 	while (*p && r == 0) {
 		size_t ll = strcspn(p, "\n"), i;
 		const char *v, *s = line;
@@ -592,6 +852,7 @@ int daemon_bird_parse_routes(const char *text, daemon_route_fn fn, void *ctx)
 
 			bird_block_emit(&b, fn, ctx, &r);
 			memset(&b, 0, sizeof(b));
+			b.local_pref = -1;
 			if (line[0] != ' ' && sscanf(line, "%19s", prefix) != 1)
 				continue;
 			s = line + (line[0] == ' ' ? 0 : strlen(prefix));
@@ -610,6 +871,12 @@ int daemon_bird_parse_routes(const char *text, daemon_route_fn fn, void *ctx)
 		}
 		while (*s == '\t' || *s == ' ')
 			s++;
+		if (*s == '(' && b.list) {
+			bird_comms_add(b.list == 1 ? b.comms : b.large,
+				       sizeof(b.comms), s, asn);
+			continue;
+		}
+		b.list = 0;
 		if (!strncmp(s, "via ", 4)) {
 			if (!b.via[0])
 				sscanf(s, "via %15s", b.via);
@@ -619,6 +886,14 @@ int daemon_bird_parse_routes(const char *text, daemon_route_fn fn, void *ctx)
 			for (i = 0; v[i] && i + 1 < sizeof(b.origin); i++)
 				b.origin[i] = (char)tolower((unsigned char)v[i]);
 			b.origin[i] = '\0';
+		} else if ((v = kv(s, "BGP.local_pref:"))) {
+			b.local_pref = strtol(v, NULL, 10);
+		} else if ((v = kv(s, "BGP.community:"))) {
+			bird_comms_add(b.comms, sizeof(b.comms), v, asn);
+			b.list = 1;
+		} else if ((v = kv(s, "BGP.large_community:"))) {
+			bird_comms_add(b.large, sizeof(b.large), v, asn);
+			b.list = 2;
 		}
 	}
 	bird_block_emit(&b, fn, ctx, &r);
@@ -640,7 +915,7 @@ void daemon_bird_parse_anycast(const char *text, struct snap_router *sr)
 {
 	daemon_copy(sr->via, sizeof(sr->via), "none");
 	sr->path[0] = '\0';
-	daemon_bird_parse_routes(text, anycast_route, sr);
+	daemon_bird_parse_routes(text, 0, anycast_route, sr);
 }
 
 long daemon_bird_parse_count(const char *text)
@@ -755,7 +1030,8 @@ static int bird_routes(const char *lab, const struct topo *t, size_t node,
 			 (int)strcspn(text_of(&text), "\n"), text_of(&text));
 		r = -EIO;
 	} else {
-		r = daemon_bird_parse_routes(text_of(&text), fn, ctx);
+		r = daemon_bird_parse_routes(text_of(&text), t->nodes[node].asn,
+					     fn, ctx);
 	}
 	dbuf_free(&text);
 	return r;

@@ -206,12 +206,13 @@ static int routes_rec(void *ctx, const struct ctl_rec *r)
 	copy(dr.over, sizeof(dr.over), ctl_get(r, "over"));
 	copy(dr.rejected, sizeof(dr.rejected), ctl_get(r, "rejected"));
 	copy(dr.med, sizeof(dr.med), ctl_get(r, "med"));
-	copy(dr.local_pref, sizeof(dr.local_pref), ctl_get(r, "local_pref"));
 	copy(dr.communities, sizeof(dr.communities), ctl_get(r, "communities"));
 	copy(dr.held, sizeof(dr.held), ctl_get(r, "held"));
 	dr.best = rc->adj ? ctl_get(r, "best") && !strcmp(ctl_get(r, "best"), "yes")
 			  : true;
 	dr.paths = rc->adj ? -1 : (long)ctl_get_u64(r, "paths", 0);
+	dr.local_pref = ctl_get(r, "local_pref") ?
+			(long)ctl_get_u64(r, "local_pref", 0) : -1;
 	rc->r = rc->fn(rc->ctx, &dr);
 	return rc->r < 0 ? 1 : 0;
 }

@@ -85,6 +85,17 @@ struct snap_router {
 #define DAEMON_BIRD_OWN		"own"
 
 /*
+ * The tag a BIRD or FRR router puts on every route it learns when its
+ * policy needs to know where a route came from (relationships, action
+ * communities): the large community (its own AS, DAEMON_TAG_FN, role),
+ * the role what the neighbour is to it (enum bgp_role: 0 none,
+ * 1 customer, 2 peer, 3 provider).  Its export filters read it and
+ * remove it, so it never goes on the wire, and `routes` does not show
+ * it.
+ */
+#define DAEMON_TAG_FN		4294967295u
+
+/*
  * The processes node runs, in start order, by the role written in the
  * journal: "" for the built-in router; BIRD's or FRR's processes, and on a
  * POP then "http", anycastlab's web server beside them.  Returns how many
@@ -237,6 +248,10 @@ int daemon_shape(const char *lab, const struct topo *t, size_t node,
  * can carry, each up to 10 digits and a space. */
 #define DAEMON_ASPATH_MAX	(1024 * 11)
 
+/* Communities of one route as text: a route may carry many; those that
+ * do not fit are left out. */
+#define DAEMON_COMMS_TEXT	512
+
 /* One route as `routes` shows it. */
 struct daemon_route {
 	char prefix[20];
@@ -251,8 +266,10 @@ struct daemon_route {
 	char rejected[64];	/* why an Adj-RIB-In path was refused */
 	char med[16];
 	long paths;		/* paths known for the prefix */
-	char local_pref[12];	/* as the speaker holds it; "" not said */
-	char communities[256];	/* "65000:100 no-export 13335:1:2", "" none */
+	/* Standard then large communities, "65000:1 no-export 13335:1:2"
+	 * (the router's own tag left out), "" for none. */
+	char communities[DAEMON_COMMS_TEXT];
+	long local_pref;	/* -1: not said */
 	/* Neighbours policy keeps this best path from, and why:
 	 * "ntt: valley-free: ...; optus: ..." ("" none, or not said). */
 	char held[768];
@@ -289,9 +306,10 @@ int daemon_bird_parse_protocols(const char *text, const struct topo *t,
 				struct snap_router *sr);
 void daemon_bird_parse_anycast(const char *text, struct snap_router *sr);
 long daemon_bird_parse_count(const char *text);
-/* `show route [protocol P] all`: every route, fn once each. */
-int daemon_bird_parse_routes(const char *text, daemon_route_fn fn,
-			     void *ctx);
+/* `show route [protocol P] all`: every route, fn once each; asn is the
+ * router's, whose tag is left out of the communities. */
+int daemon_bird_parse_routes(const char *text, uint32_t asn,
+			     daemon_route_fn fn, void *ctx);
 
 /* FRR's vty socket: a reply ends with three NUL bytes and the command's
  * status.  Bytes of the complete reply, 0 while more is needed. */
@@ -306,8 +324,9 @@ int daemon_frr_parse_anycast(const char *json, size_t len,
 			     struct snap_router *sr);
 int daemon_frr_parse_statistics(const char *json, size_t len,
 				struct snap_router *sr);
-/* `show bgp ipv4 unicast json` (best paths, or every path with all)
- * and `show bgp ipv4 unicast neighbors X routes json`. */
+/* `show bgp ipv4 unicast json [detail]` (best paths, or every path with
+ * all) and `show bgp ipv4 unicast neighbors X routes json`; the
+ * communities (detail only) without node's tag. */
 int daemon_frr_parse_routes(const char *json, size_t len, bool all,
 			    const struct topo *t, size_t node,
 			    daemon_route_fn fn, void *ctx);

@@ -10,6 +10,7 @@
 
 #include "daemon/daemon.h"
 #include "run/state.h"
+#include "topo/intent.h"
 #include "util/deadline.h"
 #include "util/err.h"
 
@@ -122,6 +123,43 @@ int daemon_sock_write(int fd, const void *p, size_t len,
 long daemon_sock_reply(int fd, struct dbuf *raw,
 		       size_t (*complete)(const char *raw, size_t len),
 		       const struct timespec *deadline);
+
+/*
+ * policy.c: routing policy as BIRD's and FRR's renderers share it.
+ */
+/* LOCAL_PREF both give a route learned over eBGP unless told otherwise
+ * (BIRD's default bgp_local_pref, FRR's bgp default local-preference). */
+#define DAEMON_DEFAULT_LP	100u
+/* A neighbour of role r may steer us with action communities. */
+bool daemon_pol_may_act(enum bgp_role r);
+/* Learned routes carry the tag (DAEMON_TAG_FN): some rule on export
+ * depends on where a route came from. */
+bool daemon_pol_tagged(const struct topo_intent *in);
+/* Session s honours LOCAL_PREF action communities. */
+bool daemon_pol_lp_actions(const struct topo_intent *in,
+			   const struct topo_intent_session *s);
+/* Action a is a NO_ANNOUNCE or PREPEND toward session s's AS (or every
+ * neighbour's). */
+bool daemon_pol_toward(const struct bgp_action *a,
+		       const struct topo_intent_session *s);
+/* Some action is (daemon_pol_toward). */
+bool daemon_pol_export_actions(const struct topo_intent *in,
+			       const struct topo_intent_session *s);
+/* Session s needs an import filter of its own (tag, LOCAL_PREF). */
+bool daemon_pol_import(const struct topo_intent *in,
+		       const struct topo_intent_session *s);
+/* A POP announces the anycast prefix on s other than plainly. */
+bool daemon_pol_announce(const struct topo_intent *in,
+			 const struct topo_intent_session *s);
+/* Session s needs an export filter of its own. */
+bool daemon_pol_export(const struct topo_intent *in,
+		       const struct topo_intent_session *s);
+/* Any policy at all: false renders the lab without policy. */
+bool daemon_pol_any(const struct topo_intent *in);
+/* Append community tok as the daemon printed it ("65000:1",
+ * "13335:1:2", "no-export", FRR's "local-AS") to the text dst of n
+ * bytes in our spelling, unless it is the tag of AS asn. */
+void daemon_comm_add(char *dst, size_t n, const char *tok, uint32_t asn);
 
 /* The peer node whose planned address on a link of node is addr, or -1. */
 long daemon_peer_by_addr(const struct topo *t, size_t node, uint32_t addr);

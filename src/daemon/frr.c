@@ -83,12 +83,244 @@ int daemon_frr_zebra_config(const struct topo *t, size_t node, FILE *f)
 	return ferror(f) ? -EIO : 0;
 }
 
+/* A community as FRR writes it: "65000:1", "13335:1:2". */
+static const char *frr_comm(const struct bgp_comm *c, char *buf, size_t n)
+{
+	if (c->large)
+		snprintf(buf, n, "%u:%u:%u", c->a, c->b, c->c);
+	else
+		snprintf(buf, n, "%u:%u", c->a, c->b & 0xffff);
+	return buf;
+}
+
+static const char *frr_comm_match(const struct bgp_comm *c)
+{
+	return c->large ? "large-community" : "community";
+}
+
+/* The lists the route-maps match: the tag by role, the action
+ * communities (lab-act-N, N their place in the node's list), what this
+ * router originates (an empty AS path) and the anycast prefix. */
+static void frr_lists(FILE *f, const struct topo_intent *in)
+{
+	char c[48], p[PREFIX4_STRLEN];
+	bool anycast = false;
+	size_t i;
+	int r;
+
+	if (daemon_pol_tagged(in)) {
+		fprintf(f, "! Every learned route carries the tag %u:%u:ROLE:\n"
+			"! what the neighbour that sent it is to this router, 0 no\n"
+			"! relationship, 1 customer, 2 peer, 3 provider.  The route-maps\n"
+			"! out read it and remove it, so it never leaves this router.\n", in->asn,
+			DAEMON_TAG_FN);
+		for (r = 0; r < BGP_ROLES; r++)
+			fprintf(f, "bgp large-community-list standard lab-tag seq %d permit %u:%u:%d\n",
+				(r + 1) * 5, in->asn, DAEMON_TAG_FN, r);
+		fprintf(f, "bgp large-community-list standard lab-tag-up seq 5 permit %u:%u:%d\n"
+			"bgp large-community-list standard lab-tag-up seq 10 permit %u:%u:%d\n"
+			"bgp large-community-list standard lab-tag-down seq 5 permit %u:%u:%d\n"
+			"bgp large-community-list standard lab-tag-down seq 10 permit %u:%u:%d\n",
+			in->asn, DAEMON_TAG_FN, BGP_ROLE_PEER, in->asn, DAEMON_TAG_FN,
+			BGP_ROLE_PROVIDER, in->asn, DAEMON_TAG_FN, BGP_ROLE_NONE,
+			in->asn, DAEMON_TAG_FN, BGP_ROLE_CUSTOMER);
+	}
+	if (in->policy.nactions)
+		fprintf(f, "! The action communities this router honours.\n");
+	for (i = 0; i < in->policy.nactions; i++) {
+		const struct bgp_comm *a = &in->policy.actions[i].comm;
+
+		fprintf(f, "bgp %s-list standard lab-act-%zu seq 5 permit %s\n",
+			frr_comm_match(a), i + 1, frr_comm(a, c, sizeof(c)));
+	}
+	for (i = 0; i < in->nsess; i++)
+		anycast |= daemon_pol_announce(in, &in->sess[i]);
+	if (anycast)
+		fprintf(f, "! The anycast prefix as this router originates it (learned\n"
+			"! copies have an AS path).\n"
+			"bgp as-path access-list lab-local seq 5 permit ^$\n"
+			"ip prefix-list lab-anycast seq 5 permit %s\n",
+			prefix4_str(&in->anycast, p));
+	fprintf(f, "!\n");
+}
+
+/* "lab-in-x": the route-map of session x's direction. */
+static const char *frr_map(const char *dir, const struct topo_intent_session *x,
+			   char *buf, size_t n)
+{
+	snprintf(buf, n, "lab-%s-%s", dir, x->peer_name);
+	return buf;
+}
+
+static void frr_tag_add(FILE *f, const struct topo_intent *in,
+			const struct topo_intent_session *x)
+{
+	if (daemon_pol_tagged(in))
+		fprintf(f, " set large-community %u:%u:%d additive\n", in->asn,
+			DAEMON_TAG_FN, (int)x->role);
+}
+
+/* Session x's route-map in: an old tag goes (none should come), then
+ * LOCAL_PREF (a LOCAL_PREF action community first, in the node's
+ * order) and the tag.  The first entry that matches decides. */
+static void frr_import(FILE *f, const struct topo_intent *in,
+		       const struct topo_intent_session *x)
+{
+	char m[TOPO_NAME_MAX + 16];
+	unsigned seq = 10;
+	size_t i;
+
+	frr_map("in", x, m, sizeof(m));
+	fprintf(f, "! From %s, %s:\n"
+		"! %sLOCAL_PREF %u%s.\n", x->peer_name, bgp_role_phrase(x->role),
+		daemon_pol_tagged(in) ? "the tag, " : "", x->local_pref,
+		daemon_pol_lp_actions(in, x) ?
+		" (or its LOCAL_PREF action community's)" : "");
+	if (daemon_pol_tagged(in)) {
+		fprintf(f, "route-map %s permit %u\n"
+			" set large-comm-list lab-tag delete\n"
+			" on-match next\n"
+			"exit\n", m, seq);
+		seq += 10;
+	}
+	for (i = 0; daemon_pol_lp_actions(in, x) && i < in->policy.nactions; i++) {
+		const struct bgp_action *a = &in->policy.actions[i];
+
+		if (a->kind != BGP_ACTION_LOCAL_PREF)
+			continue;
+		fprintf(f, "route-map %s permit %u\n"
+			" match %s lab-act-%zu\n"
+			" set local-preference %u\n", m, seq,
+			frr_comm_match(&a->comm), i + 1, a->value);
+		frr_tag_add(f, in, x);
+		fprintf(f, "exit\n");
+		seq += 10;
+	}
+	fprintf(f, "route-map %s permit %u\n"
+		" set local-preference %u\n", m, seq, x->local_pref);
+	frr_tag_add(f, in, x);
+	fprintf(f, "exit\n"
+		"!\n");
+}
+
+/* Session x's route-map out, whose entries are tried in order and the
+ * first that matches decides: valley-free, the customers' NO_ANNOUNCE
+ * and PREPEND actions (the largest that applies), the tag removed from
+ * every other learned route, then how a POP announces the anycast
+ * prefix here, and everything else as it is. */
+static void frr_export(FILE *f, const struct topo_intent *in,
+		       const struct topo_intent_session *x)
+{
+	char m[TOPO_NAME_MAX + 16];
+	unsigned seq = 10, best, prev = ~0u, k;
+	size_t i;
+
+	frr_map("out", x, m, sizeof(m));
+	fprintf(f, "! To %s, %s.\n", x->peer_name, bgp_role_phrase(x->role));
+	if (daemon_pol_tagged(in) &&
+	    (x->role == BGP_ROLE_PEER || x->role == BGP_ROLE_PROVIDER)) {
+		fprintf(f, "! Valley-free: what a peer or a provider sent goes to customers\n"
+			"! only.\n"
+			"route-map %s deny %u\n"
+			" match large-community lab-tag-up\n"
+			"exit\n", m, seq);
+		seq += 10;
+	}
+	for (i = 0; daemon_pol_tagged(in) && i < in->policy.nactions; i++) {
+		const struct bgp_action *a = &in->policy.actions[i];
+
+		if (a->kind != BGP_ACTION_NO_ANNOUNCE || !daemon_pol_toward(a, x))
+			continue;
+		fprintf(f, "route-map %s deny %u\n"
+			" match large-community lab-tag-down\n"
+			" match %s lab-act-%zu\n"
+			"exit\n", m, seq, frr_comm_match(&a->comm), i + 1);
+		seq += 10;
+	}
+	while (daemon_pol_tagged(in)) {
+		best = 0;
+		for (i = 0; i < in->policy.nactions; i++) {
+			const struct bgp_action *a = &in->policy.actions[i];
+
+			if (a->kind == BGP_ACTION_PREPEND && a->value < prev &&
+			    a->value > best && daemon_pol_toward(a, x))
+				best = a->value;
+		}
+		if (!best)
+			break;
+		for (i = 0; i < in->policy.nactions; i++) {
+			const struct bgp_action *a = &in->policy.actions[i];
+
+			if (a->kind != BGP_ACTION_PREPEND || a->value != best ||
+			    !daemon_pol_toward(a, x))
+				continue;
+			fprintf(f, "route-map %s permit %u\n"
+				" match large-community lab-tag-down\n"
+				" match %s lab-act-%zu\n"
+				" set as-path prepend", m, seq,
+				frr_comm_match(&a->comm), i + 1);
+			for (k = 0; k < best; k++)
+				fprintf(f, " %u", in->asn);
+			fprintf(f, "\n"
+				" set large-comm-list lab-tag delete\n"
+				"exit\n");
+			seq += 10;
+		}
+		prev = best;
+	}
+	if (daemon_pol_tagged(in)) {
+		fprintf(f, "route-map %s permit %u\n"
+			" match large-community lab-tag\n"
+			" set large-comm-list lab-tag delete\n"
+			"exit\n", m, seq);
+		seq += 10;
+	}
+	if (daemon_pol_announce(in, x)) {
+		char c[48];
+
+		fprintf(f, "route-map %s %s %u\n"
+			" match ip address prefix-list lab-anycast\n"
+			" match as-path lab-local\n", m,
+			x->announce ? "permit" : "deny", seq);
+		if (x->announce && x->prepend) {
+			fprintf(f, " set as-path prepend");
+			for (k = 0; k < x->prepend; k++)
+				fprintf(f, " %u", in->asn);
+			fprintf(f, "\n");
+		}
+		if (x->announce && x->med_given)
+			fprintf(f, " set metric %u\n", x->med);
+		/* One set line per kind: a second one would replace the
+		 * first. */
+		for (k = 0; x->announce && k < 2; k++) {
+			bool any = false;
+
+			for (i = 0; i < x->ncomms; i++) {
+				if (x->comms[i].large != (k == 1))
+					continue;
+				fprintf(f, "%s %s", any ? "" : k ? " set large-community" :
+					" set community", frr_comm(&x->comms[i], c, sizeof(c)));
+				any = true;
+			}
+			if (any)
+				fprintf(f, " additive\n");
+		}
+		fprintf(f, "exit\n");
+		seq += 10;
+	}
+	fprintf(f, "route-map %s permit %u\n"
+		"exit\n"
+		"!\n", m, seq);
+}
+
 int daemon_frr_bgpd_config(const struct topo *t, size_t node, FILE *f)
 {
 	const struct topo_node *n = &t->nodes[node];
 	char a[IP4_STRLEN], b[IP4_STRLEN], p[PREFIX4_STRLEN];
+	char m[TOPO_NAME_MAX + 16];
 	unsigned hold = t->hold_time;
 	struct topo_intent in;
+	bool pol, mrai = false;
 	size_t i, k;
 	int r;
 
@@ -101,6 +333,9 @@ int daemon_frr_bgpd_config(const struct topo *t, size_t node, FILE *f)
 		topo_intent_free(&in);
 		return -EOPNOTSUPP;
 	}
+	pol = daemon_pol_any(&in);
+	for (k = 0; k < in.nsess; k++)
+		mrai |= in.sess[k].mrai_ms != 0;
 	frr_header(t, n, "bgpd", f);
 	fprintf(f, "! RFC 8212: without policies FRR neither accepts nor sends anything\n"
 		"! on an eBGP session.  In: every path (AS-path loop detection\n"
@@ -113,6 +348,20 @@ int daemon_frr_bgpd_config(const struct topo *t, size_t node, FILE *f)
 		"route-map lab-out permit 10\n"
 		"exit\n"
 		"!\n");
+	if (pol) {
+		fprintf(f, "! Routing policy, as anycastlab's own speaker applies it: the\n"
+			"! sessions below with route-maps of their own.  NO_EXPORT and\n"
+			"! NO_ADVERTISE are FRR's to honour, a MED is never passed on to\n"
+			"! another AS (FRR removes it), communities are (FRR sends\n"
+			"! standard and large ones by default).\n");
+		frr_lists(f, &in);
+		for (k = 0; k < in.nsess; k++) {
+			if (daemon_pol_import(&in, &in.sess[k]))
+				frr_import(f, &in, &in.sess[k]);
+			if (daemon_pol_export(&in, &in.sess[k]))
+				frr_export(f, &in, &in.sess[k]);
+		}
+	}
 	fprintf(f, "router bgp %u\n"
 		" bgp router-id %s\n"
 		" bgp log-neighbor-changes\n"
@@ -125,16 +374,35 @@ int daemon_frr_bgpd_config(const struct topo *t, size_t node, FILE *f)
 		" ! Updates to a peer that comes up go out at once, not after\n"
 		" ! the default second spent grouping peers that share them.\n"
 		" coalesce-time 0\n", n->asn, ip4_str(n->router_id, a));
+	if (pol)
+		fprintf(f, " ! Ties go to the lowest router id, then the lowest peer address,\n"
+			" ! as with anycastlab's own speaker; FRR would keep the older of\n"
+			" ! two eBGP paths.  What this router originates wins by its weight.\n"
+			" bgp bestpath compare-routerid\n");
+	if (in.always_compare_med)
+		fprintf(f, " ! always-compare-med: MEDs decide between paths from different\n"
+			" ! neighbour ASes too.\n"
+			" bgp always-compare-med\n");
+	if (in.multipath)
+		fprintf(f, " ! multipath: true: paths as good as the best one but for their\n"
+			" ! AS path (of the same length) share the traffic.\n"
+			" bgp bestpath as-path multipath-relax\n");
 	if (hold)
 		fprintf(f, " ! From the topology: a keepalive every %us, hold time %us.\n"
 			" timers bgp %u %u\n", hold / 3, hold, hold / 3, hold);
 	else
 		fprintf(f, " ! From the topology: no hold timer and no keepalives.\n"
 			" timers bgp 0 0\n");
-	fprintf(f, " ! Per peer: the addresses of the plan; connect-retry of the\n"
-		" ! topology; updates sent at once (no MRAI), as anycastlab's own\n"
-		" ! speaker does.  Fast external failover, on by default, drops a\n"
-		" ! session as soon as its link loses carrier.\n");
+	if (mrai)
+		fprintf(f, " ! Per peer: the addresses of the plan; connect-retry and MRAI\n"
+			" ! of the topology (0: updates sent at once, as anycastlab's own\n"
+			" ! speaker does).  Fast external failover, on by default, drops a\n"
+			" ! session as soon as its link loses carrier.\n");
+	else
+		fprintf(f, " ! Per peer: the addresses of the plan; connect-retry of the\n"
+			" ! topology; updates sent at once (no MRAI), as anycastlab's own\n"
+			" ! speaker does.  Fast external failover, on by default, drops a\n"
+			" ! session as soon as its link loses carrier.\n");
 	for (k = 0; k < in.nsess; k++) {
 		const struct topo_intent_session *x = &in.sess[k];
 
@@ -143,9 +411,9 @@ int daemon_frr_bgpd_config(const struct topo *t, size_t node, FILE *f)
 			" neighbor %s description %s\n"
 			" neighbor %s update-source %s\n"
 			" neighbor %s timers connect %u\n"
-			" neighbor %s advertisement-interval 0\n", a, x->peer_as, a,
+			" neighbor %s advertisement-interval %u\n", a, x->peer_as, a,
 			x->peer_name, a, ip4_str(x->local_addr, b), a,
-			x->connect_retry, a);
+			x->connect_retry, a, x->mrai_ms / 1000);
 		if (x->passive)
 			fprintf(f, " neighbor %s passive\n", a);
 		if (x->gtsm)
@@ -164,14 +432,22 @@ int daemon_frr_bgpd_config(const struct topo *t, size_t node, FILE *f)
 		fprintf(f, "  network %s\n", prefix4_str(&in.orig[i], p));
 	if (in.pop)
 		fprintf(f, "  network %s\n", prefix4_str(&in.anycast, p));
+	/* One path per session at most. */
+	if (in.multipath)
+		fprintf(f, "  maximum-paths %zu\n", in.nsess < 2 ? 1 :
+			in.nsess < 256 ? in.nsess : 256);
 	for (k = 0; k < in.nsess; k++) {
 		const struct topo_intent_session *x = &in.sess[k];
 
 		ip4_str(x->peer_addr, a);
 		fprintf(f, "  neighbor %s activate\n"
-			"  neighbor %s next-hop-self\n"
-			"  neighbor %s route-map lab-in in\n"
-			"  neighbor %s route-map lab-out out\n", a, a, a, a);
+			"  neighbor %s next-hop-self\n", a, a);
+		fprintf(f, "  neighbor %s route-map %s in\n", a,
+			pol && daemon_pol_import(&in, x) ? frr_map("in", x, m, sizeof(m)) :
+			"lab-in");
+		fprintf(f, "  neighbor %s route-map %s out\n", a,
+			pol && daemon_pol_export(&in, x) ? frr_map("out", x, m, sizeof(m)) :
+			"lab-out");
 		/* FRR's restart interval is in minutes: the topology's seconds
 		 * rounded up. */
 		if (x->max_prefix && x->max_prefix_action == TOPO_MAXPFX_WARN)
@@ -513,16 +789,37 @@ int daemon_frr_parse_statistics(const char *json, size_t len,
 	return 0;
 }
 
+/* A community string of FRR's ("65000:1 no-export", "13335:1:2") into
+ * dst in our spelling, without the tag of AS asn. */
+static void frr_comms_add(char *dst, size_t n, const char *v, uint32_t asn)
+{
+	char tok[64];
+
+	while (v && *v) {
+		size_t k = strcspn(v, " ");
+
+		if (k && k < sizeof(tok)) {
+			memcpy(tok, v, k);
+			tok[k] = '\0';
+			daemon_comm_add(dst, n, tok, asn);
+		}
+		v += k + (v[k] == ' ');
+	}
+}
+
 int daemon_frr_parse_routes(const char *json, size_t len, bool all,
 			    const struct topo *t, size_t node,
 			    daemon_route_fn fn, void *ctx)
 {
-	const struct json_node *pfx, *p;
+	const struct json_node *pfx, *p, *x, *lp;
+	uint32_t asn = t->nodes[node].asn;
 	struct json_doc d;
 	int r = json_parse(json, len, &d);
 
 	if (r < 0)
 		return r;
+	/* What a path without a LOCAL_PREF of its own is ranked by. */
+	lp = json_get(&d, json_root(&d), "defaultLocPrf");
 	for (pfx = json_first(&d, json_get(&d, json_root(&d), "routes"));
 	     pfx && r == 0; pfx = json_next(&d, pfx)) {
 		for (p = json_first(&d, pfx); p && r == 0; p = json_next(&d, p)) {
@@ -531,13 +828,24 @@ int daemon_frr_parse_routes(const char *json, size_t len, bool all,
 			uint32_t addr;
 			long n;
 
+			/* `json detail` opens each prefix's list with the
+			 * prefix's own object; paths have an origin. */
+			if (!json_get(&d, p, "origin"))
+				continue;
 			memset(&dr, 0, sizeof(dr));
-			dr.best = json_bool(json_get(&d, p, "bestpath"), false);
+			/* The table: "bestpath": true; detail: {"overall"}. */
+			x = json_get(&d, p, "bestpath");
+			dr.best = x && x->type == JSON_OBJECT ?
+				  json_bool(json_get(&d, x, "overall"), false) :
+				  json_bool(x, false);
 			if ((!all && !dr.best) ||
 			    json_bool(json_get(&d, p, "removed"), false))
 				continue;
 			daemon_copy(dr.prefix, sizeof(dr.prefix), pfx->key);
-			peer = json_str(json_get(&d, p, "peerId"), "");
+			peer = json_str(json_get(&d, p, "peerId"), NULL);
+			if (!peer)
+				peer = json_str(json_get(&d, json_get(&d, p, "peer"),
+							 "peerId"), "");
 			if (frr_path_local(&d, p)) {
 				daemon_copy(dr.from, sizeof(dr.from), "local");
 				daemon_copy(dr.nexthop, sizeof(dr.nexthop), "local");
@@ -551,10 +859,21 @@ int daemon_frr_parse_routes(const char *json, size_t len, bool all,
 						json_get(&d, p, "nexthops")), "ip"),
 						     ""));
 				daemon_copy(dr.aspath, sizeof(dr.aspath),
-					    json_str(json_get(&d, p, "path"), ""));
+					    json_str(json_get(&d, p, "path"),
+						     json_str(json_get(&d, json_get(&d, p,
+							"aspath"), "string"), "")));
 			}
 			lower(dr.origin, sizeof(dr.origin),
 			      json_str(json_get(&d, p, "origin"), ""));
+			x = json_get(&d, p, "locPrf");
+			dr.local_pref = x ? (long)json_u64(x, 0) :
+					lp ? (long)json_u64(lp, 0) : -1;
+			frr_comms_add(dr.communities, sizeof(dr.communities),
+				      json_str(json_get(&d, json_get(&d, p,
+						"community"), "string"), NULL), asn);
+			frr_comms_add(dr.communities, sizeof(dr.communities),
+				      json_str(json_get(&d, json_get(&d, p,
+						"largeCommunity"), "string"), NULL), asn);
 			r = fn(ctx, &dr);
 		}
 	}
@@ -660,12 +979,30 @@ static int frr_announce(const char *lab, const struct topo *t, size_t node,
 	return 0;
 }
 
+/* The paths of one peer, out of the whole table. */
+struct frr_from {
+	const char *peer;
+	daemon_route_fn fn;
+	void *ctx;
+};
+
+static int frr_from_peer(void *ctx, const struct daemon_route *r)
+{
+	const struct frr_from *ff = ctx;
+
+	return strcmp(r->from, ff->peer) ? 0 : ff->fn(ff->ctx, r);
+}
+
 static int frr_routes(const char *lab, const struct topo *t, size_t node,
 		      const char *peer, daemon_route_fn fn, void *ctx,
 		      struct err *e)
 {
-	char sock[STATE_PATH_MAX], cmd[96], a[IP4_STRLEN];
-	const char *c = cmd;
+	/* Detail, for the communities and LOCAL_PREF of each path; `neighbors
+	 * X routes` has no detail in FRR 8.4, so a peer's paths are those of
+	 * the whole table that came from it. */
+	static const char *const cmd = "show bgp ipv4 unicast json detail";
+	struct frr_from ff = { peer, fn, ctx };
+	char sock[STATE_PATH_MAX];
 	struct dbuf out;
 	long p;
 	int r, ret = 0;
@@ -685,14 +1022,9 @@ static int frr_routes(const char *lab, const struct topo *t, size_t node,
 				 t->nodes[node].name, peer);
 			return -ENOENT;
 		}
-		snprintf(cmd, sizeof(cmd), "show bgp ipv4 unicast neighbors %s "
-			 "routes json", ip4_str(topo_link_addr(&t->links[k],
-							       (size_t)p), a));
-	} else {
-		snprintf(cmd, sizeof(cmd), "show bgp ipv4 unicast json");
 	}
 	dbuf_init(&out);
-	r = frr_vty(sock, &c, 1, &out, &ret, 5000);
+	r = frr_vty(sock, &cmd, 1, &out, &ret, 5000);
 	if (r < 0) {
 		snprintf(e->msg, sizeof(e->msg), "the FRR of %s does not answer (%s); is it "
 			 "running? see 'anycastlab status'", t->nodes[node].name,
@@ -703,7 +1035,9 @@ static int frr_routes(const char *lab, const struct topo *t, size_t node,
 		r = -EIO;
 	} else {
 		r = daemon_frr_parse_routes(out_text(&out), dbuf_len(&out),
-					    peer != NULL, t, node, fn, ctx);
+					    peer != NULL, t, node,
+					    peer ? frr_from_peer : fn,
+					    peer ? (void *)&ff : ctx);
 	}
 	dbuf_free(&out);
 	return r;

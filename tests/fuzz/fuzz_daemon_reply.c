@@ -32,7 +32,9 @@ static int count_route(void *ctx, const struct daemon_route *r)
 	size_t *n = ctx;
 
 	if (strnlen(r->prefix, sizeof(r->prefix)) == sizeof(r->prefix) ||
-	    strnlen(r->nexthop, sizeof(r->nexthop)) == sizeof(r->nexthop))
+	    strnlen(r->nexthop, sizeof(r->nexthop)) == sizeof(r->nexthop) ||
+	    strnlen(r->communities, sizeof(r->communities)) ==
+	    sizeof(r->communities))
 		abort();
 	(*n)++;
 	return 0;
@@ -88,7 +90,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		daemon_bird_parse_count(s);
 		break;
 	case 3:
-		daemon_bird_parse_routes(s, count_route, &n);
+		daemon_bird_parse_routes(s, 1221, count_route, &n);
 		break;
 	case 4:
 		daemon_frr_reply_len(s, size - 1);

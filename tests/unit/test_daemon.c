@@ -1,11 +1,13 @@
 /*
  * BIRD 2 and FRR as a node's router: the configurations generated from a
- * small lab and from nodes of the world lab, byte for byte against
+ * small lab, from nodes of the world lab and from a lab with every
+ * routing-policy knob (tests/golden/policy.yaml), byte for byte against
  * tests/golden/daemon-*.conf (ANYCASTLAB_GOLDEN_UPDATE=1 rewrites them,
- * to be reviewed), and the parsers of what the daemons answer on their
- * control sockets, against replies captured from BIRD 2.0.12 and FRR
- * 8.4.4 running the world lab (tests/golden/daemon-*.raw: the bytes as
- * the sockets sent them, codes and trailers included).  Also the JSON
+ * to be reviewed); and the parsers of what the daemons answer on their control sockets,
+ * against replies captured from BIRD 2.0.12 and FRR 8.4.4 running the
+ * world lab (tests/golden/daemon-*.raw: the bytes as the sockets sent
+ * them, codes and trailers included) and, for communities, against text
+ * written to the formats of those versions' sources.  Also the JSON
  * reader those parsers use, the journal's daemon records, and the rule
  * that a node's own daemon: wins over up --daemon.
  */
@@ -59,6 +61,15 @@ static void load_world(struct topo *t)
 	topo_diags_free(&d);
 }
 
+/* Every policy knob (tests/golden/policy.yaml). */
+static void load_policy(struct topo *t)
+{
+	struct topo_diags d = { 0 };
+
+	cr_assert_eq(topo_load_file(GOLDEN_DIR "/policy.yaml", t, &d), 0);
+	topo_diags_free(&d);
+}
+
 static size_t node_of(const struct topo *t, const char *name)
 {
 	long i = topo_node_find(t, name);
@@ -77,7 +88,7 @@ static void conf_free(struct criterion_test_params *p)
 /* Arrays, not pointers: each case runs in a process of its own, where
  * the parent's addresses mean nothing. */
 struct conf_case {
-	char lab[8];		/* "small" or "world" */
+	char lab[8];		/* "small", "world" or "policy" */
 	char node[TOPO_NAME_MAX + 1];
 	char kind[8];		/* "bird", "bgpd", "zebra" */
 };
@@ -92,6 +103,12 @@ ParameterizedTestParameters(daemon_config, matches_golden)
 		{ "world", "telstra", "bird" }, { "world", "telstra", "bgpd" },
 		{ "world", "syd", "bird" }, { "world", "syd", "bgpd" },
 		{ "world", "ntt", "bird" }, { "world", "ntt", "bgpd" },
+		/* BIRD only where no MRAI is asked of it */
+		{ "policy", "pa", "bird" }, { "policy", "pa", "bgpd" },
+		{ "policy", "pb", "bgpd" },
+		{ "policy", "t1", "bird" }, { "policy", "t1", "bgpd" },
+		{ "policy", "t2", "bgpd" },
+		{ "policy", "e", "bird" }, { "policy", "e", "bgpd" },
 	};
 	size_t n = sizeof(cases) / sizeof(cases[0]);
 	struct conf_case *shared = cr_malloc(sizeof(cases));
@@ -112,6 +129,8 @@ ParameterizedTest(struct conf_case *c, daemon_config, matches_golden)
 
 	if (!strcmp(c->lab, "small"))
 		load_small(&t);
+	else if (!strcmp(c->lab, "policy"))
+		load_policy(&t);
 	else
 		load_world(&t);
 	f = open_memstream(&got, &len);
@@ -249,6 +268,83 @@ Test(daemon_config, unknown_attributes_discard_is_refused)
 	fclose(f);
 	cr_assert_eq(len, 0, "nothing written: %s", got);
 	free(got);
+	topo_free(&t);
+}
+
+/* What the routers of a lab with policy must say, whatever the wording
+ * of the golden files. */
+static char *render(const struct topo *t, const char *node, bool frr)
+{
+	char *got = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&got, &len);
+
+	cr_assert_not_null(f);
+	if (frr)
+		cr_assert_eq(daemon_frr_bgpd_config(t, node_of(t, node), f), 0);
+	else
+		cr_assert_eq(daemon_bird_config(t, node_of(t, node), f), 0);
+	fclose(f);
+	return got;
+}
+
+Test(daemon_config, policy_knobs)
+{
+	struct topo t;
+	char *s;
+
+	load_policy(&t);
+	s = render(&t, "t1", false);
+	cr_assert_not_null(strstr(s, "\tmed metric on;\n"));
+	cr_assert_not_null(strstr(s, "\tmerge paths on;\n"));
+	/* a customer's route: tagged 1, LOCAL_PREF by action first */
+	cr_assert_not_null(strstr(s, "\tbgp_large_community.add((2914, 4294967295, 1));\n"
+				  "\tif (2914, 70) ~ bgp_community then bgp_local_pref = 70;\n"
+				  "\telse if (2914, 0, 80) ~ bgp_large_community then bgp_local_pref = 80;\n"
+				  "\telse bgp_local_pref = 200;\n"));
+	/* toward the peer t2 (AS1299): valley-free, no-announce, and the
+	 * larger prepend before the smaller */
+	cr_assert_not_null(strstr(s, "if bgp_large_community ~ [(2914, 4294967295, 2..3)] then reject;"));
+	cr_assert_not_null(strstr(s, "if (2914, 666) ~ bgp_community then reject;"));
+	cr_assert_lt(strstr(s, "(2914, 423) ~"), strstr(s, "(2914, 421) ~"));
+	cr_assert_not_null(strstr(s, "bgp_large_community.delete([(2914, 4294967295, *)]);\n\t}\n\taccept;"));
+	free(s);
+	s = render(&t, "pa", false);
+	/* the link's prepend and MED, the node's communities; none to t2 */
+	cr_assert_not_null(strstr(s, "\tif proto = \"anycast\" then {\n"
+				  "\t\tbgp_path.prepend(13335);\n"
+				  "\t\tbgp_path.prepend(13335);\n"
+				  "\t\tbgp_med = 20;\n"
+				  "\t\tbgp_community.add((13335, 100));\n"
+				  "\t\tbgp_large_community.add((13335, 1, 1));\n"));
+	cr_assert_not_null(strstr(s, "\tif proto = \"anycast\" then reject;\n"));
+	free(s);
+	s = render(&t, "t2", true);
+	cr_assert_not_null(strstr(s, " bgp bestpath compare-routerid\n"));
+	cr_assert_not_null(strstr(s, " neighbor 100.64.0.7 advertisement-interval 1\n"));
+	cr_assert_not_null(strstr(s, " neighbor 100.64.0.8 advertisement-interval 2\n"));
+	cr_assert_not_null(strstr(s, "route-map lab-in-pb permit 20\n"
+				  " set local-preference 300\n"
+				  " set large-community 1299:4294967295:1 additive\n"));
+	cr_assert_not_null(strstr(s, " set as-path prepend 1299 1299\n"));
+	free(s);
+	s = render(&t, "t1", true);
+	cr_assert_not_null(strstr(s, " bgp always-compare-med\n"));
+	cr_assert_not_null(strstr(s, " bgp bestpath as-path multipath-relax\n"));
+	cr_assert_not_null(strstr(s, "  maximum-paths 4\n"));
+	free(s);
+	s = render(&t, "pb", true);
+	/* one set line per kind, or the second would replace the first */
+	cr_assert_not_null(strstr(s, " set community 2914:421 65535:65281 additive\n"
+				  " set large-community 2914:0:80 additive\n"));
+	free(s);
+	topo_free(&t);
+	/* Without policy, FRR breaks ties as it always did here. */
+	load_world(&t);
+	s = render(&t, "telstra", true);
+	cr_assert_null(strstr(s, "compare-routerid"));
+	cr_assert_null(strstr(s, "lab-tag"));
+	free(s);
 	topo_free(&t);
 }
 
@@ -605,7 +701,7 @@ Test(bird_parse, best_paths_and_one_peers_paths)
 	char *s;
 
 	s = bird_text("bird-telstra-routes", &code);
-	cr_assert_eq(daemon_bird_parse_routes(s, log_route, &l), 0);
+	cr_assert_eq(daemon_bird_parse_routes(s, 1221, log_route, &l), 0);
 	cr_assert_eq(l.n, 22, "one best path per network");
 	r = find_route(&l, "104.16.0.0/24", true);
 	cr_assert_not_null(r);
@@ -620,13 +716,65 @@ Test(bird_parse, best_paths_and_one_peers_paths)
 	free(s);
 	l.n = 0;
 	s = bird_text("bird-telstra-adjin", &code);
-	cr_assert_eq(daemon_bird_parse_routes(s, log_route, &l), 0);
+	cr_assert_eq(daemon_bird_parse_routes(s, 1221, log_route, &l), 0);
 	cr_assert_eq(l.n, 19);
 	r = find_route(&l, "104.16.0.0/24", false);
 	cr_assert_not_null(r, "singtel's path to the anycast prefix, not the best");
 	cr_assert_str_eq(r->from, "singtel");
 	cr_assert_str_eq(r->aspath, "7473 13335");
 	free(s);
+}
+
+/* Communities and LOCAL_PREF as BIRD 2.0.12 prints them (nest/rt-attr.c:
+ * a set too long for one line goes on in lines "\t\t(...)"), the
+ * router's own tag left out, another AS's kept. */
+Test(bird_parse, communities_without_the_tag)
+{
+	static const char text[] =
+		"Table master4:\n"
+		"104.16.0.0/24        unicast [peer_pa 20:18:31.249] * (100) [AS13335i]\n"
+		"\tvia 100.64.0.1 on pa\n"
+		"\tType: BGP univ\n"
+		"\tBGP.origin: IGP\n"
+		"\tBGP.as_path: 13335 13335 13335\n"
+		"\tBGP.next_hop: 100.64.0.1\n"
+		"\tBGP.med: 20\n"
+		"\tBGP.local_pref: 200\n"
+		"\tBGP.community: (13335,100) (65535,65281)\n"
+		"\t\t(65535,65283) (2914,421)\n"
+		"\tBGP.large_community: (2914, 4294967295, 1) (13335, 1, 1)\n"
+		"\t\t(1299, 4294967295, 2)\n"
+		"                     unicast [peer_t2 20:18:32.100] (100) [AS13335i]\n"
+		"\tvia 100.64.0.9 on t2\n"
+		"\tType: BGP univ\n"
+		"\tBGP.origin: IGP\n"
+		"\tBGP.as_path: 1299 13335\n"
+		"\tBGP.next_hop: 100.64.0.9\n"
+		"\tBGP.local_pref: 120\n"
+		"\tBGP.large_community: (2914, 4294967295, 2)\n"
+		"100.127.0.3/32       unreachable [own 20:18:30.000] * (200)\n"
+		"\tType: static univ\n";
+	struct route_log l = { .n = 0 };
+	const struct daemon_route *r;
+
+	cr_assert_eq(daemon_bird_parse_routes(text, 2914, log_route, &l), 0);
+	cr_assert_eq(l.n, 3);
+	r = find_route(&l, "104.16.0.0/24", true);
+	cr_assert_not_null(r);
+	cr_assert_str_eq(r->from, "pa");
+	cr_assert_eq(r->local_pref, 200);
+	cr_assert_str_eq(r->communities, "13335:100 no-export no-export-subconfed "
+			 "2914:421 13335:1:1 1299:4294967295:2");
+	r = find_route(&l, "104.16.0.0/24", false);
+	cr_assert_not_null(r);
+	cr_assert_str_eq(r->from, "t2");
+	cr_assert_eq(r->local_pref, 120);
+	cr_assert_str_eq(r->communities, "", "only the tag: nothing to show");
+	r = find_route(&l, "100.127.0.3/32", true);
+	cr_assert_not_null(r);
+	cr_assert_str_eq(r->from, "local");
+	cr_assert_eq(r->local_pref, -1, "a static route has none");
+	cr_assert_str_eq(r->communities, "");
 }
 
 /* ---- FRR's vty socket ---- */
@@ -811,6 +959,74 @@ Test(frr_parse, prefixes_and_routes)
 	cr_assert_str_eq(r->from, "singtel");
 	cr_assert_str_eq(r->aspath, "7473 13335");
 	free(s);
+	topo_free(&t);
+}
+
+/* `show bgp ipv4 unicast json detail` as FRR 8.4's bgp_show_table and
+ * route_vty_out_detail write it: each prefix's list opens with the
+ * prefix's own object; a path has "locPrf" only when something set it
+ * (else the table's defaultLocPrf ranks it). */
+Test(frr_parse, detail_communities_without_the_tag)
+{
+	static const char json[] =
+		"{\n \"vrfId\": 0,\n \"vrfName\": \"default\",\n \"tableVersion\": 9,\n"
+		" \"routerId\": \"100.127.0.4\",\n \"defaultLocPrf\": 100,\n"
+		" \"localAS\": 1299,\n \"routes\": { \"104.16.0.0/24\": ["
+		"{\"prefix\":\"104.16.0.0/24\",\"version\":4,\"advertisedTo\":"
+		"{\"100.64.0.3\":{\"hostname\":\"pa\"}}},"
+		"{\"aspath\":{\"string\":\"13335\",\"segments\":[{\"type\":\"as-sequence\","
+		"\"list\":[13335]}],\"length\":1},\"origin\":\"IGP\",\"locPrf\":300,"
+		"\"valid\":true,\"version\":4,\"bestpath\":{\"overall\":true,"
+		"\"selectionReason\":\"Router ID\"},\"community\":{\"string\":"
+		"\"1299:666 no-export local-AS\",\"list\":[\"1299:666\",\"noExport\","
+		"\"localAs\"]},\"largeCommunity\":{\"string\":\"1299:2914:1 "
+		"1299:4294967295:1\",\"list\":[\"1299:2914:1\",\"1299:4294967295:1\"]},"
+		"\"nexthops\":[{\"ip\":\"100.64.0.7\",\"afi\":\"ipv4\",\"used\":true}],"
+		"\"peer\":{\"peerId\":\"100.64.0.7\",\"routerId\":\"100.127.0.2\","
+		"\"type\":\"external\"}},"
+		"{\"aspath\":{\"string\":\"2914 13335\",\"segments\":[],\"length\":2},"
+		"\"origin\":\"IGP\",\"valid\":true,\"version\":4,\"largeCommunity\":"
+		"{\"string\":\"1299:4294967295:2\",\"list\":[\"1299:4294967295:2\"]},"
+		"\"nexthops\":[{\"ip\":\"100.64.0.8\"}],\"peer\":{\"peerId\":"
+		"\"100.64.0.8\",\"routerId\":\"100.127.0.3\",\"type\":\"external\"}}]\n"
+		",\"100.127.0.4/32\": [{\"prefix\":\"100.127.0.4/32\",\"version\":1},"
+		"{\"aspath\":{\"string\":\"Local\",\"segments\":[],\"length\":0},"
+		"\"origin\":\"IGP\",\"metric\":0,\"weight\":32768,\"valid\":true,"
+		"\"sourced\":true,\"local\":true,\"bestpath\":{\"overall\":true},"
+		"\"nexthops\":[{\"ip\":\"0.0.0.0\"}],\"peer\":{\"peerId\":\"0.0.0.0\"}}]"
+		" }\n}\n";
+	struct route_log l = { .n = 0 };
+	const struct daemon_route *r;
+	struct topo t;
+	size_t n;
+
+	load_policy(&t);
+	n = node_of(&t, "t2");
+	cr_assert_eq(daemon_frr_parse_routes(json, strlen(json), false, &t, n,
+					     log_route, &l), 0);
+	cr_assert_eq(l.n, 2, "the best paths only, no prefix object");
+	r = find_route(&l, "104.16.0.0/24", true);
+	cr_assert_not_null(r);
+	cr_assert_str_eq(r->from, "pb");
+	cr_assert_str_eq(r->nexthop, "100.64.0.7");
+	cr_assert_str_eq(r->aspath, "13335");
+	cr_assert_str_eq(r->origin, "igp");
+	cr_assert_eq(r->local_pref, 300);
+	cr_assert_str_eq(r->communities, "1299:666 no-export no-export-subconfed "
+			 "1299:2914:1");
+	r = find_route(&l, "100.127.0.4/32", true);
+	cr_assert_not_null(r);
+	cr_assert_str_eq(r->from, "local");
+	l.n = 0;
+	cr_assert_eq(daemon_frr_parse_routes(json, strlen(json), true, &t, n,
+					     log_route, &l), 0);
+	cr_assert_eq(l.n, 3);
+	r = find_route(&l, "104.16.0.0/24", false);
+	cr_assert_not_null(r);
+	cr_assert_str_eq(r->from, "t1");
+	cr_assert_str_eq(r->aspath, "2914 13335");
+	cr_assert_eq(r->local_pref, 100, "no locPrf: the default");
+	cr_assert_str_eq(r->communities, "");
 	topo_free(&t);
 }
 
