@@ -21,9 +21,17 @@ predicted() {
 		t && $1 == u { print $2; exit }'
 }
 
+# answered LAB USER: the POP that answered USER's pings.  Up to three
+# tries a second apart: `up` declares convergence when every ISP has a
+# BGP route to the anycast prefix, and FRR's zebra may install the POPs'
+# routes back to the users' networks a moment later.
 answered() {
-	local out
-	out=$("$AL" ping "$2" -c 2 -i 0.05 --lab "$1" 2>&1)
+	local out i
+	for i in 1 2 3; do
+		out=$("$AL" ping "$2" -c 2 -i 0.05 --lab "$1" 2>&1)
+		[ "$(grep -c "reply from " <<<"$out")" = 2 ] && break
+		sleep 1
+	done
 	[ "$(grep -c "reply from " <<<"$out")" = 2 ] || { echo "?"; return; }
 	sed -n 's/^seq [0-9]*: reply from \([a-z0-9-]*\) .*/\1/p' <<<"$out" | sort -u |
 		paste -sd, -
