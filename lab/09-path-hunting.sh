@@ -72,7 +72,7 @@ settle() {
 		"$@" && break
 		sleep 0.005
 	done
-	T=$(echo "$(date +%s.%N) - $t0" | bc)
+	T=$(awk -v a="$(date +%s.%N)" -v b="$t0" 'BEGIN { printf "%.3f", a - b }')
 }
 no_route() { [ "$(reaching)" = 0 ]; }
 
@@ -131,7 +131,7 @@ for mrai in 0 300ms; do
 	else
 		note "without an MRAI it took ${T0}s and $U0 UPDATEs"
 		check "with an MRAI the hunt waits at least one interval (${TDOWN}s >= 0.225s, 0.75 x 300ms)" \
-			test "$(echo "$TDOWN >= 0.225" | bc)" = 1
+			awk -v t="$TDOWN" 'BEGIN { exit !(t >= 0.225) }'
 	fi
 
 	say "The POPs announce again: good news travels at once, MRAI or not"
