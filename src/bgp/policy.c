@@ -135,7 +135,7 @@ static bool has_std(const struct bgp_comms *r, uint32_t v)
 	return false;
 }
 
-bool bgp_comms_has(const struct bgp_comms *r, const struct bgp_comm *c)
+static bool bgp_comms_has(const struct bgp_comms *r, const struct bgp_comm *c)
 {
 	size_t i;
 

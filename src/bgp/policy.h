@@ -77,8 +77,6 @@ struct bgp_comms {
 	size_t large_len;
 };
 
-/* Whether the route carries c. */
-bool bgp_comms_has(const struct bgp_comms *r, const struct bgp_comm *c);
 
 /* What an action community asks of the provider that honours it. */
 enum bgp_action_kind {

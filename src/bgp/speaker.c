@@ -275,8 +275,8 @@ void bgp_speaker_start(struct bgp_speaker *sp)
 	bgp_export_schedule(sp);
 }
 
-bool bgp_speaker_originates(const struct bgp_speaker *sp,
-			    const struct prefix4 *p)
+static bool bgp_speaker_originates(const struct bgp_speaker *sp,
+				   const struct prefix4 *p)
 {
 	size_t i;
 

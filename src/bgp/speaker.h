@@ -140,9 +140,6 @@ int bgp_speaker_set_shape(struct bgp_speaker *sp, size_t i,
 			  const struct bgp_shape *shape);
 const struct bgp_shape *bgp_speaker_shape(const struct bgp_speaker *sp,
 					  size_t i);
-/* Whether the speaker originates p now. */
-bool bgp_speaker_originates(const struct bgp_speaker *sp,
-			    const struct prefix4 *p);
 
 /*
  * Why e's best path is not sent to peer i (BGP_HOLD_NONE: it is, or

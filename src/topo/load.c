@@ -99,7 +99,7 @@ const char *ld_what(const yaml_node_t *n)
  * User text for a message: cut on a character boundary, with control
  * characters shown as '?' so a message always stays one printable line.
  */
-const char *ld_quote(struct loader *L, const char *s, size_t len)
+static const char *ld_quote(struct loader *L, const char *s, size_t len)
 {
 	char *out = L->q[L->qi++ % 4];
 	size_t i = 0, o = 0;

@@ -65,8 +65,6 @@ bool ld_is_null(const yaml_node_t *n);
 bool ld_scalar_is(const yaml_node_t *n, const char *lit);
 /* "a list", "a mapping", ...: what a node is, for messages. */
 const char *ld_what(const yaml_node_t *n);
-/* User text cut to QUOTE_MAX for a message (one of four rotating buffers). */
-const char *ld_quote(struct loader *L, const char *s, size_t len);
 const char *ld_qn(struct loader *L, const yaml_node_t *n);
 /* "unknown <thing> '<word>' (did you mean ...?)"; returns the suggestion. */
 const char *ld_report_unknown(struct loader *L, struct topo_pos pos,

@@ -349,16 +349,6 @@ enum bgp_role topo_link_role(const struct topo_link *l, size_t self)
 	return BGP_ROLE_NONE;
 }
 
-bool topo_has_rel(const struct topo *t)
-{
-	size_t i;
-
-	for (i = 0; i < t->nlinks; i++)
-		if (t->links[i].rel != TOPO_REL_NONE)
-			return true;
-	return false;
-}
-
 /* The policy bits of topo_policy.given that change a decision. */
 #define POLICY_GIVEN	(TOPO_POL_LP_CUSTOMER | TOPO_POL_LP_PEER | \
 			 TOPO_POL_LP_PROVIDER | TOPO_POL_LP_NONE | \
@@ -386,17 +376,6 @@ bool topo_has_policy(const struct topo *t)
 			return true;
 	}
 	return false;
-}
-
-const char *topo_rel_name(enum topo_rel r)
-{
-	switch (r) {
-	case TOPO_REL_NONE:	return "none";
-	case TOPO_REL_PROVIDER:	return "provider";
-	case TOPO_REL_CUSTOMER:	return "customer";
-	case TOPO_REL_PEER:	return "peer";
-	}
-	return "?";
 }
 
 const char *topo_link_password(const struct topo *t, const struct topo_link *l)

@@ -367,8 +367,6 @@ void topo_node_session(const struct topo *t, size_t i, struct topo_session *out)
 void topo_node_policy(const struct topo *t, size_t i, struct topo_policy *out);
 /* What the node at the other end of link l is to node self. */
 enum bgp_role topo_link_role(const struct topo_link *l, size_t self);
-/* Whether any link has a relationship. */
-bool topo_has_rel(const struct topo *t);
 /*
  * Whether the file sets anything that makes BGP choose otherwise than by
  * AS path length alone: a relationship, a LOCAL_PREF (per link, per
@@ -377,7 +375,6 @@ bool topo_has_rel(const struct topo *t);
  * MRAI changes when, not what, and does not count.
  */
 bool topo_has_policy(const struct topo *t);
-const char *topo_rel_name(enum topo_rel r);
 /* The TCP-MD5 key of link l's session, "" for none. */
 const char *topo_link_password(const struct topo *t, const struct topo_link *l);
 /*
