@@ -240,10 +240,38 @@ static void bird_export(FILE *f, const struct topo_intent *in,
 		"}\n");
 }
 
+static bool bird_mrai_bad(uint32_t ms)
+{
+	return ms != 0;
+}
+
+static const char *bird_cannot(const struct topo *t,
+			       const struct topo_intent *in, char *buf,
+			       size_t cap)
+{
+	const struct topo_intent_session *x;
+	char d[24];
+	bool same;
+
+	if (daemon_pol_cannot(t, in, "bird", "BIRD 2", buf, cap))
+		return buf;
+	x = daemon_pol_mrai(in, bird_mrai_bad, &same);
+	if (x) {
+		snprintf(buf, cap, "bird cannot set an MRAI (node %s, mrai %s%s%s): "
+			 "BIRD 2 has no MinRouteAdvertisementInterval; use daemon: "
+			 "builtin or frr for this node", in->name,
+			 daemon_ms_str(x->mrai_ms, d, sizeof(d)),
+			 same ? "" : " toward ", same ? "" : x->peer_name);
+		return buf;
+	}
+	return NULL;
+}
+
 int daemon_bird_config(const struct topo *t, size_t node, FILE *f)
 {
 	const struct topo_node *n = &t->nodes[node];
 	char a[IP4_STRLEN], b[PREFIX4_STRLEN], sym[TOPO_NAME_MAX + 16];
+	char why[512];
 	unsigned hold = t->hold_time;
 	const struct topo_intent_session *ss;
 	struct topo_intent in;
@@ -253,10 +281,9 @@ int daemon_bird_config(const struct topo *t, size_t node, FILE *f)
 	r = topo_intent_build(t, node, &in);
 	if (r < 0)
 		return r;
-	/* BIRD passes unknown transitive attributes on (RFC 4271 §5) and
-	 * its filters name attributes one by one: nothing drops the unknown
-	 * ones as a class.  Refuse rather than run a router that differs. */
-	if (in.unknown_attrs_discard) {
+	/* Refuse rather than run a router that differs (daemon_check
+	 * says why to the user). */
+	if (bird_cannot(t, &in, why, sizeof(why))) {
 		topo_intent_free(&in);
 		return -EOPNOTSUPP;
 	}
@@ -1070,4 +1097,5 @@ const struct daemon_ops daemon_bird_ops = {
 	.announce = bird_announce,
 	.routes = bird_routes,
 	.hint = bird_hint,
+	.cannot = bird_cannot,
 };

@@ -307,6 +307,43 @@ void daemon_proc_gone(const char *role, const struct proc_id *id)
 
 /* The rows' operations, for any node: */
 
+int daemon_check(const struct topo *t, size_t node, struct err *e)
+{
+	const struct daemon_ops *ops = daemon_row(t, node);
+	struct topo_intent in;
+	char msg[512];
+	const char *why;
+	int r;
+
+	if (t->nodes[node].kind == TOPO_KIND_USER || !ops->cannot)
+		return 0;
+	r = topo_intent_build(t, node, &in);
+	if (r < 0)
+		return err_set(e, r, "%s: %s", t->nodes[node].name, strerror(-r));
+	why = ops->cannot(t, &in, msg, sizeof(msg));
+	topo_intent_free(&in);
+	return why ? err_set(e, -EOPNOTSUPP, "%s", why) : 0;
+}
+
+int daemon_check_topo(const struct topo *t, struct topo_diags *d)
+{
+	struct err e;
+	size_t i;
+	int n = 0, r;
+
+	for (i = 0; i < t->nnodes; i++) {
+		r = daemon_check(t, i, &e);
+		if (r == -ENOMEM)
+			return r;
+		if (r == 0)
+			continue;
+		if (topo_diag_add(d, t->nodes[i].pos, "%s", e.msg) < 0)
+			return -ENOMEM;
+		n++;
+	}
+	return n;
+}
+
 int daemon_start(struct journal *j, const char *lab, const struct topo *t,
 		 size_t node, bool lab_start, struct daemon_procs *p,
 		 struct err *e)

@@ -91,7 +91,8 @@ struct snap_router {
  * the role what the neighbour is to it (enum bgp_role: 0 none,
  * 1 customer, 2 peer, 3 provider).  Its export filters read it and
  * remove it, so it never goes on the wire, and `routes` does not show
- * it.
+ * it.  A topology that attaches a community of that shape itself is
+ * refused for those routers (daemon_check).
  */
 #define DAEMON_TAG_FN		4294967295u
 
@@ -143,9 +144,20 @@ int daemon_need_managed(const struct topo *t, size_t node, struct err *e);
 void daemon_apply_default(struct topo *t, enum topo_daemon d);
 
 /*
+ * Whether node's daemon can do what the topology asks of it: 0, or
+ * -EOPNOTSUPP with the sentence in e ("bird cannot set an MRAI (node
+ * ntt, mrai 30s): ...").  `check` and `up` ask before anything else.
+ */
+int daemon_check(const struct topo *t, size_t node, struct err *e);
+/* daemon_check for every router, each refusal an error at its node in
+ * d: how many, or -ENOMEM. */
+int daemon_check_topo(const struct topo *t, struct topo_diags *d);
+
+/*
  * Configuration text, pure (the tests compare it byte for byte): BIRD's
  * bird.conf, FRR's bgpd.conf and zebra.conf for router node of t.
- * 0, or -EINVAL when node is not a router.
+ * 0, -EINVAL when node is not a router, or -EOPNOTSUPP when the daemon
+ * cannot do what the topology asks (daemon_check says why).
  */
 int daemon_bird_config(const struct topo *t, size_t node, FILE *f);
 int daemon_frr_bgpd_config(const struct topo *t, size_t node, FILE *f);

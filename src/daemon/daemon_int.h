@@ -69,6 +69,11 @@ struct daemon_ops {
 		      struct err *e);
 	/* The command a user can run to ask it directly; "" for none. */
 	void (*hint)(const char *lab, const char *node, char *buf, size_t n);
+	/* What in node's intent it cannot do exactly, as a sentence in buf
+	 * (returned), or NULL when it can do all of it; NULL for a kind
+	 * that can do everything. */
+	const char *(*cannot)(const struct topo *t, const struct topo_intent *in,
+			      char *buf, size_t cap);
 
 	/* A daemon anycastlab executes from a configuration it writes
 	 * (BIRD, FRR): used by daemon_exec_start and daemon_exec_wait. */
@@ -156,6 +161,19 @@ bool daemon_pol_export(const struct topo_intent *in,
 		       const struct topo_intent_session *s);
 /* Any policy at all: false renders the lab without policy. */
 bool daemon_pol_any(const struct topo_intent *in);
+/* "30s", or "1500ms" when not whole seconds. */
+const char *daemon_ms_str(uint32_t ms, char *buf, size_t n);
+/* The first session whose MRAI bad() refuses, or NULL; *same: all
+ * sessions have the same MRAI. */
+const struct topo_intent_session *daemon_pol_mrai(const struct topo_intent *in,
+						  bool (*bad)(uint32_t ms),
+						  bool *same);
+/* The refusals BIRD and FRR share (unknown-attributes: discard, a
+ * community in the tag's space), kind "bird" or "frr", title "BIRD 2":
+ * the sentence in buf, or NULL. */
+const char *daemon_pol_cannot(const struct topo *t,
+			      const struct topo_intent *in, const char *kind,
+			      const char *title, char *buf, size_t cap);
 /* Append community tok as the daemon printed it ("65000:1",
  * "13335:1:2", "no-export", FRR's "local-AS") to the text dst of n
  * bytes in our spelling, unless it is the tag of AS asn. */

@@ -52,16 +52,12 @@ int daemon_exec_start(struct journal *j, const char *lab, const struct topo *t,
 	if (r == 0)
 		r = router_state_file(lab, nd->name, "http.pid", pidfile,
 				      sizeof(pidfile));
+	/* up has refused these before building anything; a revive of the
+	 * saved topology gets the same sentence rather than a bare errno. */
+	if (r == 0 && (r = daemon_check(t, node, e)) < 0)
+		return r;
 	if (r == 0)
 		r = ops->write_config(lab, t, node);
-	if (r == -EOPNOTSUPP && nd->unknown_attrs_discard) {
-		err_set(e, r, "node '%s': unknown-attributes: discard cannot "
-			 "be expressed for %s, which passes unknown optional "
-			 "transitive attributes on and has no setting to drop "
-			 "them; use daemon: builtin or unknown-attributes: pass",
-			 nd->name, ops->title);
-		return r;
-	}
 	if (r < 0) {
 		return err_set(e, r, "cannot write the %s configuration of "
 			       "%s: %s", ops->title, nd->name, strerror(-r));

@@ -313,11 +313,40 @@ static void frr_export(FILE *f, const struct topo_intent *in,
 		"!\n", m, seq);
 }
 
+/* FRR's advertisement-interval: whole seconds, at most 600. */
+static bool frr_mrai_bad(uint32_t ms)
+{
+	return ms % 1000 || ms > 600000;
+}
+
+static const char *frr_cannot(const struct topo *t,
+			      const struct topo_intent *in, char *buf,
+			      size_t cap)
+{
+	const struct topo_intent_session *x;
+	char d[24];
+	bool same;
+
+	if (daemon_pol_cannot(t, in, "frr", "FRR", buf, cap))
+		return buf;
+	x = daemon_pol_mrai(in, frr_mrai_bad, &same);
+	if (x) {
+		snprintf(buf, cap, "frr cannot set an MRAI of %s (node %s%s%s): FRR's "
+			 "advertisement-interval is %s; use %s, or daemon: builtin "
+			 "for this node", daemon_ms_str(x->mrai_ms, d, sizeof(d)),
+			 in->name, same ? "" : ", toward ", same ? "" : x->peer_name,
+			 x->mrai_ms % 1000 ? "in whole seconds" : "600 seconds at most",
+			 x->mrai_ms % 1000 ? "a whole number of seconds" : "at most 600s");
+		return buf;
+	}
+	return NULL;
+}
+
 int daemon_frr_bgpd_config(const struct topo *t, size_t node, FILE *f)
 {
 	const struct topo_node *n = &t->nodes[node];
 	char a[IP4_STRLEN], b[IP4_STRLEN], p[PREFIX4_STRLEN];
-	char m[TOPO_NAME_MAX + 16];
+	char m[TOPO_NAME_MAX + 16], why[512];
 	unsigned hold = t->hold_time;
 	struct topo_intent in;
 	bool pol, mrai = false;
@@ -327,9 +356,8 @@ int daemon_frr_bgpd_config(const struct topo *t, size_t node, FILE *f)
 	r = topo_intent_build(t, node, &in);
 	if (r < 0)
 		return r;
-	/* FRR passes unknown transitive attributes on (RFC 4271 §5) and
-	 * has no knob to drop them: refuse rather than differ. */
-	if (in.unknown_attrs_discard) {
+	/* Refuse rather than differ (daemon_check says why to the user). */
+	if (frr_cannot(t, &in, why, sizeof(why))) {
 		topo_intent_free(&in);
 		return -EOPNOTSUPP;
 	}
@@ -1114,4 +1142,5 @@ const struct daemon_ops daemon_frr_ops = {
 	.announce = frr_announce,
 	.routes = frr_routes,
 	.hint = frr_hint,
+	.cannot = frr_cannot,
 };

@@ -1,9 +1,9 @@
 /*
  * What the BIRD and FRR rows share about routing policy (bgp/policy.h
  * has the rules): which parts of a router's policy need a filter at all,
- * so that a lab without policy renders as it always did; and the
- * communities of a route as `routes` shows them, the router's own tag
- * left out.
+ * so that a lab without policy renders as it always did; the refusals
+ * both make; and the communities of a route as `routes` shows them, the
+ * router's own tag left out.
  *
  * The tag: BIRD and FRR keep no note of which neighbour a route came
  * from that their export filters can read, yet valley-free export and
@@ -101,6 +101,95 @@ bool daemon_pol_any(const struct topo_intent *in)
 		    daemon_pol_export(in, &in->sess[k]) || in->sess[k].mrai_ms)
 			return true;
 	return false;
+}
+
+const char *daemon_ms_str(uint32_t ms, char *buf, size_t n)
+{
+	if (ms % 1000)
+		snprintf(buf, n, "%ums", ms);
+	else
+		snprintf(buf, n, "%us", ms / 1000);
+	return buf;
+}
+
+const struct topo_intent_session *daemon_pol_mrai(const struct topo_intent *in,
+						  bool (*bad)(uint32_t ms),
+						  bool *same)
+{
+	const struct topo_intent_session *first = NULL;
+	size_t k;
+
+	*same = true;
+	for (k = 0; k < in->nsess; k++) {
+		if (in->sess[k].mrai_ms != in->sess[0].mrai_ms)
+			*same = false;
+		if (!first && bad(in->sess[k].mrai_ms))
+			first = &in->sess[k];
+	}
+	return first;
+}
+
+/* Whether t attaches a community in the tag space of AS asn
+ * (asn:DAEMON_TAG_FN:*): c gets it, where the place ("node syd",
+ * "link [syd, telstra]"). */
+static bool tag_collision(const struct topo *t, uint32_t asn,
+			  struct bgp_comm *c, char *where, size_t n)
+{
+	size_t i, k;
+
+	for (i = 0; i < t->nnodes; i++) {
+		const struct topo_node *nd = &t->nodes[i];
+
+		for (k = 0; k < nd->ncomms + nd->nactions; k++) {
+			*c = k < nd->ncomms ? nd->comms[k] :
+			     nd->actions[k - nd->ncomms].comm;
+			if (c->large && c->a == asn && c->b == DAEMON_TAG_FN) {
+				snprintf(where, n, "node %s", nd->name);
+				return true;
+			}
+		}
+	}
+	for (i = 0; i < t->nlinks; i++) {
+		const struct topo_link *l = &t->links[i];
+
+		for (k = 0; k < l->ncomms; k++) {
+			*c = l->comms[k];
+			if (c->large && c->a == asn && c->b == DAEMON_TAG_FN) {
+				snprintf(where, n, "link [%s, %s]",
+					 t->nodes[l->a].name, t->nodes[l->b].name);
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+const char *daemon_pol_cannot(const struct topo *t,
+			      const struct topo_intent *in, const char *kind,
+			      const char *title, char *buf, size_t cap)
+{
+	char where[2 * TOPO_NAME_MAX + 16];
+	struct bgp_comm c;
+
+	if (in->unknown_attrs_discard) {
+		snprintf(buf, cap, "%s cannot discard unknown attributes (node %s, "
+			 "unknown-attributes: discard): %s passes unknown optional "
+			 "transitive attributes on and has no setting to drop them; "
+			 "use daemon: builtin or unknown-attributes: pass",
+			 kind, in->name, title);
+		return buf;
+	}
+	/* Only a router that tags routes removes that space on import and
+	 * export (it can hold nothing but tags there). */
+	if (daemon_pol_tagged(in) &&
+	    tag_collision(t, in->asn, &c, where, sizeof(where))) {
+		snprintf(buf, cap, "%s cannot pass on the large community %u:%u:%u "
+			 "of %s (node %s): anycastlab reserves %u:%u:* on a BIRD or "
+			 "FRR router of AS%u for its own tag; give it another middle number",
+			 kind, c.a, c.b, c.c, where, in->name, c.a, c.b, c.a);
+		return buf;
+	}
+	return NULL;
 }
 
 void daemon_comm_add(char *dst, size_t n, const char *tok, uint32_t asn)

@@ -361,6 +361,32 @@ static int lab_check_daemons(const struct topo *t, struct err *e)
 	return r;
 }
 
+/*
+ * Nor is a router whose daemon cannot do what the topology asks of it
+ * (an MRAI on BIRD): refused here, every one of them, before anything
+ * is built, rather than half a lab that differs from the file.
+ */
+static int lab_check_policy(const struct topo *t, struct err *e)
+{
+	struct err one;
+	size_t i;
+	int r = 0, k;
+
+	e->msg[0] = '\0';
+	for (i = 0; i < t->nnodes; i++) {
+		k = daemon_check(t, i, &one);
+		if (k == 0)
+			continue;
+		err_add(e, "%slab '%s': %s\n", r ? "anycastlab: " : "", t->name,
+			one.msg);
+		if (!r || k == -ENOMEM)
+			r = k;
+	}
+	if (r < 0)
+		err_add(e, "anycastlab: lab '%s': nothing was built", t->name);
+	return r;
+}
+
 /* Which daemon the routers run, when it is not only the built-in one. */
 static void lab_print_daemons(const struct topo *t, FILE *out)
 {
@@ -399,6 +425,8 @@ int orch_up(const struct topo *t, const struct up_opts *o, struct err *e)
 	lab_raise_fd_limit(t->nnodes);
 	if (!o->no_routers) {
 		r = lab_check_daemons(t, e);
+		if (r == 0)
+			r = lab_check_policy(t, e);
 		if (r < 0)
 			return r;
 	}

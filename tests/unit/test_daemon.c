@@ -3,7 +3,8 @@
  * small lab, from nodes of the world lab and from a lab with every
  * routing-policy knob (tests/golden/policy.yaml), byte for byte against
  * tests/golden/daemon-*.conf (ANYCASTLAB_GOLDEN_UPDATE=1 rewrites them,
- * to be reviewed); and the parsers of what the daemons answer on their control sockets,
+ * to be reviewed); what each daemon cannot do, refused in one sentence;
+ * and the parsers of what the daemons answer on their control sockets,
  * against replies captured from BIRD 2.0.12 and FRR 8.4.4 running the
  * world lab (tests/golden/daemon-*.raw: the bytes as the sockets sent
  * them, codes and trailers included) and, for communities, against text
@@ -345,6 +346,115 @@ Test(daemon_config, policy_knobs)
 	cr_assert_null(strstr(s, "compare-routerid"));
 	cr_assert_null(strstr(s, "lab-tag"));
 	free(s);
+	topo_free(&t);
+}
+
+/* ---- what a daemon cannot do ---- */
+
+static const char cannot_yaml[] =
+	"name: lab\n"
+	"defaults: {mrai: 30s}\n"
+	"nodes:\n"
+	"  p: {kind: pop, asn: 13335, daemon: bird}\n"
+	"  i: {kind: isp, asn: 1221, daemon: frr, mrai: 1500ms}\n"
+	"  j: {kind: isp, asn: 1222, daemon: frr, mrai: 900s}\n"
+	"  q: {kind: pop, asn: 13335, daemon: frr, mrai: 2s}\n"
+	"  b: {kind: isp, asn: 1224, daemon: bird, mrai: 0,"
+	" unknown-attributes: discard}\n"
+	"  k: {kind: isp, asn: 1223, daemon: builtin}\n"
+	"  u: {kind: user}\n"
+	"links:\n"
+	"  - [i, p]\n"
+	"  - [j, p]\n"
+	"  - [u, i]\n"
+	"  - [b, k]\n"
+	"  - {endpoints: [k, q], rel: provider, communities: \"13335:4294967295:7\"}\n"
+	"  - {endpoints: [k, p], mrai: 0}\n";
+
+/* daemon_check of node: its sentence, "" when it can. */
+static const char *cannot_of(const struct topo *t, const char *node)
+{
+	static struct err e;
+	int r;
+
+	e.msg[0] = '\0';
+	r = daemon_check(t, node_of(t, node), &e);
+	cr_assert(r == 0 || r == -EOPNOTSUPP, "%s: %d", node, r);
+	cr_assert_eq(r == 0, e.msg[0] == '\0', "%s: %s", node, e.msg);
+	return e.msg;
+}
+
+Test(daemon_cannot, sentences)
+{
+	struct topo_diags d = { 0 };
+	struct topo t;
+
+	cr_assert_eq(topo_load_buf("lab.yaml", cannot_yaml, strlen(cannot_yaml),
+				   &t, &d), 0);
+	cr_assert_str_eq(cannot_of(&t, "p"),
+			 "bird cannot set an MRAI (node p, mrai 30s toward i): BIRD 2 "
+			 "has no MinRouteAdvertisementInterval; use daemon: builtin "
+			 "or frr for this node");
+	cr_assert_str_eq(cannot_of(&t, "i"),
+			 "frr cannot set an MRAI of 1500ms (node i): FRR's "
+			 "advertisement-interval is in whole seconds; use a whole "
+			 "number of seconds, or daemon: builtin for this node");
+	cr_assert_str_eq(cannot_of(&t, "j"),
+			 "frr cannot set an MRAI of 900s (node j): FRR's "
+			 "advertisement-interval is 600 seconds at most; use at most "
+			 "600s, or daemon: builtin for this node");
+	cr_assert_str_eq(cannot_of(&t, "b"),
+			 "bird cannot discard unknown attributes (node b, "
+			 "unknown-attributes: discard): BIRD 2 passes unknown optional "
+			 "transitive attributes on and has no setting to drop them; "
+			 "use daemon: builtin or unknown-attributes: pass");
+	cr_assert_str_eq(cannot_of(&t, "q"),
+			 "frr cannot pass on the large community 13335:4294967295:7 of "
+			 "link [k, q] (node q): anycastlab reserves 13335:4294967295:* "
+			 "on a BIRD or FRR router of AS13335 for its own tag; give it "
+			 "another middle number");
+	/* anycastlab's own router does all of it; a user runs nothing */
+	cr_assert_str_eq(cannot_of(&t, "k"), "");
+	cr_assert_str_eq(cannot_of(&t, "u"), "");
+	/* check: one error at each node that cannot */
+	cr_assert_eq(daemon_check_topo(&t, &d), 5);
+	cr_assert_eq(d.errors, 5);
+	cr_assert_eq(d.v[0].pos.line, 4);
+	topo_diags_free(&d);
+	topo_free(&t);
+}
+
+/* The renderers refuse what daemon_check refuses, writing nothing, and
+ * write what it lets through. */
+Test(daemon_cannot, the_renderers_agree)
+{
+	static const char *const nodes[] = { "p", "i", "j", "q", "b" };
+	struct topo_diags d = { 0 };
+	struct topo t;
+	char *got = NULL;
+	size_t len = 0, i;
+	FILE *f;
+
+	cr_assert_eq(topo_load_buf("lab.yaml", cannot_yaml, strlen(cannot_yaml),
+				   &t, &d), 0);
+	for (i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
+		size_t n = node_of(&t, nodes[i]);
+		int want_bird, want_frr;
+
+		f = open_memstream(&got, &len);
+		t.nodes[n].daemon = TOPO_DAEMON_BIRD;
+		want_bird = daemon_check(&t, n, &(struct err){ 0 });
+		t.nodes[n].daemon = TOPO_DAEMON_FRR;
+		want_frr = daemon_check(&t, n, &(struct err){ 0 });
+		cr_assert_eq(daemon_bird_config(&t, n, f), want_bird, "%s", nodes[i]);
+		cr_assert_eq(daemon_frr_bgpd_config(&t, n, f), want_frr, "%s", nodes[i]);
+		fclose(f);
+		if (want_bird && want_frr)
+			cr_assert_eq(len, 0, "%s: nothing written: %s", nodes[i], got);
+		free(got);
+		got = NULL;
+	}
+	topo_diags_free(&d);
 	topo_free(&t);
 }
 

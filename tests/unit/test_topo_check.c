@@ -3,7 +3,8 @@
  * topo_diags_report prints them (warnings beside errors, a note with what
  * to do after a YAML syntax error, at most TOPO_DIAGS_SHOWN of them and
  * the exact count of the rest), then for a good file the plan and the
- * predicted catchment with its ties explained.
+ * predicted catchment with its ties explained; for a file whose routers'
+ * daemons cannot do what it asks (daemon_check), those errors instead.
  *
  * Golden files: every tests/golden/check/<name>.yaml must print exactly
  * tests/golden/check/<name>.out (stderr's part first, as a terminal shows
@@ -19,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daemon/daemon.h"
 #include "topo/topo.h"
 #include "slurp.h"
 
@@ -90,10 +92,20 @@ static char *check_text(const char *file, const char *data, size_t len,
 	if (*err == 0 || *err == -EINVAL)
 		topo_diags_report(&d, file, TOPO_DIAGS_SHOWN, "", f);
 	if (*err == 0) {
+		struct topo_diags dd = { .warnings = true };
+
+		if (daemon_check_topo(&t, &dd) > 0) {
+			topo_diags_report(&dd, file, TOPO_DIAGS_SHOWN, "", f);
+			*err = -EOPNOTSUPP;
+		}
+		topo_diags_free(&dd);
+	}
+	if (*err == 0) {
 		topo_print_plan(&t, f);
 		topo_print_catchment(&t, f);
-		topo_free(&t);
 	}
+	if (*err == 0 || *err == -EOPNOTSUPP)
+		topo_free(&t);
 	fclose(f);
 	topo_diags_free(&d);
 	return out;
