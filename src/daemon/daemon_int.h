@@ -135,8 +135,6 @@ long daemon_sock_reply(int fd, struct dbuf *raw,
 /* LOCAL_PREF both give a route learned over eBGP unless told otherwise
  * (BIRD's default bgp_local_pref, FRR's bgp default local-preference). */
 #define DAEMON_DEFAULT_LP	100u
-/* A neighbour of role r may steer us with action communities. */
-bool daemon_pol_may_act(enum bgp_role r);
 /* Learned routes carry the tag (DAEMON_TAG_FN): some rule on export
  * depends on where a route came from. */
 bool daemon_pol_tagged(const struct topo_intent *in);

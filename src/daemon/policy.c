@@ -18,7 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
-bool daemon_pol_may_act(enum bgp_role r)
+static bool daemon_pol_may_act(enum bgp_role r)
 {
 	/* As bgp/policy.c: action communities serve customers, and
 	 * neighbours without a relationship. */
