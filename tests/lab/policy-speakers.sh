@@ -21,13 +21,13 @@ predicted() {
 		t && $1 == u { print $2; exit }'
 }
 
-# answered LAB USER: the POP that answered USER's pings.  Up to three
+# answered LAB USER: the POP that answered USER's pings.  Up to six
 # tries a second apart: `up` declares convergence when every ISP has a
-# BGP route to the anycast prefix, and FRR's zebra may install the POPs'
-# routes back to the users' networks a moment later.
+# BGP route to the anycast prefix, and with FRR the POPs' routes back to
+# the users' networks can follow seconds later.
 answered() {
 	local out i
-	for i in 1 2 3; do
+	for i in 1 2 3 4 5 6; do
 		out=$("$AL" ping "$2" -c 2 -i 0.05 --lab "$1" 2>&1)
 		[ "$(grep -c "reply from " <<<"$out")" = 2 ] && break
 		sleep 1
