@@ -99,7 +99,6 @@ struct topo_predictor {
 	size_t *soff;			/* node i's sessions: soff[i]..soff[i+1] */
 	size_t nsess;
 	const struct topo_intent_session **sess;
-	size_t *owner;			/* session -> its router */
 	size_t *rev;			/* session -> the same one, peer's end */
 	uint32_t *bgp_id;
 	struct bgp_comms *comms;	/* per session: what a POP attaches */
@@ -259,7 +258,6 @@ void topo_predictor_free(struct topo_predictor *p)
 	free(p->router);
 	free(p->soff);
 	free(p->sess);
-	free(p->owner);
 	free(p->rev);
 	free(p->bgp_id);
 	free(p->comms);
@@ -363,12 +361,11 @@ static int build_sessions(struct topo_predictor *p)
 	}
 	p->soff[t->nnodes] = p->nsess = g;
 	p->sess = calloc(g + 1, sizeof(*p->sess));
-	p->owner = calloc(g + 1, sizeof(*p->owner));
 	p->rev = calloc(g + 1, sizeof(*p->rev));
 	p->comms = calloc(g + 1, sizeof(*p->comms));
 	end_a = calloc(t->nlinks + 1, sizeof(*end_a));
 	end_b = calloc(t->nlinks + 1, sizeof(*end_b));
-	if (!p->sess || !p->owner || !p->rev || !p->comms || !end_a || !end_b) {
+	if (!p->sess || !p->rev || !p->comms || !end_a || !end_b) {
 		free(end_a);
 		free(end_b);
 		return -ENOMEM;
@@ -379,7 +376,6 @@ static int build_sessions(struct topo_predictor *p)
 
 			g = p->soff[i] + k;
 			p->sess[g] = s;
-			p->owner[g] = i;
 			if (t->links[s->link].a == i)
 				end_a[s->link] = g;
 			else
@@ -992,11 +988,13 @@ static void user_codes(const struct topo_predictor *p, struct topo_predict *r)
 		if (p->router[i])
 			continue;
 		*nd = (struct topo_predict_node){ .isp = isp, .pop = -1,
-			.catch = TOPO_CATCH_UNREACHABLE, .alt_pop = -1 };
+			.catch = TOPO_CATCH_UNREACHABLE, .alt_pop = -1,
+			.user_link = TOPO_NONE };
 		if (isp == TOPO_NONE)
 			continue;
 		*nd = r->node[isp];
 		nd->isp = isp;
+		nd->user_link = p->user_link[i];
 		nd->up = false;
 		nd->neq = 0;
 	}
@@ -1023,6 +1021,7 @@ static int collect(const struct topo_predictor *p, const struct scen *sc,
 		struct topo_predict_node *nd = &r->node[i];
 
 		nd->isp = i;
+		nd->user_link = TOPO_NONE;
 		nd->pop = nd->alt_pop = -1;
 		nd->up = sc->up[i];
 		if (sc->up[i] && !err)
@@ -1134,17 +1133,12 @@ void topo_predict_links(const struct topo *t, const struct topo_predict *r,
 		link_pop[k] = -1;
 	for (i = 0; i < t->nnodes && i < r->nnodes; i++) {
 		const struct topo_predict_node *nd = &r->node[i], *isp;
-		size_t ul = TOPO_NONE;
 
 		if (t->nodes[i].kind != TOPO_KIND_USER || nd->catch < 0)
 			continue;
 		isp = &r->node[nd->isp];
-		for (k = 0; k < t->nlinks && ul == TOPO_NONE; k++)
-			if ((t->links[k].a == i && t->links[k].b == nd->isp) ||
-			    (t->links[k].b == i && t->links[k].a == nd->isp))
-				ul = k;
-		if (ul != TOPO_NONE && link_pop[ul] < 0)
-			link_pop[ul] = nd->catch;
+		if (link_pop[nd->user_link] < 0)
+			link_pop[nd->user_link] = nd->catch;
 		for (k = 0; k < isp->best.nhops; k++) {
 			size_t l = r->link[isp->best.hop_off + k];
 

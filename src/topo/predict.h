@@ -113,6 +113,7 @@ struct topo_predict_node {
 	long pop;
 	size_t isp;			/* users: their ISP (TOPO_NONE: none);
 					 * routers: themselves */
+	size_t user_link;		/* users: the link to their ISP */
 	bool up;			/* routers: running (not --down) */
 	bool route;			/* a best path for the prefix */
 	/* Router id or peer address decides between equally good paths to
