@@ -62,6 +62,15 @@ static void load_world(struct topo *t)
 	topo_diags_free(&d);
 }
 
+/* The Internet of relationships (topologies/internet.yaml). */
+static void load_internet(struct topo *t)
+{
+	struct topo_diags d = { 0 };
+
+	cr_assert_eq(topo_load_file(SOURCE_ROOT "/topologies/internet.yaml", t, &d), 0);
+	topo_diags_free(&d);
+}
+
 /* Every policy knob (tests/golden/policy.yaml). */
 static void load_policy(struct topo *t)
 {
@@ -89,7 +98,7 @@ static void conf_free(struct criterion_test_params *p)
 /* Arrays, not pointers: each case runs in a process of its own, where
  * the parent's addresses mean nothing. */
 struct conf_case {
-	char lab[8];		/* "small", "world" or "policy" */
+	char lab[12];		/* "small", "world", "policy", "internet" */
 	char node[TOPO_NAME_MAX + 1];
 	char kind[8];		/* "bird", "bgpd", "zebra" */
 };
@@ -110,6 +119,11 @@ ParameterizedTestParameters(daemon_config, matches_golden)
 		{ "policy", "t1", "bird" }, { "policy", "t1", "bgpd" },
 		{ "policy", "t2", "bgpd" },
 		{ "policy", "e", "bird" }, { "policy", "e", "bgpd" },
+		/* a tier-1 with action communities, a regional ISP, a POP
+		 * with a provider and a peer */
+		{ "internet", "lumen", "bird" }, { "internet", "lumen", "bgpd" },
+		{ "internet", "optus", "bird" }, { "internet", "optus", "bgpd" },
+		{ "internet", "syd", "bird" }, { "internet", "syd", "bgpd" },
 	};
 	size_t n = sizeof(cases) / sizeof(cases[0]);
 	struct conf_case *shared = cr_malloc(sizeof(cases));
@@ -132,6 +146,8 @@ ParameterizedTest(struct conf_case *c, daemon_config, matches_golden)
 		load_small(&t);
 	else if (!strcmp(c->lab, "policy"))
 		load_policy(&t);
+	else if (!strcmp(c->lab, "internet"))
+		load_internet(&t);
 	else
 		load_world(&t);
 	f = open_memstream(&got, &len);
