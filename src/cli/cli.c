@@ -52,8 +52,7 @@ static const struct cli_verb verbs[] = {
 	  "                (each of the three may repeat; they add up)",
 	  "anycastlab check topologies/world.yaml --prepend syd=2", cli_check, false },
 	{ "graph", "draw a lab and its catchment (Graphviz DOT or Mermaid)",
-	  "graph [FILE] [--down POP] [--prepend POP=N[@ISP]] [--withdraw POP[@ISP]]\n"
-	  "   [--format dot|mermaid]\n"
+	  "graph [FILE] [--down POP] [--prepend POP=N[@ISP]] [--withdraw POP[@ISP]] [--format F]\n"
 	  "graph --lab LAB [--format dot|mermaid]\n"
 	  "  FILE          topology (default: the world lab); the catchment\n"
 	  "                drawn is the one predicted by BGP with the file's\n"

@@ -201,6 +201,71 @@ static int routes_print(void *ctx, const struct daemon_route *dr)
 	return 0;
 }
 
+/*
+ * Under the best paths, the router's sessions with what they carried
+ * since it started, when its speaker counts that (the built-in one):
+ * UPDATEs, and prefixes announced and withdrawn, each way.  Asked of the
+ * router's status; nothing when it does not answer or does not count.
+ */
+static void routes_sessions(const char *lab, const struct topo *t,
+			    size_t node, struct routes_out *o)
+{
+	struct snap_router *sr = calloc(1, sizeof(*sr));
+	size_t i, shown = 0;
+
+	if (!sr)
+		return;
+	if (daemon_status_journal(t, node) ||
+	    daemon_status(lab, t, node, NULL, 0, 2000, sr) < 0 || !sr->answered) {
+		if (o->json)
+			fputs(",\"sessions\":null", o->f);
+		free(sr);
+		return;
+	}
+	for (i = 0; i < sr->nsess; i++) {
+		const struct snap_session *ss = &sr->sess[i];
+
+		if (!ss->counters_known)
+			continue;
+		if (o->json) {
+			fprintf(o->f, "%s{\"peer\":", shown ? "," : ",\"sessions\":[");
+			cli_json_str(o->f, ss->peer);
+			fputs(",\"role\":", o->f);
+			json_str_or_null(o->f, ss->role);
+			fputs(",\"state\":", o->f);
+			cli_json_str(o->f, ss->state);
+			fprintf(o->f, ",\"mrai_ms\":%u,\"updates\":{\"rx\":%llu,\"tx\":%llu},"
+				"\"announced\":{\"rx\":%llu,\"tx\":%llu},"
+				"\"withdrawn\":{\"rx\":%llu,\"tx\":%llu}}", ss->mrai_ms,
+				(unsigned long long)ss->updates_rx,
+				(unsigned long long)ss->updates_tx,
+				(unsigned long long)ss->announced_rx,
+				(unsigned long long)ss->announced_tx,
+				(unsigned long long)ss->withdrawn_rx,
+				(unsigned long long)ss->withdrawn_tx);
+		} else {
+			if (!shown)
+				fprintf(o->f, "sessions of %s, since its router started:\n"
+					"  %-15s %-9s %-12s %13s %15s %15s %8s\n",
+					t->nodes[node].name, "PEER", "ROLE", "STATE",
+					"UPDATES RX/TX", "ANNOUNCED RX/TX",
+					"WITHDRAWN RX/TX", "MRAI");
+			fprintf(o->f, "  %-15s %-9s %-12s %6llu/%-6llu %7llu/%-7llu %7llu/%-7llu %6ums\n",
+				ss->peer, ss->role[0] ? ss->role : "-", ss->state,
+				(unsigned long long)ss->updates_rx,
+				(unsigned long long)ss->updates_tx,
+				(unsigned long long)ss->announced_rx,
+				(unsigned long long)ss->announced_tx,
+				(unsigned long long)ss->withdrawn_rx,
+				(unsigned long long)ss->withdrawn_tx, ss->mrai_ms);
+		}
+		shown++;
+	}
+	if (o->json)
+		fputs(shown ? "]" : ",\"sessions\":null", o->f);
+	free(sr);
+}
+
 /* The header of the table or JSON object, then every route. */
 static int routes_show(const char *lab, const struct topo *t, size_t node,
 		       const char *peer, struct routes_out *o, struct err *e)
@@ -239,7 +304,11 @@ static int routes_show(const char *lab, const struct topo *t, size_t node,
 	}
 	r = daemon_routes(lab, t, node, peer, routes_print, o, e);
 	if (o->json)
-		fputs("]}\n", o->f);
+		fputs("]", o->f);
+	if (r == 0 && !o->adj)
+		routes_sessions(lab, t, node, o);
+	if (o->json)
+		fputs("}\n", o->f);
 	return r;
 }
 
