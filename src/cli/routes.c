@@ -216,7 +216,7 @@ static void routes_sessions(const char *lab, const struct topo *t,
 	if (!sr)
 		return;
 	if (daemon_status_journal(t, node) ||
-	    daemon_status(lab, t, node, NULL, 0, 2000, sr) < 0 || !sr->answered) {
+	    daemon_status(lab, t, node, NULL, 0, 2000, sr) < 0 || sr->pid <= 0) {
 		if (o->json)
 			fputs(",\"sessions\":null", o->f);
 		free(sr);

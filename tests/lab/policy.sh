@@ -90,6 +90,13 @@ out=$("$AL" routes lax --lab "$LAB" 2>&1)
 like "lax says which rule keeps a provider's route from its peer" "$out" \
 	"not sent to comcast: valley-free: learned from a provider, not sent to a peer"
 
+out=$("$AL" routes lumen --lab "$LAB" 2>&1)
+like "routes lists lumen's sessions with what they carried" "$out" \
+	"^  lax +customer +Established +[0-9]+/[0-9]+ +[0-9]+/[0-9]+ +[0-9]+/[0-9]+ +0ms$"
+out=$("$AL" routes lumen --lab "$LAB" --json 2>&1)
+like "and so does its JSON" "$out" \
+	'"sessions":\[\{"peer":"telia","role":"peer","state":"Established","mrai_ms":0,"updates":\{"rx":[0-9]+,"tx":[0-9]+\}'
+
 # A live prepend: one UPDATE on lax's session to lumen, no reset.
 u0=$(session_field "$LAB" lax lumen updates.tx)
 e0=$(session_field "$LAB" lax lumen established)
