@@ -267,7 +267,11 @@ static const char *bird_cannot(const struct topo *t,
 	return NULL;
 }
 
-int daemon_bird_config(const struct topo *t, size_t node, FILE *f)
+/* node's configuration; with lab, its sessions as changed live, and the
+ * anycast protocol disabled when off (withdrawn everywhere: BIRD reading
+ * its configuration again enables what its CLI disabled). */
+static int bird_config(const char *lab, bool off, const struct topo *t,
+		       size_t node, FILE *f)
 {
 	const struct topo_node *n = &t->nodes[node];
 	char a[IP4_STRLEN], b[PREFIX4_STRLEN], sym[TOPO_NAME_MAX + 16];
@@ -281,6 +285,10 @@ int daemon_bird_config(const struct topo *t, size_t node, FILE *f)
 	r = topo_intent_build(t, node, &in);
 	if (r < 0)
 		return r;
+	if (lab && (r = daemon_live_load(lab, t, node, &in, NULL)) < 0) {
+		topo_intent_free(&in);
+		return r;
+	}
 	/* Refuse rather than run a router that differs (daemon_check
 	 * says why to the user). */
 	if (bird_cannot(t, &in, why, sizeof(why))) {
@@ -331,9 +339,11 @@ int daemon_bird_config(const struct topo *t, size_t node, FILE *f)
 		fprintf(f, "# The anycast prefix, alone in its protocol: withdraw and\n"
 			"# announce disable and enable it.\n"
 			"protocol static " DAEMON_BIRD_ANYCAST " {\n"
+			"%s"
 			"\tipv4;\n"
 			"\troute %s unreachable;\n"
-			"}\n\n", prefix4_str(&in.anycast, b));
+			"}\n\n", off ? "\t# Withdrawn everywhere now.\n\tdisabled;\n" : "",
+			prefix4_str(&in.anycast, b));
 	fprintf(f, "# RFC 8212: without explicit policies BIRD neither accepts nor\n"
 		"# sends anything on an eBGP session.  In: every path (AS-path loop\n"
 		"# detection already drops the ones through this AS).  Out: what this\n"
@@ -457,6 +467,11 @@ int daemon_bird_config(const struct topo *t, size_t node, FILE *f)
 	return ferror(f) ? -EIO : 0;
 }
 
+int daemon_bird_config(const struct topo *t, size_t node, FILE *f)
+{
+	return bird_config(NULL, false, t, node, f);
+}
+
 static int bird_file(const char *lab, const char *node, const char *ext,
 		     char *buf)
 {
@@ -464,6 +479,8 @@ static int bird_file(const char *lab, const char *node, const char *ext,
 }
 
 struct bird_gen {
+	const char *lab;
+	bool off;
 	const struct topo *t;
 	size_t node;
 };
@@ -472,14 +489,26 @@ static int bird_gen(void *ctx, FILE *f)
 {
 	const struct bird_gen *g = ctx;
 
-	return daemon_bird_config(g->t, g->node, f);
+	return bird_config(g->lab, g->off, g->t, g->node, f);
+}
+
+/* bird.conf, readable by BIRD's user. */
+static int bird_write_conf(const char *lab, bool off, const struct topo *t,
+			   size_t node)
+{
+	struct bird_gen g = { lab, off, t, node };
+	char path[STATE_PATH_MAX];
+	int r = bird_file(lab, t->nodes[node].name, "bird.conf", path);
+
+	if (r < 0)
+		return r;
+	return state_write_file(path, getpwnam(BIRD_USER), bird_gen, &g);
 }
 
 static int bird_write_config(const char *lab, const struct topo *t, size_t node)
 {
 	char path[STATE_PATH_MAX];
 	struct passwd *pw = getpwnam(BIRD_USER);
-	struct bird_gen g;
 	int r, fd;
 
 	/* BIRD drops to its user before it writes its pid file, which must
@@ -497,13 +526,9 @@ static int bird_write_config(const char *lab, const struct topo *t, size_t node)
 		if (r < 0)
 			return r;
 	}
-	r = bird_file(lab, t->nodes[node].name, "bird.conf", path);
-	if (r < 0)
-		return r;
-	/* BIRD reads it as its own user (when it has one). */
-	g.t = t;
-	g.node = node;
-	return state_write_file(path, pw, bird_gen, &g);
+	/* A node that starts, starts from its topology. */
+	daemon_live_forget(lab, t, node);
+	return bird_write_conf(lab, false, t, node);
 }
 
 static int bird_argv(const char *lab, const struct topo *t, size_t node,
@@ -1028,6 +1053,97 @@ static int bird_announce(const char *lab, const struct topo *t, size_t node,
 	return r;
 }
 
+/* Whether the anycast protocol is up (announced) in BIRD's words: 1, 0,
+ * or -errno. */
+static int bird_anycast_up(const char *sock)
+{
+	const char *cmd = "show protocols " DAEMON_BIRD_ANYCAST;
+	char name[64], proto[32], table[32], state[16];
+	const char *line;
+	struct dbuf text;
+	int code = -1, r;
+
+	dbuf_init(&text);
+	r = bird_cli(sock, &cmd, 1, &text, &code, 3000);
+	if (r == 0)
+		r = -EPROTO;
+	for (line = text_of(&text); r == -EPROTO && *line;
+	     line += strcspn(line, "\n") + !!line[strcspn(line, "\n")]) {
+		if (sscanf(line, "%63s %31s %31s %15s", name, proto, table,
+			   state) == 4 && !strcmp(name, DAEMON_BIRD_ANYCAST))
+			r = !strcmp(state, "up");
+	}
+	dbuf_free(&text);
+	return r;
+}
+
+/* A live change of the POP's announcement: bird.conf rendered again
+ * with every change so far and BIRD told to read it (its export filters
+ * change, the sessions stay up, the routes go out again through them);
+ * an announce from withdrawn-everywhere enables the anycast protocol
+ * with them. */
+static int bird_shape(const char *lab, const struct topo *t, size_t node,
+		      const struct daemon_shape *s, struct err *e)
+{
+	const char *name = t->nodes[node].name;
+	const char *cmd = "configure";
+	char sock[STATE_PATH_MAX];
+	struct topo_intent in;
+	unsigned *gen = NULL;
+	bool *changed = NULL;
+	struct dbuf text;
+	int code = -1, up, r;
+	size_t n = 0;
+
+	r = bird_file(lab, name, "bird.ctl", sock);
+	if (r < 0)
+		return r;
+	up = bird_anycast_up(sock);
+	if (up < 0)
+		return err_set(e, -ESRCH, "BIRD of %s does not answer (%s)", name,
+			       strerror(-up));
+	r = topo_intent_build(t, node, &in);
+	if (r < 0)
+		return err_set(e, r, "%s: %s", name, strerror(-r));
+	changed = calloc(in.nsess + 1, sizeof(*changed));
+	gen = calloc(in.nsess + 1, sizeof(*gen));
+	r = changed && gen ? daemon_live_load(lab, t, node, &in, gen) : -ENOMEM;
+	if (r == 0)
+		n = daemon_live_change(&in, s, !up, changed, gen);
+	if (r == 0 && !n && (up || s->op != DAEMON_SHAPE_ANNOUNCE)) {
+		r = err_set(e, -EALREADY, "%s: %s", name,
+			    s->op == DAEMON_SHAPE_PREPEND ? "prepend unchanged" :
+			    s->op == DAEMON_SHAPE_ANNOUNCE ? "already announced" :
+			    "already withdrawn");
+		goto out;
+	}
+	if (r == 0)
+		r = daemon_live_save(lab, t, node, &in, gen);
+	if (r == 0)
+		r = bird_write_conf(lab, !up && s->op != DAEMON_SHAPE_ANNOUNCE,
+				    t, node);
+	if (r < 0) {
+		err_set(e, r, "%s: cannot write its configuration: %s", name,
+			strerror(-r));
+		goto out;
+	}
+	dbuf_init(&text);
+	r = bird_cli(sock, &cmd, 1, &text, &code, 5000);
+	/* 0003 Reconfigured, 0019 nothing to do (no filter changed). */
+	if (r < 0)
+		r = err_set(e, -ESRCH, "BIRD of %s does not answer (%s)", name,
+			    strerror(-r));
+	else if (code != 3 && code != 19)
+		r = err_set(e, -EIO, "%s: BIRD says: %.*s", name,
+			    (int)strcspn(text_of(&text), "\n"), text_of(&text));
+	dbuf_free(&text);
+out:
+	free(changed);
+	free(gen);
+	topo_intent_free(&in);
+	return r;
+}
+
 static int bird_routes(const char *lab, const struct topo *t, size_t node,
 		       const char *peer, daemon_route_fn fn, void *ctx,
 		       struct err *e)
@@ -1095,6 +1211,7 @@ const struct daemon_ops daemon_bird_ops = {
 	.status = daemon_exec_status,
 	.query = bird_status,
 	.announce = bird_announce,
+	.shape = bird_shape,
 	.routes = bird_routes,
 	.hint = bird_hint,
 	.cannot = bird_cannot,

@@ -177,6 +177,28 @@ const char *daemon_pol_cannot(const struct topo *t,
  * bytes in our spelling, unless it is the tag of AS asn. */
 void daemon_comm_add(char *dst, size_t n, const char *tok, uint32_t asn);
 
+/*
+ * live.c: a POP's announcement as changed on a running lab, for the
+ * daemons configured from a file.  daemon_live_load applies the changes
+ * so far to in (built from the topology) and gives each session's
+ * generation in gen[in->nsess] (0: unchanged; gen may be NULL);
+ * daemon_live_change applies s as the built-in router does (withdrawn:
+ * the POP withdrew the anycast prefix everywhere, so an announce goes to
+ * the named neighbours only), marks the sessions it changes, steps their
+ * generation and counts them; daemon_live_save keeps in's sessions;
+ * daemon_live_forget drops them (the node starts from its topology).
+ * daemon_live_parse_line reads one line of the file: pure.
+ */
+int daemon_live_load(const char *lab, const struct topo *t, size_t node,
+		     struct topo_intent *in, unsigned *gen);
+size_t daemon_live_change(struct topo_intent *in, const struct daemon_shape *s,
+			  bool withdrawn, bool *changed, unsigned *gen);
+int daemon_live_save(const char *lab, const struct topo *t, size_t node,
+		     const struct topo_intent *in, const unsigned *gen);
+void daemon_live_forget(const char *lab, const struct topo *t, size_t node);
+int daemon_live_parse_line(const char *line, char *peer, size_t n,
+			   bool *announce, unsigned *prepend, unsigned *gen);
+
 /* The peer node whose planned address on a link of node is addr, or -1. */
 long daemon_peer_by_addr(const struct topo *t, size_t node, uint32_t addr);
 /* Copy src into dst of n bytes, cut to fit; NULL copies as "". */

@@ -152,6 +152,17 @@ static const char *frr_map(const char *dir, const struct topo_intent_session *x,
 	return buf;
 }
 
+/* Session x's route-map out as changed live for the gen-th time
+ * ("lab-out-x-live2"); gen 0: as the topology has it. */
+static const char *frr_map_out(const struct topo_intent_session *x,
+			       unsigned gen, char *buf, size_t n)
+{
+	if (!gen)
+		return frr_map("out", x, buf, n);
+	snprintf(buf, n, "lab-out-%s-live%u", x->peer_name, gen);
+	return buf;
+}
+
 static void frr_tag_add(FILE *f, const struct topo_intent *in,
 			const struct topo_intent_session *x)
 {
@@ -209,13 +220,13 @@ static void frr_import(FILE *f, const struct topo_intent *in,
  * every other learned route, then how a POP announces the anycast
  * prefix here, and everything else as it is. */
 static void frr_export(FILE *f, const struct topo_intent *in,
-		       const struct topo_intent_session *x)
+		       const struct topo_intent_session *x, unsigned gen)
 {
-	char m[TOPO_NAME_MAX + 16];
+	char m[TOPO_NAME_MAX + 32];
 	unsigned seq = 10, best, prev = ~0u, k;
 	size_t i;
 
-	frr_map("out", x, m, sizeof(m));
+	frr_map_out(x, gen, m, sizeof(m));
 	fprintf(f, "! To %s, %s.\n", x->peer_name, bgp_role_phrase(x->role));
 	if (daemon_pol_tagged(in) &&
 	    (x->role == BGP_ROLE_PEER || x->role == BGP_ROLE_PROVIDER)) {
@@ -387,7 +398,7 @@ int daemon_frr_bgpd_config(const struct topo *t, size_t node, FILE *f)
 			if (daemon_pol_import(&in, &in.sess[k]))
 				frr_import(f, &in, &in.sess[k]);
 			if (daemon_pol_export(&in, &in.sess[k]))
-				frr_export(f, &in, &in.sess[k]);
+				frr_export(f, &in, &in.sess[k], 0);
 		}
 	}
 	fprintf(f, "router bgp %u\n"
@@ -551,6 +562,8 @@ static int frr_write_config(const char *lab, const struct topo *t, size_t node)
 	/* zebra and bgpd write their pid files and sockets here. */
 	if (chown(dir, pw->pw_uid, pw->pw_gid) < 0)
 		return -errno;
+	/* A node that starts, starts from its topology. */
+	daemon_live_forget(lab, t, node);
 	r = frr_write_one(lab, t, node, "zebra.conf", daemon_frr_zebra_config);
 	if (r == 0)
 		r = frr_write_one(lab, t, node, "bgpd.conf", daemon_frr_bgpd_config);
@@ -951,38 +964,70 @@ static int frr_status(const char *lab, const struct topo *t, size_t node,
 	return r;
 }
 
-static int frr_announce(const char *lab, const struct topo *t, size_t node,
-			bool on, struct err *e)
+/* Whether the POP announces the anycast prefix (its network statement
+ * is in): 1, 0, or -ESRCH (why in e). */
+static int frr_anycast_on(const char *lab, const struct topo *t, size_t node,
+			  const char *sock, struct err *e)
 {
-	char sock[STATE_PATH_MAX], show[64 + PREFIX4_STRLEN], pfx[PREFIX4_STRLEN];
-	char bgp[32], net[48];
-	const char *q = show, *cmds[6];
+	char show[64 + PREFIX4_STRLEN], pfx[PREFIX4_STRLEN];
+	const char *q = show;
 	struct snap_router sr;
 	struct dbuf out;
-	int rets[6], r;
-	size_t i;
+	int r;
 
-	r = frr_bgpd_sock(lab, t, node, sock);
-	if (r < 0)
-		return r;
-	prefix4_str(&t->anycast_prefix, pfx);
-	snprintf(show, sizeof(show), "show bgp ipv4 unicast %s json", pfx);
+	snprintf(show, sizeof(show), "show bgp ipv4 unicast %s json",
+		 prefix4_str(&t->anycast_prefix, pfx));
 	dbuf_init(&out);
 	memset(&sr, 0, sizeof(sr));
 	r = frr_vty(sock, &q, 1, &out, NULL, 3000);
 	if (r == 0)
 		daemon_frr_parse_anycast(out_text(&out), dbuf_len(&out), t, node, &sr);
 	dbuf_free(&out);
-	if (r < 0) {
-		snprintf(e->msg, sizeof(e->msg), "the FRR of %s does not answer (%s)",
-			 t->nodes[node].name, strerror(-r));
-		return -ESRCH;
-	}
-	if (!strcmp(sr.anycast, on ? "announced" : "withdrawn")) {
-		snprintf(e->msg, sizeof(e->msg), "%s: %s", t->nodes[node].name,
-			 on ? "already announced" : "already withdrawn");
-		return -EALREADY;
-	}
+	if (r < 0)
+		return err_set(e, -ESRCH, "the FRR of %s does not answer (%s)",
+			       t->nodes[node].name, strerror(-r));
+	return !strcmp(sr.anycast, "announced");
+}
+
+/* Commands to bgpd, every one of which must succeed: 0, -ESRCH when it
+ * does not answer, -EIO when it refuses one (why in e). */
+static int frr_configure(const char *sock, const char *name,
+			 const char *const *cmds, size_t n, struct err *e)
+{
+	int *rets = calloc(n + 1, sizeof(*rets)), r;
+	size_t i;
+
+	if (!rets)
+		return err_set(e, -ENOMEM, "%s: %s", name, strerror(ENOMEM));
+	r = frr_vty(sock, cmds, n, NULL, rets, 3000);
+	if (r < 0)
+		r = err_set(e, -ESRCH, "the FRR of %s does not answer (%s)", name,
+			    strerror(-r));
+	for (i = 0; r == 0 && i < n; i++)
+		if (rets[i])
+			r = err_set(e, -EIO, "%s: FRR refused '%s' (status %d)",
+				    name, cmds[i], rets[i]);
+	free(rets);
+	return r;
+}
+
+static int frr_announce(const char *lab, const struct topo *t, size_t node,
+			bool on, struct err *e)
+{
+	char sock[STATE_PATH_MAX], pfx[PREFIX4_STRLEN], bgp[32], net[48];
+	const char *cmds[6];
+	int r;
+
+	r = frr_bgpd_sock(lab, t, node, sock);
+	if (r < 0)
+		return r;
+	r = frr_anycast_on(lab, t, node, sock, e);
+	if (r < 0)
+		return r;
+	if (r == on)
+		return err_set(e, -EALREADY, "%s: %s", t->nodes[node].name,
+			       on ? "already announced" : "already withdrawn");
+	prefix4_str(&t->anycast_prefix, pfx);
 	snprintf(bgp, sizeof(bgp), "router bgp %u", t->nodes[node].asn);
 	snprintf(net, sizeof(net), "%snetwork %s", on ? "" : "no ", pfx);
 	cmds[0] = "enable";
@@ -991,20 +1036,137 @@ static int frr_announce(const char *lab, const struct topo *t, size_t node,
 	cmds[3] = "address-family ipv4 unicast";
 	cmds[4] = net;
 	cmds[5] = "end";
-	r = frr_vty(sock, cmds, 6, NULL, rets, 3000);
-	for (i = 0; r == 0 && i < 6; i++) {
-		if (rets[i]) {
-			snprintf(e->msg, sizeof(e->msg), "%s: FRR refused '%s' (status %d)",
-				 t->nodes[node].name, cmds[i], rets[i]);
-			return -EIO;
-		}
+	return frr_configure(sock, t->nodes[node].name, cmds, 6, e);
+}
+
+/* The commands that give session x of in its route-map out of
+ * generation gen in place of its current one (cur) and send what
+ * changes: into a NUL-separated list in d. */
+static int frr_rebind(struct dbuf *d, const struct topo_intent *in,
+		      const struct topo_intent_session *x, unsigned gen,
+		      const char *cur)
+{
+	char a[IP4_STRLEN], m[TOPO_NAME_MAX + 32], p[PREFIX4_STRLEN], *text = NULL;
+	size_t len = 0, i, k;
+	FILE *f = open_memstream(&text, &len);
+	int r = 0;
+
+	if (!f)
+		return -errno;
+	ip4_str(x->peer_addr, a);
+	fprintf(f, "configure terminal\n"
+		"bgp as-path access-list lab-local seq 5 permit ^$\n"
+		"ip prefix-list lab-anycast seq 5 permit %s\n",
+		prefix4_str(&in->anycast, p));
+	frr_export(f, in, x, gen);
+	fprintf(f, "router bgp %u\n"
+		"address-family ipv4 unicast\n"
+		"neighbor %s route-map %s out\n"
+		"end\n", in->asn, a, frr_map_out(x, gen, m, sizeof(m)));
+	if (strcmp(cur, "lab-out"))
+		fprintf(f, "configure terminal\n"
+			"no route-map %s\n"
+			"end\n", cur);
+	if (fclose(f) != 0)
+		r = -EIO;
+	/* One command a line; FRR's comments stay out. */
+	for (i = 0; r == 0 && i < len; i = k + 1) {
+		k = i + strcspn(text + i, "\n");
+		if (k > i && text[i] != '!')
+			r = dbuf_append(d, text + i, k - i);
+		if (r == 0 && k > i && text[i] != '!')
+			r = dbuf_append(d, "", 1);
+	}
+	free(text);
+	return r;
+}
+
+/* A live change of the POP's announcement: each session it changes gets
+ * a new route-map out, written with every change so far, in place of
+ * the old one (which then goes), so no moment sends by half a policy;
+ * FRR sends the peer what the new one changes without a reset.  An
+ * announce from withdrawn-everywhere puts the network back after. */
+static int frr_shape(const char *lab, const struct topo *t, size_t node,
+		     const struct daemon_shape *s, struct err *e)
+{
+	typedef char map_name[TOPO_NAME_MAX + 32];
+	const char *name = t->nodes[node].name, **cmds = NULL;
+	char sock[STATE_PATH_MAX];
+	struct topo_intent in;
+	map_name *cur = NULL;
+	unsigned *gen = NULL;
+	bool *changed = NULL, pol;
+	struct dbuf d;
+	size_t n = 0, i, nc = 0;
+	int on, r;
+
+	r = frr_bgpd_sock(lab, t, node, sock);
+	if (r < 0)
+		return r;
+	on = frr_anycast_on(lab, t, node, sock, e);
+	if (on < 0)
+		return on;
+	r = topo_intent_build(t, node, &in);
+	if (r < 0)
+		return err_set(e, r, "%s: %s", name, strerror(-r));
+	/* As bgpd.conf was written: from the topology. */
+	pol = daemon_pol_any(&in);
+	dbuf_init(&d);
+	changed = calloc(in.nsess + 1, sizeof(*changed));
+	gen = calloc(in.nsess + 1, sizeof(*gen));
+	cur = calloc(in.nsess + 1, sizeof(*cur));
+	r = changed && gen && cur ? daemon_live_load(lab, t, node, &in, gen) :
+	    -ENOMEM;
+	if (r < 0) {
+		err_set(e, r, "%s: %s", name, strerror(-r));
+		goto out;
+	}
+	/* The route-map each session has now. */
+	for (i = 0; i < in.nsess; i++) {
+		if (gen[i] || (pol && daemon_pol_export(&in, &in.sess[i])))
+			frr_map_out(&in.sess[i], gen[i], cur[i], sizeof(cur[i]));
+		else
+			snprintf(cur[i], sizeof(cur[i]), "lab-out");
+	}
+	n = daemon_live_change(&in, s, !on, changed, gen);
+	if (!n && (on || s->op != DAEMON_SHAPE_ANNOUNCE)) {
+		r = err_set(e, -EALREADY, "%s: %s", name,
+			    s->op == DAEMON_SHAPE_PREPEND ? "prepend unchanged" :
+			    s->op == DAEMON_SHAPE_ANNOUNCE ? "already announced" :
+			    "already withdrawn");
+		goto out;
+	}
+	r = dbuf_append(&d, "enable", 7);
+	for (i = 0; r == 0 && i < in.nsess; i++)
+		if (changed[i])
+			r = frr_rebind(&d, &in, &in.sess[i], gen[i], cur[i]);
+	/* The list as an array of commands. */
+	for (i = 0; r == 0 && i < dbuf_len(&d); i++)
+		nc += dbuf_data(&d)[i] == '\0';
+	cmds = r == 0 ? calloc(nc + 1, sizeof(*cmds)) : NULL;
+	if (r == 0 && !cmds)
+		r = -ENOMEM;
+	for (i = 0, nc = 0; r == 0 && i < dbuf_len(&d); nc++) {
+		cmds[nc] = (const char *)dbuf_data(&d) + i;
+		i += strlen(cmds[nc]) + 1;
 	}
 	if (r < 0) {
-		snprintf(e->msg, sizeof(e->msg), "the FRR of %s does not answer (%s)",
-			 t->nodes[node].name, strerror(-r));
-		return -ESRCH;
+		err_set(e, r, "%s: %s", name, strerror(-r));
+		goto out;
 	}
-	return 0;
+	r = frr_configure(sock, name, cmds, nc, e);
+	if (r == 0)
+		r = daemon_live_save(lab, t, node, &in, gen);
+	if (r == 0 && !on && s->op == DAEMON_SHAPE_ANNOUNCE)
+		r = frr_announce(lab, t, node, true, e);
+out:
+	free(cmds);
+	dbuf_free(&d);
+	free(cur);
+	free(changed);
+	free(gen);
+	topo_intent_free(&in);
+	return r;
 }
 
 /* The paths of one peer, out of the whole table. */
@@ -1140,6 +1302,7 @@ const struct daemon_ops daemon_frr_ops = {
 	.status = daemon_exec_status,
 	.query = frr_status,
 	.announce = frr_announce,
+	.shape = frr_shape,
 	.routes = frr_routes,
 	.hint = frr_hint,
 	.cannot = frr_cannot,

@@ -1,6 +1,8 @@
 /*
  * libFuzzer target: one line of a lab's "daemons" file, as `down` and
- * `status` read it as root (state_parse_daemon_line).  What parses names a
+ * `status` read it as root (state_parse_daemon_line), and one line of a
+ * POP's live announcement file ("<node>.shape", daemon_live_parse_line),
+ * which `prepend`, `announce` and `withdraw` read as root.  What parses names a
  * real daemon and a node that fits the caller's buffer, holding no space;
  * written back as state_save_daemons writes it, it parses the same.  Each
  * input is tried with the loader's buffer and with a short one.
@@ -11,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daemon/daemon_int.h"
 #include "run/state.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -39,6 +42,28 @@ static void check(const char *line, size_t n)
 		abort();
 }
 
+/* A session line that parses names a peer that fits, a prepend within
+ * range, and says the same written back as live.c writes it. */
+static void check_live(const char *line, size_t n)
+{
+	char peer[32], peer2[32], out[96];
+	unsigned prepend, gen, prepend2, gen2;
+	bool ann, ann2;
+	size_t len;
+
+	if (daemon_live_parse_line(line, peer, n, &ann, &prepend, &gen) < 0)
+		return;
+	len = strnlen(peer, sizeof(peer));
+	if (!len || len >= n || strchr(peer, ' ') || prepend > 16)
+		abort();
+	snprintf(out, sizeof(out), "%s %s %u %u\n", peer,
+		 ann ? "announce" : "withdraw", prepend, gen);
+	if (daemon_live_parse_line(out, peer2, n, &ann2, &prepend2, &gen2) < 0 ||
+	    strcmp(peer, peer2) || ann != ann2 || prepend != prepend2 ||
+	    gen != gen2)
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *line;
@@ -53,6 +78,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	line[size] = '\0';
 	check(line, 32);
 	check(line, 8);
+	check_live(line, 16);
+	check_live(line, 4);
 	free(line);
 	return 0;
 }

@@ -116,3 +116,70 @@ rr_pop() {
 	done
 	return 1
 }
+
+# ---- topologies/internet.yaml (routing policy): its table, check's
+# predictions, and what the data plane says ----
+INET=$ROOT/topologies/internet.yaml
+
+# inet_users: the users of its table; inet_column USER N: the POP in
+# column N (2 as-is, 3 prepend, 4 community) of the table.
+inet_users() { awk '/^#[ \t]+user[ \t]+isp[ \t]+as-is/ { t = 1; next }
+	t && /^#[ \t]+u-/ { print $2; next } t { exit }' "$INET"; }
+inet_column() {
+	awk -v u="$1" -v c="$2" '
+		/^#[ \t]+user[ \t]+isp[ \t]+as-is/ { t = 1; next }
+		t && /^#[ \t]+u-/ { if ($2 == u) print $(c + 2); next }
+		t { exit }' "$INET"
+}
+
+# predicted USER [FILE [WHAT-IF...]]: the POP check names for USER.
+predicted() {
+	local u=$1 f=${2:-$INET}
+	shift $(( $# < 2 ? $# : 2 ))
+	"$AL" check "$f" "$@" 2>/dev/null | awk -v u="$u" '
+		/^each user.s path/ { t = 1; next }
+		t && $1 == u { print $2; exit }'
+}
+
+# answered LAB USER: the POPs that answered USER's three pings (sorted,
+# comma-separated), "?" unless all three were.
+answered() {
+	local out
+	out=$("$AL" ping "$2" -c 3 -i 0.05 --lab "$1" 2>&1)
+	if [ "$(grep -c "reply from " <<<"$out")" != 3 ]; then
+		echo "?"
+		return
+	fi
+	sed -n 's/^seq [0-9]*: reply from \([a-z0-9-]*\) .*/\1/p' <<<"$out" | sort -u |
+		paste -sd, -
+}
+
+# answered_as LAB USER WANT: answered, tried again for up to 5 s while it
+# differs from WANT (a live change takes a moment to travel).
+answered_as() {
+	local got i
+	for i in $(seq 20); do
+		got=$(answered "$1" "$2")
+		[ "$got" = "$3" ] && break
+		sleep 0.25
+	done
+	echo "$got"
+}
+
+# session_field LAB NODE PEER FIELD: a value of NODE's session with PEER
+# from status --json (FIELD may be dotted: updates.tx).
+session_field() {
+	"$AL" status "$1" --json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)["labs"][0]
+node, peer, key = sys.argv[1:4]
+for l in d["links"]:
+    ends = [l["a"], l["b"]]
+    if node in ends and peer in ends and l.get("session"):
+        s = l["session"]["a" if l["a"] == node else "b"]
+        v = s
+        for k in key.split("."):
+            v = v[k]
+        print(v)
+' "$2" "$3" "$4"
+}

@@ -1,41 +1,16 @@
 #!/usr/bin/env bash
 # The same routing policy on every speaker: topologies/internet.yaml all
-# built-in, all BIRD 2, all FRR, and mixed, each as the file stands, with
-# the Los Angeles announcement to lumen prepended three times, and with it
-# not announced to lumen; every user's pings are answered by the POP
-# `check` predicts, on the data plane.
+# built-in, all BIRD 2, all FRR, and mixed.  Each as the file stands, then
+# changed live (the Los Angeles announcement to lumen prepended three
+# times, then withdrawn from lumen, then announced again), and with the
+# same two changes written in the file: every user's pings are answered
+# by the POP `check` predicts for it, on the data plane, and a live
+# change resets no session.
 . "$(dirname "$0")/lib.sh"
 lab_init psp
-INET=$ROOT/topologies/internet.yaml
 
 command -v bird >/dev/null || skip_all "BIRD 2 is not installed (scripts/deps interop)"
 command -v /usr/lib/frr/bgpd >/dev/null || skip_all "FRR is not installed (scripts/deps interop)"
-
-users() { awk '/^#[ \t]+user[ \t]+isp[ \t]+as-is/ { t = 1; next }
-	t && /^#[ \t]+u-/ { print $2; next } t { exit }' "$INET"; }
-
-# predicted FILE USER: the POP check names for USER.
-predicted() {
-	"$AL" check "$1" 2>/dev/null | awk -v u="$2" '
-		/^each user.s path/ { t = 1; next }
-		t && $1 == u { print $2; exit }'
-}
-
-# answered LAB USER: the POP that answered USER's pings.  Up to six
-# tries a second apart: `up` declares convergence when every ISP has a
-# BGP route to the anycast prefix, and with FRR the POPs' routes back to
-# the users' networks can follow seconds later.
-answered() {
-	local out i
-	for i in 1 2 3 4 5 6; do
-		out=$("$AL" ping "$2" -c 2 -i 0.05 --lab "$1" 2>&1)
-		[ "$(grep -c "reply from " <<<"$out")" = 2 ] && break
-		sleep 1
-	done
-	[ "$(grep -c "reply from " <<<"$out")" = 2 ] || { echo "?"; return; }
-	sed -n 's/^seq [0-9]*: reply from \([a-z0-9-]*\) .*/\1/p' <<<"$out" | sort -u |
-		paste -sd, -
-}
 
 # variant NAME SPEAKERS EDIT: internet.yaml renamed, its daemons set
 # (builtin, bird, frr or mixed), the lumen-lax link edited (sed).
@@ -52,6 +27,20 @@ variant() {
 	esac
 	echo "$f"
 }
+
+# holds LAB FILE WHAT [WHAT-IF...]: every user answered as check predicts.
+holds() {
+	local lab=$1 f=$2 what=$3 u want
+	shift 3
+	for u in $(inet_users); do
+		want=$(predicted "$u" "$f" "$@")
+		is "$what: $u is answered by $want, as check predicts" \
+			"$(answered_as "$lab" "$u" "$want")" "$want"
+	done
+}
+
+# for_ms LAB: how long lax's session with lumen has been up, in ms.
+for_ms() { session_field "$1" lax lumen for_ms; }
 
 LINK='^  - {endpoints: \[lumen, lax\], rel: provider}$'
 n=0
@@ -71,11 +60,26 @@ for sp in builtin bird frr mixed; do
 			diag "$(tail -5 "$TMPD/$name.up")"
 			continue
 		fi
-		for u in $(users); do
-			want=$(predicted "$f" "$u")
-			is "$sp, $v: $u is answered by $want, as check predicts" \
-				"$(answered "$name" "$u")" "$want"
-		done
+		holds "$name" "$f" "$sp, $v"
+		if [ "$v" = as-is ]; then
+			t0=$(for_ms "$name")
+			out=$("$AL" prepend lax 3 --to lumen --lab "$name" 2>&1)
+			like "$sp: a live prepend says what it did" "$out" \
+				"lax prepends its AS 3 more times toward lumen"
+			holds "$name" "$f" "$sp, live prepend" --prepend lax=3@lumen
+			"$AL" prepend lax 0 --to lumen --lab "$name" > /dev/null 2>&1
+			out=$("$AL" withdraw lax --from lumen --lab "$name" 2>&1)
+			like "$sp: a live withdraw says what it did" "$out" \
+				"lax withdrew the anycast prefix from lumen"
+			holds "$name" "$f" "$sp, live withdraw" --withdraw lax@lumen
+			out=$("$AL" announce lax --to lumen --lab "$name" 2>&1)
+			like "$sp: a live announce says what it did" "$out" \
+				"lax announces the anycast prefix to lumen"
+			holds "$name" "$f" "$sp, announced again"
+			t1=$(for_ms "$name")
+			ok "$sp: lax's session with lumen stayed up through it all ($t0 ms, then $t1 ms)" \
+				test "${t1:-0}" -ge "${t0:-1}"
+		fi
 		"$AL" down "$name" > /dev/null 2>&1
 	done
 done

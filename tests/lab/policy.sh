@@ -7,75 +7,26 @@
 # policy; bad input changes nothing.
 . "$(dirname "$0")/lib.sh"
 lab_init pol
-INET=$ROOT/topologies/internet.yaml
-
-# column USER N: the POP in column N (2 as-is, 3 prepend, 4 community)
-# of internet.yaml's table.
-column() {
-	awk -v u="$1" -v c="$2" '
-		/^#[ \t]+user[ \t]+isp[ \t]+as-is/ { t = 1; next }
-		t && /^#[ \t]+u-/ { if ($2 == u) print $(c + 2); next }
-		t { exit }' "$INET"
-}
-users() { awk '/^#[ \t]+user[ \t]+isp[ \t]+as-is/ { t = 1; next }
-	t && /^#[ \t]+u-/ { print $2; next } t { exit }' "$INET"; }
-
-# answered LAB USER: the POP that answered USER's pings (all of them).
-answered() {
-	local out
-	out=$("$AL" ping "$2" -c 3 -i 0.05 --lab "$1" 2>&1)
-	if [ "$(grep -c "reply from " <<<"$out")" != 3 ]; then
-		echo "?"
-		return
-	fi
-	sed -n 's/^seq [0-9]*: reply from \([a-z0-9-]*\) .*/\1/p' <<<"$out" | sort -u |
-		paste -sd, -
-}
 
 # table_holds LAB N WHAT: every user's pings answered by column N's POP.
 table_holds() {
 	local u want got
-	for u in $(users); do
-		want=$(column "$u" "$2")
+	for u in $(inet_users); do
+		want=$(inet_column "$u" "$2")
 		got=$(answered "$1" "$u")
 		is "$3: $u is answered by $want" "$got" "$want"
 	done
 }
 
-# session_field LAB NODE PEER FIELD: a number from status --json.
-session_field() {
-	"$AL" status "$1" --json | python3 -c '
-import json, sys
-d = json.load(sys.stdin)["labs"][0]
-node, peer, key = sys.argv[1:4]
-for l in d["links"]:
-    ends = [l["a"], l["b"]]
-    if node in ends and peer in ends and l.get("session"):
-        s = l["session"]["a" if l["a"] == node else "b"]
-        v = s
-        for k in key.split("."):
-            v = v[k]
-        print(v)
-' "$2" "$3" "$4"
-}
-
-is "the table has seven users" "$(users | wc -l)" "7"
+is "the table has seven users" "$(inet_users | wc -l)" "7"
 out=$("$AL" check "$INET" 2>&1)
 ok "check accepts internet.yaml" test $? -eq 0
 
-# predicted USER [FILE [WHAT-IF...]]: the POP check names for USER.
-predicted() {
-	local u=$1 f=${2:-$INET}
-	shift $(( $# < 2 ? $# : 2 ))
-	"$AL" check "$f" "$@" 2>/dev/null | awk -v u="$u" '
-		/^each user.s path/ { t = 1; next }
-		t && $1 == u { print $2; exit }'
-}
-for u in $(users); do
+for u in $(inet_users); do
 	is "check predicts the table for $u as the file stands" \
-		"$(predicted "$u")" "$(column "$u" 2)"
+		"$(predicted "$u")" "$(inet_column "$u" 2)"
 	is "check --prepend lax=3@lumen predicts the table for $u" \
-		"$(predicted "$u" "$INET" --prepend lax=3@lumen)" "$(column "$u" 3)"
+		"$(predicted "$u" "$INET" --prepend lax=3@lumen)" "$(inet_column "$u" 3)"
 done
 
 f=$TMPD/$LAB.yaml
@@ -156,9 +107,9 @@ like "the fix is in the copy" "$(grep -c '3356:70"\]}$' "$f2")" "^2$"
 "$AL" up "$f2" > "$TMPD/up2.out" 2>&1
 ok "up builds the fixed internet" test $? -eq 0
 table_holds "$LAB2" 4 "community"
-for u in $(users); do
+for u in $(inet_users); do
 	is "check predicts the table for $u with the community" \
-		"$(predicted "$u" "$f2")" "$(column "$u" 4)"
+		"$(predicted "$u" "$f2")" "$(inet_column "$u" 4)"
 done
 out=$("$AL" routes lumen --lab "$LAB2" --adj-in lax --json 2>&1)
 like "lumen received lax's route with the community" "$out" \

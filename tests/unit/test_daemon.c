@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "daemon/daemon.h"
+#include "daemon/daemon_int.h"
 #include "run/journal.h"
 #include "util/json.h"
 #include "topo/topo.h"
@@ -1218,4 +1219,87 @@ Test(json, refuses_what_is_not_one_value)
 	cr_assert_eq(json_parse("7", 1, &d), 0, "a number at the very end");
 	cr_assert_eq(json_root(&d)->num, 7.0);
 	json_free(&d);
+}
+
+/* ---- live changes of a POP's announcement (daemon/live.c) ---- */
+
+Test(daemon_live, session_lines)
+{
+	char peer[16];
+	unsigned prepend = 99, gen = 99;
+	bool ann = false;
+
+	cr_assert_eq(daemon_live_parse_line("lumen announce 3 2\n", peer,
+					    sizeof(peer), &ann, &prepend, &gen), 0);
+	cr_assert_str_eq(peer, "lumen");
+	cr_assert(ann);
+	cr_assert_eq(prepend, 3);
+	cr_assert_eq(gen, 2);
+	cr_assert_eq(daemon_live_parse_line("telia withdraw 0 7", peer,
+					    sizeof(peer), &ann, &prepend, &gen), 0);
+	cr_assert(!ann);
+	cr_assert_eq(gen, 7);
+	/* Every field checked: what is not a session line is skipped. */
+	static const char *const bad[] = {
+		"", "lumen", "lumen announce", "lumen announce 3", "lumen up 3 1",
+		"lumen announce 17 1", "lumen announce -1 1", "lumen announce 3 x",
+		"lumen announce 3 1 extra", " announce 3 1", "lumen announce 3  1",
+		"averyveryverylongpeername announce 1 1", "lumen announce 99999999999999999999 1",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		cr_expect_eq(daemon_live_parse_line(bad[i], peer, sizeof(peer), &ann,
+						    &prepend, &gen), -EINVAL,
+			     "'%s' parses", bad[i]);
+}
+
+static void live_sessions(struct topo_intent *in, struct topo_intent_session *s,
+			  size_t n)
+{
+	static const char *const names[] = { "lumen", "telia", "comcast" };
+
+	memset(in, 0, sizeof(*in));
+	memset(s, 0, n * sizeof(*s));
+	for (size_t i = 0; i < n; i++) {
+		s[i].peer = 10 + i;
+		s[i].peer_name = names[i];
+		s[i].announce = true;
+	}
+	in->sess = s;
+	in->nsess = n;
+	in->pop = true;
+}
+
+Test(daemon_live, changes_as_the_builtin_router_makes_them)
+{
+	struct topo_intent in;
+	struct topo_intent_session s[3];
+	unsigned gen[3] = { 0 };
+	bool ch[3];
+	size_t lumen = 10, comcast = 12;
+	struct daemon_shape p3 = { DAEMON_SHAPE_PREPEND, 3, &lumen, 1 };
+	struct daemon_shape all2 = { DAEMON_SHAPE_PREPEND, 2, NULL, 0 };
+	struct daemon_shape wd = { DAEMON_SHAPE_WITHDRAW, 0, &lumen, 1 };
+	struct daemon_shape an = { DAEMON_SHAPE_ANNOUNCE, 0, &comcast, 1 };
+
+	live_sessions(&in, s, 3);
+	cr_assert_eq(daemon_live_change(&in, &p3, false, ch, gen), 1);
+	cr_assert(ch[0] && !ch[1] && !ch[2]);
+	cr_assert_eq(s[0].prepend, 3);
+	cr_assert_eq(gen[0], 1);
+	/* The same again changes nothing. */
+	cr_assert_eq(daemon_live_change(&in, &p3, false, ch, gen), 0);
+	cr_assert_eq(gen[0], 1);
+	/* No neighbour named: every session. */
+	cr_assert_eq(daemon_live_change(&in, &all2, false, ch, gen), 3);
+	cr_assert(s[0].prepend == 2 && s[1].prepend == 2 && s[2].prepend == 2);
+	cr_assert_eq(daemon_live_change(&in, &wd, false, ch, gen), 1);
+	cr_assert(!s[0].announce && s[1].announce);
+	cr_assert_eq(daemon_live_change(&in, &wd, false, ch, gen), 0);
+	/* Announce while announcing: to the named one, the rest as they are. */
+	cr_assert_eq(daemon_live_change(&in, &an, false, ch, gen), 0);
+	/* From withdrawn everywhere: the named ones only. */
+	cr_assert_eq(daemon_live_change(&in, &an, true, ch, gen), 1);
+	cr_assert(!s[0].announce && !s[1].announce && s[2].announce);
+	cr_assert(!ch[0] && ch[1] && !ch[2]);
+	cr_assert_eq(gen[1], 2);
 }
