@@ -400,7 +400,7 @@ int daemon_shape(const char *lab, const struct topo *t, size_t node,
 	const struct daemon_ops *o = daemon_row(t, node);
 
 	if (!o->shape)
-		return err_set(e, -EOPNOTSUPP, "%s runs %s, and anycastlab cannot yet change its announcement per session while the lab runs; set prepend, announce and communities in the file and run up again",
+		return err_set(e, -EOPNOTSUPP, "%s runs %s, whose announcement anycastlab cannot change while the lab runs; set prepend, announce and communities in the file and run up again",
 			       t->nodes[node].name, o->title);
 	return o->shape(lab, t, node, s, e);
 }

@@ -2,13 +2,18 @@
  * The last two phases of `up`: start one router per ISP and POP (the
  * built-in speaker, or BIRD or FRR as the node says; the built-in routers
  * all listen before any of them connects, and wait for the other daemons
- * to answer first), then wait until every BGP session is Established and
- * every user's traffic for the anycast prefix ends at a POP, and print the
- * catchment.  On timeout, name what is missing and show the tail of the
- * logs that explain it; `up` then removes the lab unless told to keep it.
+ * to answer first), then wait until every BGP session is Established,
+ * every user's traffic for the anycast prefix ends at a POP, no router's
+ * best path or UPDATE count has changed for QUIET_MS, and every user's
+ * echo to the anycast address comes back, and print the catchment.  On
+ * timeout, name what is missing and show the tail of the logs that
+ * explain it; `up` then removes the lab unless told to keep it.
  */
 #include "orch/lab.h"
 #include "daemon/daemon.h"
+#include "ev/ev.h"
+#include "net/netns.h"
+#include "net/probe.h"
 #include "orch/snapshot.h"
 #include "run/spawn.h"
 #include "run/state.h"
@@ -18,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define READY_TIMEOUT_MS	10000
 
@@ -201,11 +207,109 @@ static size_t lab_sessions(const struct topo *t)
 	return n;
 }
 
+#define ECHO_TIMEOUT_NS	200000000ull
+
+/*
+ * How long the routers' view must stay the same before the lab counts as
+ * converged: a best path that arrives a little after the first one (a
+ * slower daemon, a longer path found first) must not be reported as the
+ * catchment.  A lab with MRAI set holds UPDATEs longer than this; its
+ * convergence is the first quiet moment, and `routes` shows what follows.
+ */
+#define QUIET_MS	50
+
+/* What must stay the same: every router's best path and UPDATE counts. */
+static uint64_t snapshot_fingerprint(const struct topo *t,
+				     const struct lab_snapshot *s)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	size_t i, j;
+
+#define MIX(p, n) do { \
+		const unsigned char *b_ = (const unsigned char *)(p); \
+		for (size_t k_ = 0; k_ < (n); k_++) \
+			h = (h ^ b_[k_]) * 0x100000001b3ull; \
+	} while (0)
+	for (i = 0; i < t->nnodes; i++) {
+		const struct snap_router *r = &s->routers[i];
+
+		MIX(r->via, strlen(r->via) + 1);
+		MIX(r->path, strlen(r->path) + 1);
+		MIX(r->anycast, strlen(r->anycast) + 1);
+		for (j = 0; j < r->nsess; j++) {
+			MIX(&r->sess[j].updates_rx, sizeof(uint64_t));
+			MIX(&r->sess[j].updates_tx, sizeof(uint64_t));
+		}
+	}
+#undef MIX
+	return h;
+}
+
+struct echo_ctx {
+	struct ev_loop *l;
+	bool *back;		/* by user node index */
+};
+
+static void echo_cb(void *ctx, const struct probe_event *ev)
+{
+	struct echo_ctx *c = ctx;
+
+	if (!ev)
+		ev_loop_stop(c->l);
+	else if (ev->answered)
+		c->back[ev->user] = true;
+}
+
+/*
+ * Whether one echo from every user (but those behind a router of the
+ * user's own) to the anycast address comes back: 1, 0, or -errno.  The
+ * way back counts too: every ISP may have its route to the anycast
+ * prefix while a POP still waits for its route to a user's network.
+ */
+static int users_answer(const struct topo *t, const struct lab_snapshot *s)
+{
+	struct echo_ctx c = { 0 };
+	struct prober *pr = NULL;
+	bool all = true;
+	size_t i, n = 0;
+	int r, fd;
+
+	c.back = calloc(t->nnodes, sizeof(*c.back));
+	c.l = c.back ? ev_loop_new() : NULL;
+	r = c.l ? prober_new(c.l, t->anycast_addr, 1000000ull, ECHO_TIMEOUT_NS,
+			     echo_cb, &c, &pr) : -ENOMEM;
+	for (i = 0; r == 0 && i < t->nnodes; i++) {
+		if (t->nodes[i].kind != TOPO_KIND_USER || s->users[i].external)
+			continue;
+		fd = netns_open(t->nodes[i].netns);
+		r = fd < 0 ? fd : prober_add(pr, fd, i);
+		if (fd >= 0)
+			close(fd);
+		n++;
+	}
+	if (r == 0 && n) {
+		prober_start(pr, 1);
+		r = ev_loop_run(c.l);
+	}
+	for (i = 0; r == 0 && i < t->nnodes; i++)
+		if (t->nodes[i].kind == TOPO_KIND_USER && !s->users[i].external)
+			all &= c.back[i];
+	prober_free(pr);
+	if (c.l)
+		ev_loop_free(c.l);
+	free(c.back);
+	return r < 0 ? r : all;
+}
+
 int lab_converge(struct lab *lab)
 {
 	const struct topo *t = lab->t;
 	struct lab_snapshot s;
 	struct timespec t0, nap = { 0, 5 * 1000 * 1000 };
+	struct timespec same_since;
+	uint64_t fp, last_fp = 0;
+	char addr[IP4_STRLEN];
+	bool settling = false, quiet;
 	int r;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -213,8 +317,24 @@ int lab_converge(struct lab *lab)
 		r = snapshot_take(t->name, t, 1000, &s);
 		if (r < 0)
 			return lab_fail(lab, r, "cannot ask the routers");
-		if (s.all_established && s.all_routed)
-			break;
+		quiet = false;
+		if (s.all_established && s.all_routed) {
+			fp = snapshot_fingerprint(t, &s);
+			if (!settling || fp != last_fp) {
+				last_fp = fp;
+				settling = true;
+				clock_gettime(CLOCK_MONOTONIC, &same_since);
+			}
+			quiet = lab_ms_since(&same_since) >= QUIET_MS;
+		} else {
+			settling = false;
+		}
+		if (quiet && (r = users_answer(t, &s)) != 0) {
+			if (r > 0)
+				break;
+			snapshot_free(&s);
+			return lab_fail(lab, r, "cannot probe from the users");
+		}
 		if (orch_interrupted || lab_ms_since(&t0) > lab->opts->timeout_ms) {
 			if (orch_interrupted)
 				lab_error(lab, -EINTR, "interrupted (%s) while "
@@ -230,6 +350,15 @@ int lab_converge(struct lab *lab)
 			else
 				err_add(lab->err, " (--keep-on-failure keeps it for "
 					"debugging):\n");
+			if (quiet)
+				err_add(lab->err, "  every ISP has a route to the "
+					"anycast prefix, but some user's echo to %s "
+					"does not come back\n",
+					ip4_str(t->anycast_addr, addr));
+			else if (settling)
+				err_add(lab->err, "  every ISP has a route to the "
+					"anycast prefix, but the routers' best paths "
+					"kept changing\n");
 			lab_err_from(lab, stuck, &s);
 			snapshot_free(&s);
 			return -ETIMEDOUT;
