@@ -15,6 +15,8 @@
 #include "bgp/aspath.h"
 #include "bgp/decide.h"
 #include "bgp/fib.h"
+#include "dns/server.h"
+#include "dns/zone.h"
 #include "ev/ev.h"
 #include "http/server.h"
 #include "net/linkmon.h"
@@ -39,6 +41,8 @@ struct router {
 	struct fib *fib;
 	struct bgp_speaker *sp;
 	struct http_server *http;
+	struct dns_server *dns;
+	struct dns_zone *zone;
 	struct ctl_server *ctl;
 	struct linkmon *mon;
 	bool announcing;
@@ -544,28 +548,81 @@ static void router_ctl(void *ctx, const char *req, struct dbuf *out)
 
 /* ---- start-up ---- */
 
-static int router_listen_http(struct router *r)
+/* A socket of type bound to port on every address of the POP. */
+static int router_bind_any(int type, uint16_t port)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(80) };
-	struct http_config hc = { .pop = r->rc->node, .city = r->rc->city };
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
 	int fd, one = 1, ret;
 
-	r->http = http_server_new(r->ev, &hc);
-	if (!r->http)
-		return -errno;
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	/* Every address of the POP: the anycast one and its own. */
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    listen(fd, 1024) < 0) {
+	/* UDP: the address a query came to, so the answer leaves from the
+	 * anycast address and not from the link's. */
+	if ((type == SOCK_DGRAM &&
+	     setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) < 0) ||
+	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    (type == SOCK_STREAM && listen(fd, 1024) < 0)) {
 		ret = -errno;
 		close(fd);
 		return ret;
 	}
+	return fd;
+}
+
+static int router_listen_http(struct router *r)
+{
+	struct http_config hc = { .pop = r->rc->node, .city = r->rc->city };
+	int fd, ret;
+
+	r->http = http_server_new(r->ev, &hc);
+	if (!r->http)
+		return -errno;
+	fd = router_bind_any(SOCK_STREAM, 80);
+	if (fd < 0)
+		return fd;
 	ret = http_server_add_listener(r->http, fd);
 	if (ret < 0)
+		close(fd);
+	return ret;
+}
+
+/*
+ * The POP's authoritative DNS, UDP and TCP port 53, beside its HTTP
+ * responder: the lab's zone, cdn.example.com. with its SOA, NS and the
+ * anycast address, the same on every POP; id.server, hostname.bind and
+ * NSID name the POP.
+ */
+static int router_listen_dns(struct router *r)
+{
+	struct dns_config dc = { .pop = r->rc->node, .city = r->rc->city };
+	char addr[IP4_STRLEN], why[160];
+	int fd, ret;
+
+	ip4_str(r->rc->anycast_addr, addr);
+	r->zone = dns_zone_new("cdn.example.com.");
+	if (!r->zone)
+		return -errno;
+	if (dns_zone_add_default(r->zone, addr, why, sizeof(why)) < 0 ||
+	    dns_zone_finish(r->zone, addr, why, sizeof(why)) < 0) {
+		log_err("the zone: %s", why);
+		return -EINVAL;
+	}
+	dc.zone = r->zone;
+	r->dns = dns_server_new(r->ev, &dc);
+	if (!r->dns)
+		return -errno;
+	fd = router_bind_any(SOCK_DGRAM, 53);
+	ret = fd < 0 ? fd : dns_server_add_udp(r->dns, fd);
+	if (ret < 0) {
+		if (fd >= 0)
+			close(fd);
+		return ret;
+	}
+	fd = router_bind_any(SOCK_STREAM, 53);
+	ret = fd < 0 ? fd : dns_server_add_tcp(r->dns, fd);
+	if (ret < 0 && fd >= 0)
 		close(fd);
 	return ret;
 }
@@ -708,6 +765,10 @@ static int router_setup(struct router *r)
 		if (ret < 0)
 			return log_err("cannot listen on port 80: %s",
 				       strerror(-ret)), ret;
+		ret = router_listen_dns(r);
+		if (ret < 0)
+			return log_err("cannot serve DNS on port 53: %s",
+				       strerror(-ret)), ret;
 	}
 	if (!rc->http_only) {
 		ret = router_setup_control(r);
@@ -754,6 +815,8 @@ int router_run(const struct router_config *rc)
 	}
 	bgp_speaker_free(r.sp, true);
 	http_server_free(r.http);
+	dns_server_free(r.dns);
+	dns_zone_free(r.zone);
 	ctl_server_free(r.ctl);
 	linkmon_close(r.mon);
 	fib_close(r.fib);
