@@ -164,8 +164,8 @@ static int zone_name(const struct dns_zone *z, const char *s,
 	}
 	/* Drop rel's root and append the origin. */
 	if (n - 1 + z->olen > DNS_NAME_MAX) {
-		why_set(why, whylen, "%s.%s is longer than 255 octets", s,
-			z->otext);
+		why_set(why, whylen, "name \"%.32s….%s\" is longer than 255 "
+			"octets", s, z->otext);
 		return -EINVAL;
 	}
 	memcpy(out, rel, n - 1);
