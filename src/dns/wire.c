@@ -54,8 +54,12 @@ int dns_name_read(struct rbuf *r, uint8_t out[DNS_NAME_MAX], size_t *outlen)
 			if (pos + 1 >= r->len)
 				return -EBADMSG;
 			to = (size_t)(l & 0x3f) << 8 | m[pos + 1];
-			/* Strictly backwards, before everything seen so far. */
-			if (to >= lim)
+			/*
+			 * Strictly backwards, before everything seen so far,
+			 * and never into the header, which holds no name: so
+			 * a query's question, the first name, has no pointer.
+			 */
+			if (to >= lim || to < DNS_HEADER_LEN)
 				return -EBADMSG;
 			if (!jumped)
 				end = pos + 2;

@@ -84,8 +84,9 @@ void dns_header_write(struct buf *b, const struct dns_header *h);
  * Read a possibly compressed name at r's offset into uncompressed wire form
  * (case kept; see dns_name_lower), advancing r past it.  out may be NULL to
  * check and skip the name.  Rejects: pointer loops, pointers at or after
- * the name's own start (forward pointers), pointers past the end, labels
- * > 63, names > 255, label type bits 01/10.  0 or -EBADMSG.
+ * the name's own start (forward pointers), pointers past the end or into
+ * the header, labels > 63, names > 255, label type bits 01/10.  0 or
+ * -EBADMSG.
  *
  * Every pointer must point before the start of the name and before the
  * previous pointer's target, so the walk always ends.

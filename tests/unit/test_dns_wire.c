@@ -57,10 +57,26 @@ Test(dns_wire, rfc1035_compression_example)
 
 Test(dns_wire, pointer_chain)
 {
-	/* c at 0; b.<ptr 0> at 3; a.<ptr 3> at 7. */
-	const uint8_t m[] = { 1, 'c', 0, 1, 'b', 0xc0, 0, 1, 'a', 0xc0, 3 };
+	/* After a header: c at 12; b.<ptr 12> at 15; a.<ptr 15> at 19. */
+	const uint8_t m[] = { [12] = 1, 'c', 0, 1, 'b', 0xc0, 12, 1, 'a',
+			      0xc0, 15 };
 
-	read_at(m, sizeof(m), 7, "a.b.c.", 11);
+	read_at(m, sizeof(m), 19, "a.b.c.", 23);
+}
+
+Test(dns_wire, pointer_into_the_header)
+{
+	/* A question whose name points at the header's octets: the header
+	 * holds no name, and reading it as one would expand a tiny query. */
+	const uint8_t m[] = { 0, 1, 1, 'a', 1, 'b', 1, 'c', 0, 0, 0, 0,
+			      1, 'x', 0xc0, 2, 0, 1, 0, 1 };
+	uint8_t w[DNS_NAME_MAX];
+	struct rbuf r;
+	size_t n;
+
+	rbuf_init(&r, m, sizeof(m));
+	r.off = 12;
+	cr_assert_eq(dns_name_read(&r, w, &n), -EBADMSG);
 }
 
 Test(dns_wire, out_may_be_null)
