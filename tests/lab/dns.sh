@@ -58,6 +58,82 @@ done
 is "after the kill, u-syd is answered by $want" "$got" "$want"
 is "... with the same address" "$(q u-syd +short cdn.example.com A)" "104.16.0.1"
 
+# A zone of the file's own, and the rate limit it sets: the same lab with a
+# dns: block, then off.
+"$AL" down "$LAB" >/dev/null 2>&1
+zoned=$TMPD/zoned.yaml
+cat > "$TMPD/dns.block" <<'EOF2'
+dns:
+  zone: cdn.example.com
+  ttl: 300
+  rate-limit: 20
+  burst: 20
+  slip: 0
+  records:
+    - {name: www, type: CNAME, data: "@"}
+    - {name: "@", type: TXT, data: one IP for everyone}
+    - {name: img, type: A, data: 104.16.0.1, ttl: 30}
+EOF2
+sed "/^name: /r $TMPD/dns.block" "$topo" > "$zoned"
+"$AL" up "$zoned" >/dev/null 2>&1
+ok "the world lab is up with a zone of its own" test $? -eq 0
+is "www is a CNAME to the apex" "$(q u-syd +short www.cdn.example.com A | tr '\n' ' ')" \
+	"cdn.example.com. 104.16.0.1 "
+is "the apex TXT, written without quotes" "$(q u-ber +short cdn.example.com TXT)" \
+	'"one IP for everyone"'
+like "the apex address nobody wrote, with the block's ttl" \
+	"$(q u-ber +noall +answer cdn.example.com A)" "cdn.example.com.[[:space:]]+300[[:space:]]+IN[[:space:]]+A[[:space:]]+104.16.0.1"
+like "a record's own ttl" "$(q u-ber +noall +answer img.cdn.example.com A)" \
+	"img.cdn.example.com.[[:space:]]+30[[:space:]]+IN"
+like "SOA and NS added for a resolver" "$(q u-ber +short cdn.example.com NS)" "ns1.cdn.example.com."
+# 100 queries at once from one /24 with 20/s and a burst of 20, slip 0:
+# the first 20 or so are answered, the rest dropped.
+n=$(ip netns exec "$LAB-u-syd" python3 -c '
+import socket, struct
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(0.5)
+q = lambda i: struct.pack(">6H", i, 0, 1, 0, 0, 0) + b"\3cdn\7example\3com\0\0\1\0\1"
+for i in range(100):
+    s.sendto(q(i), ("104.16.0.1", 53))
+n = 0
+try:
+    while True:
+        s.recv(4096); n += 1
+except socket.timeout:
+    pass
+print(n)
+')
+ok "rate-limit 20, burst 20: 100 queries at once get 20-30 answers ($n)" \
+	test "$n" -ge 20 -a "$n" -le 30
+"$AL" down "$LAB" >/dev/null 2>&1
+sed 's/^  rate-limit: 20$/  rate-limit: 0/' "$zoned" > "$TMPD/unlimited.yaml"
+"$AL" up "$TMPD/unlimited.yaml" >/dev/null 2>&1
+ok "the same with rate-limit: 0" test $? -eq 0
+n=$(ip netns exec "$LAB-u-syd" python3 -c '
+import socket, struct, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(0.5)
+q = lambda i: struct.pack(">6H", i, 0, 1, 0, 0, 0) + b"\3cdn\7example\3com\0\0\1\0\1"
+n = 0
+for i in range(500):
+    s.sendto(q(i), ("104.16.0.1", 53))
+    try:
+        s.recv(4096); n += 1
+    except socket.timeout:
+        pass
+print(n)
+')
+is "rate-limit 0: 500 queries in a row, 500 answers" "$n" 500
+"$AL" down "$LAB" >/dev/null 2>&1
+sed "/^name: /a dns: off" "$topo" > "$TMPD/off.yaml"
+"$AL" up "$TMPD/off.yaml" >/dev/null 2>&1
+ok "the world lab is up with dns: off" test $? -eq 0
+is "HTTP still answers with dns: off" "$(answered "$LAB" u-syd)" "$(expected_pop u-syd)"
+like "dns: off: no DNS answer" "$(q u-syd +tries=1 +time=1 cdn.example.com A)" \
+	"no servers could be reached|connection refused|timed out"
+"$AL" down "$LAB" >/dev/null 2>&1
+"$AL" up "$topo" >/dev/null 2>&1
+
 # POPs whose BGP BIRD or FRR speaks serve the same DNS from the process
 # that serves their HTTP.
 for d in bird frr; do
