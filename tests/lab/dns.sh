@@ -12,6 +12,22 @@ topo=$(world_copy "$LAB")
 "$AL" up "$topo" >/dev/null 2>&1
 ok "the world lab is up" test $? -eq 0
 
+# Users resolve by name: a resolv.conf of the lab's under /etc/netns.
+etc_before=$([ -d /etc/netns ] && echo yes || echo no)
+for u in $(table_users); do
+	f=/etc/netns/$LAB-$u/resolv.conf
+	like "$u: $f names the anycast DNS" "$(cat "$f" 2>&1)" "^nameserver 104.16.0.1$"
+done
+is "getent in u-syd's namespace resolves the CDN's name" \
+	"$(ip netns exec "$LAB-u-syd" getent hosts cdn.example.com | tr -s ' ')" \
+	"104.16.0.1 cdn.example.com"
+like "curl by name through ip netns exec" \
+	"$(ip netns exec "$LAB-u-syd" curl -s -m 3 http://cdn.example.com/)" \
+	"POP $(expected_pop u-syd) "
+like "curl by name through anycastlab exec" \
+	"$("$AL" exec u-ber --lab "$LAB" -- curl -s -m 3 http://cdn.example.com/)" \
+	"POP $(expected_pop u-ber) "
+
 q() { local u=$1; shift; ip netns exec "$LAB-$u" dig +time=2 +tries=2 @104.16.0.1 "$@" 2>&1; }
 # The POP an NSID answer names ("" for none).
 nsid_of() { q "$1" cdn.example.com A +nsid | sed -n 's/.*NSID: .*("\([^"]*\)").*/\1/p' | head -1; }
@@ -132,6 +148,32 @@ is "HTTP still answers with dns: off" "$(answered "$LAB" u-syd)" "$(expected_pop
 like "dns: off: no DNS answer" "$(q u-syd +tries=1 +time=1 cdn.example.com A)" \
 	"no servers could be reached|connection refused|timed out"
 "$AL" down "$LAB" >/dev/null 2>&1
+"$AL" up "$topo" >/dev/null 2>&1
+
+# down removes what up made under /etc/netns, and nothing else.
+"$AL" down "$LAB" >/dev/null 2>&1
+mkdir -p /etc/netns/"$LAB-u-syd"
+echo "nameserver 192.0.2.53" > /etc/netns/"$LAB-u-syd"/resolv.conf
+"$AL" up "$topo" > "$TMPD/up.out" 2>&1
+ok "up with a resolv.conf that is not the lab's" test $? -eq 0
+like "... says it leaves it alone" "$(cat "$TMPD/up.out")" "$LAB-u-syd/resolv.conf is not the lab's; left as it is"
+is "... and leaves it alone" "$(cat /etc/netns/"$LAB-u-syd"/resolv.conf)" "nameserver 192.0.2.53"
+like "u-ber's is the lab's" "$(cat /etc/netns/"$LAB-u-ber"/resolv.conf)" "nameserver 104.16.0.1"
+"$AL" down "$LAB" >/dev/null 2>&1
+ok "down removes the lab's resolv.conf" test ! -e /etc/netns/"$LAB-u-ber"
+is "down keeps the one it did not write" "$(cat /etc/netns/"$LAB-u-syd"/resolv.conf)" "nameserver 192.0.2.53"
+rm -rf /etc/netns/"$LAB-u-syd"
+[ "$etc_before" = no ] && rmdir /etc/netns 2>/dev/null
+is "/etc/netns is as it was before the test" "$([ -d /etc/netns ] && echo yes || echo no)" "$etc_before"
+# An orphan: the lab's state gone, its file left; down of the name finds it.
+"$AL" up "$topo" >/dev/null 2>&1
+cp /etc/netns/"$LAB-u-del"/resolv.conf "$TMPD/orphan"
+"$AL" down "$LAB" >/dev/null 2>&1
+mkdir -p /etc/netns/"$LAB-u-del" && cp "$TMPD/orphan" /etc/netns/"$LAB-u-del"/resolv.conf
+ok "an orphan resolv.conf of the lab's is there" test -s /etc/netns/"$LAB-u-del"/resolv.conf
+"$AL" down "$LAB" >/dev/null 2>&1
+ok "down LAB removes it without the lab's state" test ! -e /etc/netns/"$LAB-u-del"
+[ "$etc_before" = no ] && rmdir /etc/netns 2>/dev/null
 "$AL" up "$topo" >/dev/null 2>&1
 
 # POPs whose BGP BIRD or FRR speaks serve the same DNS from the process
