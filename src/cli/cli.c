@@ -85,6 +85,14 @@ static const struct cli_verb verbs[] = {
 	  "curl --all [PATH] [--lab LAB]   every user, one line each\n"
 	  "  prints the status, X-Served-By (the POP) and the time taken",
 	  "sudo anycastlab curl u-syd", cli_curl, false },
+	{ "dig", "ask the lab's anycast DNS from a user; see which POP answered",
+	  "dig USER [NAME] [TYPE] [--tcp] [--json] [--lab LAB]\n"
+	  "dig --all [NAME] [TYPE] [--tcp] [--json] [--lab LAB]\n"
+	  "  NAME defaults to the lab's zone, TYPE to A; id.server and\n"
+	  "  hostname.bind are asked as CH TXT.  The query asks for the NSID,\n"
+	  "  which names the POP that answered; a truncated answer is asked\n"
+	  "  again over TCP.  --all: every user at once, one line each",
+	  "sudo anycastlab dig u-syd", cli_dig, false },
 	{ "watch", "probe continuously and report every change of POP and outage",
 	  "watch USER|--all [--interval MS] [--probe http|icmp] [--json] [--lab LAB]\n"
 	  "  --all          every user at once; each change names the failure\n"

@@ -4,6 +4,8 @@
  * torn last line rather than misreading it.
  */
 #include <criterion/criterion.h>
+
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
