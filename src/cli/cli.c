@@ -83,6 +83,8 @@ static const struct cli_verb verbs[] = {
 	{ "curl", "fetch http://104.16.0.1/ from a user; see which POP served it",
 	  "curl USER [PATH] [--lab LAB]\n"
 	  "curl --all [PATH] [--lab LAB]   every user, one line each\n"
+	  "  --name NAME  resolve NAME through the lab's DNS first (from the\n"
+	  "               user), say which POP answered, then GET http://NAME/\n"
 	  "  prints the status, X-Served-By (the POP) and the time taken",
 	  "sudo anycastlab curl u-syd", cli_curl, false },
 	{ "dig", "ask the lab's anycast DNS from a user; see which POP answered",
