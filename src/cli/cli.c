@@ -96,7 +96,7 @@ static const struct cli_verb verbs[] = {
 	  "  again over TCP.  --all: every user at once, one line each",
 	  "sudo anycastlab dig u-syd", cli_dig, false },
 	{ "watch", "probe continuously and report every change of POP and outage",
-	  "watch USER|--all [--interval MS] [--probe http|icmp] [--json] [--lab LAB]\n"
+	  "watch USER|--all [--interval MS] [--probe http|dns|icmp] [--json] [--lab LAB]\n"
 	  "  --all          every user at once; each change names the failure\n"
 	  "                 verb carried out just before it, as its likely cause\n"
 	  "  --interval MS  time between probes (default 10)\n"
@@ -109,8 +109,9 @@ static const struct cli_verb verbs[] = {
 	  "sudo anycastlab watch u-syd --interval 1", cli_watch, false },
 	{ "failover", "measure how long users of a POP are cut off when it fails",
 	  "failover POP [--user USER] [--mode kill|withdraw|cut|freeze] [--runs N]\n"
-	  "         [--interval MS] [--probe http|icmp] [--json] [--lab LAB]\n"
-	  "  --probe P  http (default) or icmp, as for watch; MOVED is the time\n"
+	  "         [--interval MS] [--probe http|dns|icmp] [--json] [--lab LAB]\n"
+	  "  --probe P  http (default), dns (NSID names the POP) or icmp, as\n"
+	  "             for watch; MOVED is the time\n"
 	  "             from the failure to the next POP's first answer, OUTAGE\n"
 	  "             the time no probe was answered\n"
 	  "  probes every user of POP (or USER), fails the POP, measures each\n"

@@ -110,9 +110,10 @@ struct cli_dns_answer {
 int cli_dns_ask(int nsfd, uint32_t dst, const char *name, uint16_t qtype,
 		uint16_t qclass, bool tcp, struct cli_dns_answer *a);
 /* --probe http|icmp into *http; -EINVAL after an error line. */
-int cli_probe_kind(const char *verb, const char *arg, bool *http);
+#include "net/probe.h"
+int cli_probe_kind(const char *verb, const char *arg, enum probe_kind *k);
 /* One line on what a probe kind sees, for the verbs' headers. */
-const char *cli_probe_what(bool http);
+const char *cli_probe_what(enum probe_kind k);
 
 /* ts as RFC 3339 local time with its zone, "2026-12-02T05:39:05.292+00:00"
  * (milliseconds when ms). */
