@@ -43,6 +43,38 @@ for u in $(table_users); do
 		"$(q "$u" +short hostname.bind CH TXT)" "\"$want\""
 done
 
+# anycastlab dig: every user, the same answer, its own POP.
+all=$("$AL" dig --all --json --lab "$LAB")
+for u in $(table_users); do
+	want=$(expected_pop "$u")
+	is "dig --all: $u gets 104.16.0.1 from $want" \
+		"$(jq -r --arg u "$u" '.users[] | select(.user == $u) | "\(.answer[0].data) \(.pop) \(.rcode) \(.aa)"' <<<"$all")" \
+		"104.16.0.1 $want NOERROR true"
+done
+is "dig --all: the same answer for everyone" "$(jq -r .same_answer <<<"$all")" true
+is "dig --all: from as many POPs as the table names" "$(jq -r .pops <<<"$all")" \
+	"$(for u in $(table_users); do expected_pop "$u"; done | sort -u | wc -l)"
+like "dig --all text: the summary line" "$("$AL" dig --all --lab "$LAB")" \
+	"the same answer for all [0-9]+ users \(104.16.0.1\), from [0-9]+ POPs"
+like "dig USER: the POP by NSID and its city" "$("$AL" dig u-syd --lab "$LAB")" \
+	"^u-syd: cdn.example.com. IN A -> NOERROR \(authoritative\), answered by $(expected_pop u-syd) \("
+like "dig USER id.server: CH TXT" "$("$AL" dig u-ber id.server --lab "$LAB")" \
+	"id.server.[[:space:]]+0[[:space:]]+CH[[:space:]]+TXT[[:space:]]+\"$(expected_pop u-ber)"
+like "dig USER --tcp" "$("$AL" dig u-ber cdn.example.com SOA --tcp --lab "$LAB")" "over TCP"
+is "dig USER NXDOMAIN in JSON, with the SOA" \
+	"$("$AL" dig u-ber nope.cdn.example.com --json --lab "$LAB" | jq -r '"\(.rcode) \(.authority[0].type)"')" \
+	"NXDOMAIN SOA"
+"$AL" dig u-ber cdn.example.com BOGUS --lab "$LAB" >/dev/null 2>&1
+is "dig with a bad TYPE exits 2" "$?" 2
+out=$("$AL" curl u-syd --name cdn.example.com --lab "$LAB")
+like "curl --name: resolved through the lab's DNS, by the POP" "$out" \
+	"^u-syd: cdn.example.com -> 104.16.0.1 \(answered by $(expected_pop u-syd) in"
+like "curl --name: then served by the same POP" "$out" \
+	"GET http://cdn.example.com/ -> 200 OK from $(expected_pop u-syd) "
+"$AL" failover syd --probe dns --lab "$LAB" >"$TMPD/fo.out" 2>&1
+is "failover --probe dns with the default rate limit is refused" "$?" 1
+like "... saying how to lift it" "$(cat "$TMPD/fo.out")" "set dns: \{rate-limit: 0\}"
+
 out=$(q u-syd +tcp cdn.example.com A)
 like "over TCP: an authoritative answer" "$out" "flags: qr aa"
 like "over TCP: the anycast address" "$out" "104.16.0.1"
@@ -125,6 +157,11 @@ ok "rate-limit 20, burst 20: 100 queries at once get 20-30 answers ($n)" \
 sed 's/^  rate-limit: 20$/  rate-limit: 0/' "$zoned" > "$TMPD/unlimited.yaml"
 "$AL" up "$TMPD/unlimited.yaml" >/dev/null 2>&1
 ok "the same with rate-limit: 0" test $? -eq 0
+want=$(expected_pop u-syd syd)
+fo=$("$AL" failover syd --probe dns --runs 2 --json --lab "$LAB" 2>&1)
+is "failover --probe dns: every run of u-syd ends at $want" \
+	"$(jq -r '[.runs[] | select(.user == "u-syd") | "\(.to) \(.ok)"] | unique | join(",")' <<<"$fo" 2>/dev/null)" "$want true"
+is "failover --probe dns: two runs measured" "$(jq -r '.runs | length' <<<"$fo")" 2
 n=$(ip netns exec "$LAB-u-syd" python3 -c '
 import socket, struct, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
