@@ -53,6 +53,35 @@ static void print_sessions_text(const struct live_lab *L)
 	}
 }
 
+/* What each POP's DNS served, for the POPs that tell (built-in routers). */
+static void print_dns_text(const struct live_lab *L)
+{
+	const struct topo *t = &L->t;
+	bool head = false;
+	size_t i;
+
+	for (i = 0; L->have_snap && i < t->nnodes; i++) {
+		const struct snap_router *r = &L->snap.routers[i];
+
+		if (t->nodes[i].kind != TOPO_KIND_POP || !r->answered ||
+		    !r->dns_known)
+			continue;
+		if (!head)
+			printf("  %-15s %8s %8s %8s %8s %8s %8s %8s\n", "DNS",
+			       "UDP", "TCP", "ANSWERED", "NXDOMAIN", "REFUSED",
+			       "LIMITED", "DROPPED");
+		head = true;
+		printf("  %-15s %8llu %8llu %8llu %8llu %8llu %8llu %8llu\n",
+		       t->nodes[i].name, (unsigned long long)r->dns.udp,
+		       (unsigned long long)r->dns.tcp,
+		       (unsigned long long)r->dns.replies,
+		       (unsigned long long)r->dns.nxdomain,
+		       (unsigned long long)r->dns.refused,
+		       (unsigned long long)r->dns.limited,
+		       (unsigned long long)r->dns.dropped);
+	}
+}
+
 static void print_catchment_text(const struct live_lab *L)
 {
 	const struct topo *t = &L->t;
@@ -154,6 +183,7 @@ static void print_text(const struct live_lab *L)
 		       live_link_side(ll->known, ll->b_ok, &ll->b));
 	}
 	print_sessions_text(L);
+	print_dns_text(L);
 	print_catchment_text(L);
 }
 
@@ -288,6 +318,31 @@ static void print_json(const struct live_lab *L, bool first)
 
 			printf(",\"anycast\":");
 			cli_json_str(stdout, live_pop_condition(L, i, cond, sizeof(cond)));
+			printf(",\"dns\":");
+			if (L->have_snap && L->snap.routers[i].answered &&
+			    L->snap.routers[i].dns_known) {
+				const struct snap_dns *d = &L->snap.routers[i].dns;
+
+				printf("{\"udp_queries\":%llu,\"tcp_queries\":%llu,"
+				       "\"answered\":%llu,\"dropped\":%llu,"
+				       "\"limited\":%llu,\"truncated\":%llu,"
+				       "\"nxdomain\":%llu,\"refused\":%llu,"
+				       "\"formerr\":%llu,\"notimp\":%llu,"
+				       "\"tcp_conns\":%llu}",
+				       (unsigned long long)d->udp,
+				       (unsigned long long)d->tcp,
+				       (unsigned long long)d->replies,
+				       (unsigned long long)d->dropped,
+				       (unsigned long long)d->limited,
+				       (unsigned long long)d->truncated,
+				       (unsigned long long)d->nxdomain,
+				       (unsigned long long)d->refused,
+				       (unsigned long long)d->formerr,
+				       (unsigned long long)d->notimp,
+				       (unsigned long long)d->tcp_conns);
+			} else {
+				printf("null");
+			}
 		}
 		if (n->kind != TOPO_KIND_USER && L->have_snap &&
 		    L->snap.routers[i].answered)

@@ -75,6 +75,18 @@ static int status_rec(void *ctx, const struct ctl_rec *r)
 		copy(sr->anycast, sizeof(sr->anycast), ctl_get(r, "anycast"));
 		copy(sr->via, sizeof(sr->via), ctl_get(r, "anycast_via"));
 		copy(sr->path, sizeof(sr->path), ctl_get(r, "anycast_path"));
+		sr->dns_known = ctl_get(r, "dns_udp") != NULL;
+		sr->dns.udp = ctl_get_u64(r, "dns_udp", 0);
+		sr->dns.tcp = ctl_get_u64(r, "dns_tcp", 0);
+		sr->dns.replies = ctl_get_u64(r, "dns_replies", 0);
+		sr->dns.dropped = ctl_get_u64(r, "dns_dropped", 0);
+		sr->dns.limited = ctl_get_u64(r, "dns_limited", 0);
+		sr->dns.truncated = ctl_get_u64(r, "dns_truncated", 0);
+		sr->dns.nxdomain = ctl_get_u64(r, "dns_nxdomain", 0);
+		sr->dns.refused = ctl_get_u64(r, "dns_refused", 0);
+		sr->dns.formerr = ctl_get_u64(r, "dns_formerr", 0);
+		sr->dns.notimp = ctl_get_u64(r, "dns_notimp", 0);
+		sr->dns.tcp_conns = ctl_get_u64(r, "dns_tcp_conns", 0);
 	} else if (!strcmp(r->kind, "session") && sr->nsess < SNAP_MAX_SESS) {
 		struct snap_session *ss = &sr->sess[sr->nsess++];
 

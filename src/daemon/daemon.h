@@ -74,6 +74,12 @@ struct snap_router {
 	char path[160];		/* anycast AS path */
 	struct snap_session sess[SNAP_MAX_SESS];
 	size_t nsess;
+	/* A built-in POP's DNS server (dns_stats), when it told. */
+	bool dns_known;
+	struct snap_dns {
+		uint64_t udp, tcp, replies, dropped, limited, truncated;
+		uint64_t nxdomain, refused, formerr, notimp, tcp_conns;
+	} dns;
 };
 
 

@@ -231,6 +231,24 @@ static void answer_status(struct router *r, struct dbuf *out)
 					      hs.requests[5]));
 		ctl_putf(&b, "http_conns", "%llu", (unsigned long long)hs.conns_now);
 	}
+	if (r->dns) {
+		struct dns_stats ds;
+
+		dns_server_stats(r->dns, &ds);
+#define DNS_PUT(k, v) ctl_putf(&b, k, "%llu", (unsigned long long)(v))
+		DNS_PUT("dns_udp", ds.udp_queries);
+		DNS_PUT("dns_tcp", ds.tcp_queries);
+		DNS_PUT("dns_replies", ds.replies);
+		DNS_PUT("dns_dropped", ds.dropped);
+		DNS_PUT("dns_limited", ds.limited);
+		DNS_PUT("dns_truncated", ds.truncated);
+		DNS_PUT("dns_nxdomain", ds.nxdomain);
+		DNS_PUT("dns_refused", ds.refused);
+		DNS_PUT("dns_formerr", ds.formerr);
+		DNS_PUT("dns_notimp", ds.notimp);
+		DNS_PUT("dns_tcp_conns", ds.tcp_conns_now);
+#undef DNS_PUT
+	}
 	rec_end(out, &b);
 	for (i = 0; i < bgp_speaker_npeers(r->sp); i++) {
 		struct bgp_peer_info pi;

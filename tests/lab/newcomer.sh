@@ -147,6 +147,13 @@ check_shape routes "$("$AL" routes telstra --json)"
 check_shape routes-adj-in "$("$AL" routes telstra --adj-in singtel --json)"
 check_shape failover "$("$AL" failover syd --mode withdraw --json)"
 check_shape watch "$(cat "$TMPD/w.json")"
+check_shape dig "$("$AL" dig u-syd nope.cdn.example.com --json)"
+check_shape dig-all "$("$AL" dig --all --json)"
+is "dig --json: rtt_ms is a number, aa a boolean" \
+	"$("$AL" dig u-syd --json | jq -r '"\(.rtt_ms | type) \(.aa | type) \(.answer[0].ttl | type)"')" \
+	"number boolean number"
+is "status --json: a POP's DNS counts the queries it answered" \
+	"$("$AL" status --json | jq -r '.labs[0].nodes[] | select(.name == "syd") | (.dns.answered > 0)')" true
 j=$("$AL" routes telstra --json)
 is "routes --json: paths is a number" "$(jq -r '.routes[0].paths | type' <<<"$j")" number
 is "best is a boolean" "$(jq -r '.routes[0].best | type' <<<"$j")" boolean
