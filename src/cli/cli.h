@@ -92,6 +92,10 @@ int cli_user_netns(const char *verb, const struct topo *t, const char *user,
  * length in buf, or -errno; *elapsed in ns. */
 long cli_http_get(int nsfd, uint32_t dst, const char *path, char *buf,
 		  size_t cap, uint64_t *elapsed);
+/* CLOCK_MONOTONIC in ns; poll fd for ev until deadline (ns): 0,
+ * -ETIMEDOUT or -errno. */
+uint64_t cli_now_ns(void);
+int cli_wait_fd(int fd, short ev, uint64_t deadline);
 /* The same with a Host header of host (NULL: the address). */
 long cli_http_get_host(int nsfd, uint32_t dst, const char *host,
 		       const char *path, char *buf, size_t cap,

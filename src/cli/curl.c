@@ -21,7 +21,7 @@
 
 #define CURL_TIMEOUT_MS	3000
 
-static uint64_t now_ns(void)
+uint64_t cli_now_ns(void)
 {
 	struct timespec ts;
 
@@ -29,10 +29,10 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static int wait_fd(int fd, short ev, uint64_t deadline)
+int cli_wait_fd(int fd, short ev, uint64_t deadline)
 {
 	struct pollfd p = { .fd = fd, .events = ev };
-	uint64_t now = now_ns();
+	uint64_t now = cli_now_ns();
 	int r;
 
 	if (now >= deadline)
@@ -47,7 +47,7 @@ long cli_http_get_host(int nsfd, uint32_t dst, const char *host,
 		       uint64_t *elapsed)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(80) };
-	uint64_t t0 = now_ns(), deadline = t0 + CURL_TIMEOUT_MS * 1000000ull;
+	uint64_t t0 = cli_now_ns(), deadline = t0 + CURL_TIMEOUT_MS * 1000000ull;
 	char req[512];
 	size_t got = 0;
 	int fd, r, one = 1, n;
@@ -61,7 +61,7 @@ long cli_http_get_host(int nsfd, uint32_t dst, const char *host,
 		r = -errno;
 		goto out;
 	}
-	r = wait_fd(fd, POLLOUT, deadline);
+	r = cli_wait_fd(fd, POLLOUT, deadline);
 	if (r == 0) {
 		socklen_t len = sizeof(int);
 		int err = 0;
@@ -81,7 +81,7 @@ long cli_http_get_host(int nsfd, uint32_t dst, const char *host,
 	for (;;) {
 		ssize_t k;
 
-		r = wait_fd(fd, POLLIN, deadline);
+		r = cli_wait_fd(fd, POLLIN, deadline);
 		if (r < 0)
 			break;
 		k = read(fd, buf + got, cap - 1 - got);
@@ -96,7 +96,7 @@ long cli_http_get_host(int nsfd, uint32_t dst, const char *host,
 			break;
 	}
 	if (r == 0 || (r == -ECONNRESET && got)) {
-		*elapsed = now_ns() - t0;
+		*elapsed = cli_now_ns() - t0;
 		buf[got] = '\0';
 		r = (int)got;
 	}

@@ -26,24 +26,9 @@
 #define DIG_TIMEOUT_MS	1000
 #define DIG_TRIES	2
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static int wait_in(int fd, uint64_t deadline)
 {
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-	uint64_t now = now_ns();
-	int r;
-
-	if (now >= deadline)
-		return -ETIMEDOUT;
-	r = poll(&p, 1, (int)((deadline - now) / 1000000) + 1);
-	return r < 0 ? -errno : r == 0 ? -ETIMEDOUT : 0;
+	return cli_wait_fd(fd, POLLIN, deadline);
 }
 
 /* One exchange over UDP: the reply's length, or -errno. */
@@ -52,7 +37,7 @@ static long ask_udp(int nsfd, uint32_t dst, const uint8_t *q, size_t qlen,
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(53),
 				  .sin_addr.s_addr = htonl(dst) };
-	uint64_t deadline = now_ns() + DIG_TIMEOUT_MS * 1000000ull;
+	uint64_t deadline = cli_now_ns() + DIG_TIMEOUT_MS * 1000000ull;
 	long r;
 	int fd;
 
@@ -119,7 +104,7 @@ static long ask_tcp(int nsfd, uint32_t dst, const uint8_t *q, size_t qlen,
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(53),
 				  .sin_addr.s_addr = htonl(dst) };
-	uint64_t deadline = now_ns() + DIG_TIMEOUT_MS * 2000000ull;
+	uint64_t deadline = cli_now_ns() + DIG_TIMEOUT_MS * 2000000ull;
 	struct timeval tv = { .tv_sec = DIG_TIMEOUT_MS / 1000 * 2 };
 	uint8_t len[2] = { (uint8_t)(qlen >> 8), (uint8_t)qlen };
 	long r;
@@ -163,19 +148,19 @@ int cli_dns_ask(int nsfd, uint32_t dst, const char *name, uint16_t qtype,
 
 	memset(a, 0, sizeof(*a));
 	if (getrandom(&o.id, sizeof(o.id), 0) != sizeof(o.id))
-		o.id = (uint16_t)now_ns();
+		o.id = (uint16_t)cli_now_ns();
 	qlen = dns_query_build(q, sizeof(q), name, &o);
 	if (qlen < 0)
 		return qlen;
-	t0 = now_ns();
+	t0 = cli_now_ns();
 	for (i = 0; !tcp && i < DIG_TRIES && n == -ETIMEDOUT; i++) {
-		t0 = now_ns();
+		t0 = cli_now_ns();
 		n = ask_udp(nsfd, dst, q, (size_t)qlen, o.id, buf, sizeof(buf));
 	}
 	if (!tcp && n > 0 &&
 	    dns_reply_parse(buf, (size_t)n, &o, name, &a->reply) == 0 &&
 	    !a->reply.tc) {
-		a->rtt_ns = now_ns() - t0;
+		a->rtt_ns = cli_now_ns() - t0;
 		return 0;
 	}
 	if (!tcp && n < 0)
@@ -183,11 +168,11 @@ int cli_dns_ask(int nsfd, uint32_t dst, const char *name, uint16_t qtype,
 	/* Truncated (or asked for): the whole answer over TCP. */
 	a->retried_tcp = !tcp;
 	a->tcp = true;
-	t0 = now_ns();
+	t0 = cli_now_ns();
 	n = ask_tcp(nsfd, dst, q, (size_t)qlen, buf, sizeof(buf));
 	if (n < 0)
 		return (int)n;
-	a->rtt_ns = now_ns() - t0;
+	a->rtt_ns = cli_now_ns() - t0;
 	n = dns_reply_parse(buf, (size_t)n, &o, name, &a->reply);
 	return n < 0 ? (int)n : 0;
 }

@@ -327,34 +327,46 @@ static void conn_io(struct ev_loop *l, int fd, uint32_t events, void *ctx)
 				NULL, h.served_by);
 }
 
-/* Open a connection for probe seq of u; a failure is a lost probe,
- * found by the sweep. */
-static void http_send(struct probe_user *u, size_t slot, uint16_t seq)
+/*
+ * A socket of type to dst:port for probe seq of u, connected (or
+ * connecting), watched for events with cb; NULL on any failure, which is
+ * a lost probe, found by the sweep.
+ */
+static struct probe_conn *conn_open(struct probe_user *u, size_t slot,
+				    uint16_t seq, int type, uint16_t port,
+				    uint32_t events, ev_io_cb cb)
 {
-	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(80) };
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(port) };
 	struct linger lg = { 1, 0 };
 	struct probe_conn *c;
 	int fd;
 
 	to.sin_addr.s_addr = htonl(u->p->dst);
-	fd = netns_socket(u->fd, AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-			  0);
+	fd = netns_socket(u->fd, AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return;
+		return NULL;
 	/* Closed with a reset: a probe leaves no TIME_WAIT behind. */
-	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	if (type == SOCK_STREAM)
+		setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
 	c = calloc(1, sizeof(*c));
 	if (!c || (connect(fd, (struct sockaddr *)&to, sizeof(to)) < 0 &&
 		   errno != EINPROGRESS) ||
-	    ev_io_add(u->p->l, fd, EPOLLOUT, conn_io, c) < 0) {
+	    ev_io_add(u->p->l, fd, events, cb, c) < 0) {
 		free(c);
 		close(fd);
-		return;
+		return NULL;
 	}
 	c->u = u;
 	c->seq = seq;
 	c->fd = fd;
 	u->conn[slot] = c;
+	return c;
+}
+
+/* Open a connection for probe seq of u. */
+static void http_send(struct probe_user *u, size_t slot, uint16_t seq)
+{
+	conn_open(u, slot, seq, SOCK_STREAM, 80, EPOLLOUT, conn_io);
 }
 
 /* ---- DNS probes ---- */
@@ -389,38 +401,22 @@ static void dns_io(struct ev_loop *l, int fd, uint32_t events, void *ctx)
 	free(r);
 }
 
-/* One query for the lab's name with the NSID asked, id = seq, on a
- * socket of its own; a failure is a lost probe, found by the sweep. */
+/* One query for the lab's name with the NSID asked, id = seq. */
 static void dns_send(struct probe_user *u, size_t slot, uint16_t seq)
 {
-	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(53) };
 	struct dns_query_opts o = { .id = seq, .nsid = true };
 	struct probe_conn *c;
-	uint8_t q[128];
-	int fd, len;
+	uint8_t q[300];
+	int len;
 
-	to.sin_addr.s_addr = htonl(u->p->dst);
 	len = dns_query_build(q, sizeof(q), u->p->dns_name, &o);
-	fd = netns_socket(u->fd, AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-			  0);
-	if (fd < 0 || len < 0) {
-		if (fd >= 0)
-			close(fd);
+	if (len < 0)
 		return;
-	}
-	c = calloc(1, sizeof(*c));
-	if (!c || connect(fd, (struct sockaddr *)&to, sizeof(to)) < 0 ||
-	    ev_io_add(u->p->l, fd, EPOLLIN, dns_io, c) < 0) {
-		free(c);
-		close(fd);
+	c = conn_open(u, slot, seq, SOCK_DGRAM, 53, EPOLLIN, dns_io);
+	if (!c)
 		return;
-	}
-	c->u = u;
-	c->seq = seq;
-	c->fd = fd;
 	c->sent = true;
-	u->conn[slot] = c;
-	send(fd, q, (size_t)len, MSG_DONTWAIT);
+	send(c->fd, q, (size_t)len, MSG_DONTWAIT);
 }
 
 int prober_use(struct prober *p, enum probe_kind kind, const char *dns_name)
