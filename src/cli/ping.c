@@ -8,6 +8,7 @@
  */
 #include "cli/cli.h"
 #include "orch/answer.h"
+#include "orch/track.h"
 #include "ev/ev.h"
 #include "net/netns.h"
 #include "net/probe.h"
@@ -409,13 +410,7 @@ struct watch_ctx {
 	bool json;
 	bool all;			/* one of every user: lines name it */
 	uint64_t interval_ns;
-	long pop;			/* last POP that answered, -2: none yet */
-	uint64_t last_sent;		/* send time of that reply */
-	uint16_t last_seq;		/* and its sequence number */
-	unsigned lost_since;		/* timed out since, known so far */
-	bool quiet_said;		/* "no replies" printed for this outage */
-	unsigned sent, answered, lost, changes;
-	uint64_t longest;
+	struct track tr;
 };
 
 /* Now: "12:00:01.234" for people, RFC 3339 with date and zone for
@@ -468,14 +463,6 @@ static const char *watch_cause(const struct watch_ctx *w, char *buf, size_t n)
 	return buf;
 }
 
-/*
- * Every probe is resolved once, answered or timed out, but a timeout is
- * known only a timeout after the probe was sent, often after later
- * probes were answered.  So an outage is counted when it ends, by
- * sequence numbers: the probes sent between two answered ones are the
- * ones it lost.  A timeout of a probe older than the last answered one
- * belongs to an outage already told.
- */
 struct watch_set {
 	struct watch_ctx *w;	/* per probed user, by prober index */
 	size_t n;
@@ -485,83 +472,63 @@ static void watch_one(struct watch_ctx *w, const struct probe_event *ev)
 {
 	const struct topo *t = w->t;
 	char when[40], pj[24], pj2[24], who[24] = "", cause[224];
-	unsigned missing;
-	uint64_t gap;
-	long pop;
+	struct track_event te;
+	const char *user = t->nodes[w->user].name;
 
 	if (w->all)
-		snprintf(who, sizeof(who), "%-10s ", t->nodes[w->user].name);
-	w->sent++;
-	stamp(when, sizeof(when), w->json);
-	if (!ev->answered) {
-		w->lost++;
-		if (w->pop != -2 && (int16_t)(ev->seq - w->last_seq) < 0)
-			return;		/* counted when its outage ended */
-		w->lost_since++;
-		if (!w->quiet_said && w->lost_since * w->interval_ns >= 1000000000ull) {
-			w->quiet_said = true;
-			if (w->json)
-				printf("{\"time\":\"%s\",\"user\":\"%s\",\"event\":"
-				       "\"silent\",\"from\":%s,\"lost\":%u}\n", when,
-				       t->nodes[w->user].name,
-				       pop_json(t, w->pop, pj, sizeof(pj)), w->lost_since);
-			else
-				printf("%s  %sno reply for 1 s (last from %s)%s...\n",
-				       when, who, pop_name(t, w->pop),
-				       watch_cause(w, cause, sizeof(cause)));
-			fflush(stdout);
-		}
+		snprintf(who, sizeof(who), "%-10s ", user);
+	switch (track_probe(&w->tr, ev, ev->answered ? answer_pop(t, ev) : -1,
+			    &te)) {
+	case TRACK_NONE:
 		return;
-	}
-	w->answered++;
-	/* An answer older than the last one (reordered) changes nothing. */
-	if (w->pop != -2 && (int16_t)(ev->seq - w->last_seq) <= 0)
-		return;
-	pop = answer_pop(t, ev);
-	missing = w->pop == -2 ? 0 : (unsigned)(uint16_t)(ev->seq - w->last_seq) - 1;
-	if (w->pop == -2) {
+	case TRACK_SILENT:
+		stamp(when, sizeof(when), w->json);
+		if (w->json)
+			printf("{\"time\":\"%s\",\"user\":\"%s\",\"event\":"
+			       "\"silent\",\"from\":%s,\"lost\":%u}\n", when, user,
+			       pop_json(t, te.from, pj, sizeof(pj)), te.lost);
+		else
+			printf("%s  %sno reply for 1 s (last from %s)%s...\n",
+			       when, who, pop_name(t, te.from),
+			       watch_cause(w, cause, sizeof(cause)));
+		break;
+	case TRACK_FIRST:
+		stamp(when, sizeof(when), w->json);
 		if (w->json)
 			printf("{\"time\":\"%s\",\"user\":\"%s\",\"event\":\"first\","
-			       "\"pop\":%s}\n", when, t->nodes[w->user].name,
-			       pop_json(t, pop, pj, sizeof(pj)));
+			       "\"pop\":%s}\n", when, user,
+			       pop_json(t, te.to, pj, sizeof(pj)));
 		else
-			printf("%s  %sanswered by %s\n", when, who, pop_name(t, pop));
-	} else if (pop != w->pop || missing) {
-		/* The time no probe got through: from the last answered probe
-		 * to this one, less the one interval that is normal. */
-		gap = ev->sent_ns - w->last_sent;
-		gap = gap > w->interval_ns && missing ? gap - w->interval_ns : 0;
-		if (gap > w->longest)
-			w->longest = gap;
-		if (pop != w->pop)
-			w->changes++;
+			printf("%s  %sanswered by %s\n", when, who, pop_name(t, te.to));
+		break;
+	case TRACK_CHANGE:
+	case TRACK_OUTAGE:
+		stamp(when, sizeof(when), w->json);
 		if (w->json)
 			printf("{\"time\":\"%s\",\"user\":\"%s\",\"event\":\"%s\","
 			       "\"from\":%s,\"to\":%s,\"outage_ms\":%.3f,"
-			       "\"lost\":%u}\n", when, t->nodes[w->user].name,
-			       pop != w->pop ? "change" : "outage",
-			       pop_json(t, w->pop, pj, sizeof(pj)),
-			       pop_json(t, pop, pj2, sizeof(pj2)), ms(gap), missing);
-		else if (pop != w->pop && !missing)
+			       "\"lost\":%u}\n", when, user,
+			       te.kind == TRACK_CHANGE ? "change" : "outage",
+			       pop_json(t, te.from, pj, sizeof(pj)),
+			       pop_json(t, te.to, pj2, sizeof(pj2)), ms(te.gap_ns),
+			       te.lost);
+		else if (te.kind == TRACK_CHANGE && !te.lost)
 			printf("%s  %s%s -> %s  no probe lost%s\n", when, who,
-			       pop_name(t, w->pop), pop_name(t, pop),
+			       pop_name(t, te.from), pop_name(t, te.to),
 			       watch_cause(w, cause, sizeof(cause)));
-		else if (pop != w->pop)
+		else if (te.kind == TRACK_CHANGE)
 			printf("%s  %s%s -> %s  outage %.1f ms, %u probe%s lost%s\n",
-			       when, who, pop_name(t, w->pop), pop_name(t, pop),
-			       ms(gap), missing, missing == 1 ? "" : "s",
+			       when, who, pop_name(t, te.from), pop_name(t, te.to),
+			       ms(te.gap_ns), te.lost, te.lost == 1 ? "" : "s",
 			       watch_cause(w, cause, sizeof(cause)));
 		else
 			printf("%s  %soutage %.1f ms, %u probe%s lost, still %s%s\n",
-			       when, who, ms(gap), missing, missing == 1 ? "" : "s",
-			       pop_name(t, pop), watch_cause(w, cause, sizeof(cause)));
+			       when, who, ms(te.gap_ns), te.lost,
+			       te.lost == 1 ? "" : "s", pop_name(t, te.to),
+			       watch_cause(w, cause, sizeof(cause)));
+		break;
 	}
 	fflush(stdout);
-	w->pop = pop;
-	w->last_sent = ev->sent_ns;
-	w->last_seq = ev->seq;
-	w->lost_since = 0;
-	w->quiet_said = false;
 }
 
 static void watch_cb(void *ctx, const struct probe_event *ev)
@@ -587,14 +554,15 @@ static void watch_summary(const struct watch_ctx *w)
 		printf("{\"time\":\"%s\",\"user\":\"%s\",\"event\":\"summary\","
 		       "\"sent\":%u,\"answered\":%u,\"lost\":%u,\"changes\":%u,"
 		       "\"longest_outage_ms\":%.3f,\"pop\":%s}\n", when,
-		       t->nodes[w->user].name, w->sent, w->answered, w->lost,
-		       w->changes, ms(w->longest), pop_json(t, w->pop, pj, sizeof(pj)));
+		       t->nodes[w->user].name, w->tr.sent, w->tr.answered,
+		       w->tr.lost, w->tr.changes, ms(w->tr.longest),
+		       pop_json(t, w->tr.pop, pj, sizeof(pj)));
 	} else {
 		printf("%s: %u probes, %u answered, %u lost; %u change%s of POP; "
 		       "longest outage %.1f ms; now %s\n", t->nodes[w->user].name,
-		       w->sent, w->answered, w->lost, w->changes,
-		       w->changes == 1 ? "" : "s", ms(w->longest),
-		       pop_name(t, w->pop));
+		       w->tr.sent, w->tr.answered, w->tr.lost, w->tr.changes,
+		       w->tr.changes == 1 ? "" : "s", ms(w->tr.longest),
+		       pop_name(t, w->tr.pop));
 	}
 }
 
@@ -611,7 +579,7 @@ int cli_watch(const struct cli_verb *v, int argc, char **argv)
 	};
 	char labname[TOPO_NAME_MAX + 1];
 	struct watch_set ws = { 0 };
-	struct watch_ctx proto = { .pop = -2 };
+	struct watch_ctx proto = { 0 };
 	const char *lab = NULL;
 	double interval_ms = 10;
 	struct prober *pr = NULL;
@@ -685,6 +653,7 @@ int cli_watch(const struct cli_verb *v, int argc, char **argv)
 		}
 		ws.w[ws.n] = proto;
 		ws.w[ws.n].user = i;
+		track_init(&ws.w[ws.n].tr, proto.interval_ns);
 		rc = prober_add(pr, fd, ws.n);
 		close(fd);
 		if (rc < 0) {
