@@ -83,10 +83,20 @@ static const struct cli_verb verbs[] = {
 	{ "curl", "fetch http://104.16.0.1/ from a user; see which POP served it",
 	  "curl USER [PATH] [--lab LAB]\n"
 	  "curl --all [PATH] [--lab LAB]   every user, one line each\n"
+	  "  --name NAME  resolve NAME through the lab's DNS first (from the\n"
+	  "               user), say which POP answered, then GET http://NAME/\n"
 	  "  prints the status, X-Served-By (the POP) and the time taken",
 	  "sudo anycastlab curl u-syd", cli_curl, false },
+	{ "dig", "ask the lab's anycast DNS from a user; see which POP answered",
+	  "dig USER [NAME] [TYPE] [--tcp] [--json] [--lab LAB]\n"
+	  "dig --all [NAME] [TYPE] [--tcp] [--json] [--lab LAB]\n"
+	  "  NAME defaults to the lab's zone, TYPE to A; id.server and\n"
+	  "  hostname.bind are asked as CH TXT.  The query asks for the NSID,\n"
+	  "  which names the POP that answered; a truncated answer is asked\n"
+	  "  again over TCP.  --all: every user at once, one line each",
+	  "sudo anycastlab dig u-syd", cli_dig, false },
 	{ "watch", "probe continuously and report every change of POP and outage",
-	  "watch USER|--all [--interval MS] [--probe http|icmp] [--json] [--lab LAB]\n"
+	  "watch USER|--all [--interval MS] [--probe http|dns|icmp] [--json] [--lab LAB]\n"
 	  "  --all          every user at once; each change names the failure\n"
 	  "                 verb carried out just before it, as its likely cause\n"
 	  "  --interval MS  time between probes (default 10)\n"
@@ -99,8 +109,9 @@ static const struct cli_verb verbs[] = {
 	  "sudo anycastlab watch u-syd --interval 1", cli_watch, false },
 	{ "failover", "measure how long users of a POP are cut off when it fails",
 	  "failover POP [--user USER] [--mode kill|withdraw|cut|freeze] [--runs N]\n"
-	  "         [--interval MS] [--probe http|icmp] [--json] [--lab LAB]\n"
-	  "  --probe P  http (default) or icmp, as for watch; MOVED is the time\n"
+	  "         [--interval MS] [--probe http|dns|icmp] [--json] [--lab LAB]\n"
+	  "  --probe P  http (default), dns (NSID names the POP) or icmp, as\n"
+	  "             for watch; MOVED is the time\n"
 	  "             from the failure to the next POP's first answer, OUTAGE\n"
 	  "             the time no probe was answered\n"
 	  "  probes every user of POP (or USER), fails the POP, measures each\n"

@@ -92,10 +92,28 @@ int cli_user_netns(const char *verb, const struct topo *t, const char *user,
  * length in buf, or -errno; *elapsed in ns. */
 long cli_http_get(int nsfd, uint32_t dst, const char *path, char *buf,
 		  size_t cap, uint64_t *elapsed);
+/* The same with a Host header of host (NULL: the address). */
+long cli_http_get_host(int nsfd, uint32_t dst, const char *host,
+		       const char *path, char *buf, size_t cap,
+		       uint64_t *elapsed);
+/* A DNS answer from cli_dns_ask. */
+#include "dns/client.h"
+struct cli_dns_answer {
+	struct dns_reply reply;		/* the POP's name in reply.nsid */
+	uint64_t rtt_ns;
+	bool tcp;			/* the answer came over TCP */
+	bool retried_tcp;		/* ... after a truncated UDP one */
+};
+/* Ask dst for name (type, class; NSID asked) from the namespace behind
+ * nsfd: over UDP (twice, 1 s each), over TCP when truncated or tcp.
+ * 0 with *a filled in; -errno (-ETIMEDOUT, -ECONNREFUSED, -EBADMSG). */
+int cli_dns_ask(int nsfd, uint32_t dst, const char *name, uint16_t qtype,
+		uint16_t qclass, bool tcp, struct cli_dns_answer *a);
 /* --probe http|icmp into *http; -EINVAL after an error line. */
-int cli_probe_kind(const char *verb, const char *arg, bool *http);
+#include "net/probe.h"
+int cli_probe_kind(const char *verb, const char *arg, enum probe_kind *k);
 /* One line on what a probe kind sees, for the verbs' headers. */
-const char *cli_probe_what(bool http);
+const char *cli_probe_what(enum probe_kind k);
 
 /* ts as RFC 3339 local time with its zone, "2026-12-02T05:39:05.292+00:00"
  * (milliseconds when ms). */
@@ -117,6 +135,7 @@ int cli_up(const struct cli_verb *v, int argc, char **argv);
 int cli_down(const struct cli_verb *v, int argc, char **argv);
 int cli_status(const struct cli_verb *v, int argc, char **argv);
 int cli_exec(const struct cli_verb *v, int argc, char **argv);
+int cli_dig(const struct cli_verb *v, int argc, char **argv);
 int cli_router(const struct cli_verb *v, int argc, char **argv);
 int cli_routes(const struct cli_verb *v, int argc, char **argv);
 int cli_kill(const struct cli_verb *v, int argc, char **argv);

@@ -4,6 +4,7 @@
  * served it (X-Served-By) and the time it took.
  */
 #include "cli/cli.h"
+#include "dns/wire.h"
 #include "http/client.h"
 #include "net/netns.h"
 
@@ -41,8 +42,9 @@ static int wait_fd(int fd, short ev, uint64_t deadline)
 }
 
 /* One request, the whole response into buf; returns its length or -errno. */
-long cli_http_get(int nsfd, uint32_t dst, const char *path, char *buf,
-		  size_t cap, uint64_t *elapsed)
+long cli_http_get_host(int nsfd, uint32_t dst, const char *host,
+		       const char *path, char *buf, size_t cap,
+		       uint64_t *elapsed)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(80) };
 	uint64_t t0 = now_ns(), deadline = t0 + CURL_TIMEOUT_MS * 1000000ull;
@@ -71,7 +73,7 @@ long cli_http_get(int nsfd, uint32_t dst, const char *path, char *buf,
 		goto out;
 	n = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: %s\r\n"
 		     "User-Agent: anycastlab\r\nConnection: close\r\n\r\n", path,
-		     inet_ntoa(sa.sin_addr));
+		     host ? host : inet_ntoa(sa.sin_addr));
 	if (n < 0 || (size_t)n >= sizeof(req) || write(fd, req, (size_t)n) != n) {
 		r = -EIO;
 		goto out;
@@ -103,35 +105,77 @@ out:
 	return r;
 }
 
+long cli_http_get(int nsfd, uint32_t dst, const char *path, char *buf,
+		  size_t cap, uint64_t *elapsed)
+{
+	return cli_http_get_host(nsfd, dst, NULL, path, buf, cap, elapsed);
+}
+
+/*
+ * name's address as the lab's DNS gives it to user (the first A record of
+ * the answer, after any CNAME), and the POP that answered: one line
+ * saying so.  0, or 1 after an error line.
+ */
+static int curl_resolve(const char *verb, const struct topo *t, int fd,
+			const char *user, const char *name, uint32_t *addr)
+{
+	struct cli_dns_answer a;
+	unsigned i;
+	int r;
+
+	r = cli_dns_ask(fd, t->anycast_addr, name, DNS_T_A, DNS_C_IN, false, &a);
+	if (r < 0)
+		return cli_error(verb, "%s: resolving %s through the lab's DNS: %s",
+				 user, name, strerror(-r));
+	for (i = 0; i < a.reply.n_an; i++)
+		if (a.reply.an[i].type == DNS_T_A &&
+		    ip4_parse(a.reply.an[i].data, addr) == 0)
+			break;
+	if (i == a.reply.n_an)
+		return cli_error(verb, "%s: %s has no address (%s, answered by %s)",
+				 user, name, dns_rcode_name(a.reply.rcode),
+				 a.reply.nsid[0] ? a.reply.nsid : "a POP without NSID");
+	printf("%s: %s -> %s (answered by %s in %.2f ms)\n", user, name,
+	       a.reply.an[i].data, a.reply.nsid[0] ? a.reply.nsid : "?",
+	       (double)a.rtt_ns / 1e6);
+	return 0;
+}
+
 /* GET path from user; one line (and with body, the body); 0 when the
  * answer was 2xx or 3xx. */
 static int curl_one(const char *verb, const struct topo *t, const char *user,
-		    const char *path, bool body)
+		    const char *name, const char *path, bool body)
 {
 	char buf[65536], ip[IP4_STRLEN];
 	struct http_response_head h;
 	uint64_t elapsed = 0;
+	uint32_t addr = t->anycast_addr;
 	long idx, n, pop;
 	int fd;
 
 	fd = cli_user_netns(verb, t, user, &idx);
 	if (fd < 0)
 		return 1;
-	n = cli_http_get(fd, t->anycast_addr, path, buf, sizeof(buf), &elapsed);
+	if (name && curl_resolve(verb, t, fd, t->nodes[idx].name, name, &addr)) {
+		close(fd);
+		return 1;
+	}
+	n = cli_http_get_host(fd, addr, name, path, buf, sizeof(buf), &elapsed);
 	close(fd);
 	if (n < 0) {
-		cli_error(verb, "http://%s%s from %s: %s", ip4_str(t->anycast_addr, ip),
-			  path, user, strerror((int)-n));
+		cli_error(verb, "http://%s%s from %s: %s",
+			  name ? name : ip4_str(addr, ip), path, user,
+			  strerror((int)-n));
 		return 1;
 	}
 	if (http_response_head_parse(buf, (size_t)n, &h) < 0) {
 		cli_error(verb, "http://%s%s from %s: not an HTTP response",
-			  ip4_str(t->anycast_addr, ip), path, user);
+			  name ? name : ip4_str(addr, ip), path, user);
 		return 1;
 	}
 	pop = h.served_by[0] ? topo_node_find(t, h.served_by) : -1;
 	printf("%s: GET http://%s%s -> %d %s from %s%s%s%s in %.2f ms\n",
-	       t->nodes[idx].name, ip4_str(t->anycast_addr, ip), path, h.status,
+	       t->nodes[idx].name, name ? name : ip4_str(addr, ip), path, h.status,
 	       h.reason, h.served_by[0] ? h.served_by : "(no X-Served-By)",
 	       pop >= 0 && t->nodes[pop].city ? " (" : "",
 	       pop >= 0 && t->nodes[pop].city ? t->nodes[pop].city : "",
@@ -146,20 +190,23 @@ int cli_curl(const struct cli_verb *v, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "all", no_argument, NULL, 'a' },
+		{ "name", required_argument, NULL, 'n' },
 		{ "lab", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char labname[TOPO_NAME_MAX + 1];
-	const char *lab = NULL, *path = "/";
+	const char *lab = NULL, *path = "/", *name = NULL;
 	bool all = false;
 	struct topo t;
 	int c, rc, r = 0;
 	size_t i;
 
-	while ((c = cli_getopt(v, argc, argv, "al:h", opts, &rc)) != -1) {
+	while ((c = cli_getopt(v, argc, argv, "an:l:h", opts, &rc)) != -1) {
 		if (c == CLI_OPT_EXIT)
 			return rc;
+		if (c == 'n')
+			name = optarg;
 		if (c == 'l')
 			lab = optarg;
 		if (c == 'a')
@@ -173,14 +220,22 @@ int cli_curl(const struct cli_verb *v, int argc, char **argv)
 	if (path[0] != '/' || strlen(path) > 256 || strpbrk(path, " \r\n"))
 		return cli_error(v->name, "PATH must start with '/', hold no spaces "
 				 "and be at most 256 characters"), 2;
+	if (name) {
+		uint8_t w[DNS_NAME_MAX];
+		size_t wl;
+
+		if (dns_name_from_text(name, w, &wl) < 0 || strpbrk(name, " \r\n"))
+			return cli_error(v->name, "--name '%s' is not a domain name",
+					 name), 2;
+	}
 	if (cli_lab_begin(v->name, lab, labname, sizeof(labname), &t))
 		return 1;
 	if (!all) {
-		r = curl_one(v->name, &t, argv[optind], path, true);
+		r = curl_one(v->name, &t, argv[optind], name, path, true);
 	} else {
 		for (i = 0; i < t.nnodes; i++)
 			if (t.nodes[i].kind == TOPO_KIND_USER &&
-			    curl_one(v->name, &t, t.nodes[i].name, path, false))
+			    curl_one(v->name, &t, t.nodes[i].name, name, path, false))
 				r = 1;
 	}
 	topo_free(&t);

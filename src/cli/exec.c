@@ -2,11 +2,16 @@
  * `anycastlab exec NODE [--lab LAB] -- CMD ARGS...`: what `ip netns exec`
  * does — enter the node's network namespace, give the command a private
  * mount namespace with a fresh /sys so /sys/class/net shows the node's own
- * interfaces, and exec it, so its exit status is ours.
+ * interfaces and /etc/netns/<ns>/<file> bound over /etc/<file> (a user's
+ * resolv.conf naming the lab's DNS), and exec it, so its exit status is
+ * ours.
  */
 #include "cli/cli.h"
 #include "net/netns.h"
+#include "run/etcns.h"
 
+#include <dirent.h>
+#include <stdio.h>
 #include <errno.h>
 #include <sched.h>
 #include <string.h>
@@ -14,13 +19,40 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static void exec_remount_sys(void)
+/* Each /etc/netns/<ns>/<file> over /etc/<file>, as `ip netns exec` does. */
+static void exec_bind_etc(const char *ns)
 {
-	/* Best effort, as in iproute2: without it only /sys is stale. */
+	char dir[sizeof(ETCNS_ROOT) + 64];
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), ETCNS_ROOT "/%s", ns);
+	d = opendir(dir);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		char from[sizeof(dir) + 256], to[sizeof("/etc/") + 256];
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(from, sizeof(from), "%s/%s", dir, de->d_name);
+		snprintf(to, sizeof(to), "/etc/%s", de->d_name);
+		if (mount(from, to, "none", MS_BIND, NULL) < 0)
+			cli_error("exec", "cannot bind %s over %s: %s", from, to,
+				  strerror(errno));
+	}
+	closedir(d);
+}
+
+static void exec_remount(const char *ns)
+{
+	/* Best effort, as in iproute2: without it /sys is stale and /etc
+	 * the host's. */
 	if (unshare(CLONE_NEWNS) < 0)
 		return;
 	if (mount("", "/", "none", MS_SLAVE | MS_REC, NULL) < 0)
 		return;
+	exec_bind_etc(ns);
 	if (umount2("/sys", MNT_DETACH) < 0)
 		return;
 	mount("sysfs", "/sys", "sysfs", 0, NULL);
@@ -33,7 +65,7 @@ int cli_exec(const struct cli_verb *v, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char labname[TOPO_NAME_MAX + 1];
+	char labname[TOPO_NAME_MAX + 1], ns[TOPO_NETNS_MAX + 1];
 	const char *lab = NULL;
 	struct topo t;
 	long node;
@@ -80,13 +112,14 @@ int cli_exec(const struct cli_verb *v, int argc, char **argv)
 			topo_free(&t);
 			return 1;
 		}
+		snprintf(ns, sizeof(ns), "%s", t.nodes[node].netns);
 		topo_free(&t);
 	}
 	if (netns_move(fd) < 0)
 		return cli_error(v->name, "cannot enter the namespace: %s",
 				 strerror(errno));
 	close(fd);
-	exec_remount_sys();
+	exec_remount(ns);
 	umask(cli_caller_umask);
 	execvp(argv[optind], argv + optind);
 	cli_error(v->name, "cannot run '%s': %s", argv[optind], strerror(errno));

@@ -73,7 +73,7 @@ int cli_failover(const struct cli_verb *v, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	char labname[TOPO_NAME_MAX + 1];
-	bool http = true;
+	enum probe_kind http = PROBE_HTTP;
 	double *moved = NULL;
 	const char *lab = NULL, *user = NULL;
 	enum failover_mode mode = FAILOVER_KILL;
@@ -129,11 +129,28 @@ int cli_failover(const struct cli_verb *v, int argc, char **argv)
 		cli_error(v->name, "%s is not a POP", argv[optind]);
 		goto fail;
 	}
+	if (http == PROBE_DNS && t.dns.off) {
+		cli_error(v->name, "lab '%s' serves no DNS (dns: off)", labname);
+		goto fail;
+	}
 	f = (struct failover){
 		.lab = labname, .t = &t, .pop = (size_t)pop, .mode = mode,
-		.http = http, .interval_ns = (uint64_t)(interval_ms * 1e6),
+		.probe = http, .interval_ns = (uint64_t)(interval_ms * 1e6),
 	};
 	nu = failover_users(&f, nodes);
+	/* The users' addresses share a few /24s: more queries a second than
+	 * the POPs' response-rate limit lets through would read as outages. */
+	if (http == PROBE_DNS && t.dns.rate &&
+	    (double)nu * 1000.0 / interval_ms > (double)t.dns.rate) {
+		cli_error(v->name, "--probe dns: %zu user%s every %g ms is %.0f "
+			  "queries/s, above the zone's rate limit of %u/s per /24, "
+			  "so the limiter would drop probes; set dns: {rate-limit: 0} "
+			  "in the file, or --interval %.0f or more", nu,
+			  nu == 1 ? "" : "s", interval_ms,
+			  (double)nu * 1000.0 / interval_ms, t.dns.rate,
+			  (double)nu * 1000.0 / t.dns.rate + 0.5);
+		goto fail;
+	}
 	if (user) {
 		long ui = cli_find_node(v->name, &t, user);
 
@@ -171,7 +188,8 @@ int cli_failover(const struct cli_verb *v, int argc, char **argv)
 	if (json)
 		printf("{\"pop\":\"%s\",\"mode\":\"%s\",\"probe\":\"%s\","
 		       "\"interval_ms\":%g,\"runs\":[", t.nodes[pop].name,
-		       failover_mode_name(mode), http ? "http" : "icmp", interval_ms);
+		       failover_mode_name(mode), http == PROBE_HTTP ? "http" :
+		       http == PROBE_DNS ? "dns" : "icmp", interval_ms);
 	else
 		printf("failover of %s (%s), %ld run%s, probing every %g ms from %zu "
 		       "user%s with %s\n"

@@ -22,22 +22,27 @@
 #include <time.h>
 #include <unistd.h>
 
-int cli_probe_kind(const char *verb, const char *arg, bool *http)
+int cli_probe_kind(const char *verb, const char *arg, enum probe_kind *k)
 {
-	if (!strcmp(arg, "http") || !strcmp(arg, "icmp")) {
-		*http = arg[0] == 'h';
+	if (!strcmp(arg, "http") || !strcmp(arg, "icmp") || !strcmp(arg, "dns")) {
+		*k = arg[0] == 'h' ? PROBE_HTTP : arg[0] == 'd' ? PROBE_DNS :
+		     PROBE_ICMP;
 		return 0;
 	}
-	cli_error(verb, "--probe is http or icmp, not '%s'", arg);
+	cli_error(verb, "--probe is http, dns or icmp, not '%s'", arg);
 	return -EINVAL;
 }
 
-const char *cli_probe_what(bool http)
+const char *cli_probe_what(enum probe_kind k)
 {
-	return http ? "HTTP GET http://104.16.0.1/ (what a browser sees: a "
-		      "stopped or killed POP answers none)" :
-		      "ICMP echo (a stopped or killed POP's kernel still answers "
-		      "echoes until BGP moves traffic away)";
+	return k == PROBE_HTTP ?
+		"HTTP GET http://104.16.0.1/ (what a browser sees: a "
+		"stopped or killed POP answers none)" :
+	       k == PROBE_DNS ?
+		"DNS queries to 104.16.0.1 asking the NSID (what a resolver "
+		"sees: a stopped or killed POP answers none)" :
+		"ICMP echo (a stopped or killed POP's kernel still answers "
+		"echoes until BGP moves traffic away)";
 }
 
 static const char *addr_owner(const struct topo *t, uint32_t addr)
@@ -99,7 +104,8 @@ static double ms(uint64_t ns)
  */
 static int user_prober(const char *verb, const char *lab, const char *user,
 		       struct topo *t, long *idx, uint64_t interval_ns,
-		       uint64_t timeout_ns, bool http, probe_cb cb, void *ctx,
+		       uint64_t timeout_ns, enum probe_kind kind, probe_cb cb,
+		       void *ctx,
 		       struct ev_loop **l, struct prober **pr)
 {
 	char labname[TOPO_NAME_MAX + 1];
@@ -116,8 +122,8 @@ static int user_prober(const char *verb, const char *lab, const char *user,
 	*l = ev_loop_new();
 	r = *l ? prober_new(*l, t->anycast_addr, interval_ns, timeout_ns, cb,
 			    ctx, pr) : -ENOMEM;
-	if (r == 0 && http)
-		r = prober_use_http(*pr);
+	if (r == 0)
+		r = prober_use(*pr, kind, topo_dns_origin(t));
 	if (r == 0)
 		r = prober_add(*pr, fd, (size_t)*idx);
 	close(fd);
@@ -360,7 +366,7 @@ int cli_ping(const struct cli_verb *v, int argc, char **argv)
 		return cli_error(v->name, all ? "--all takes no USER" :
 				 "needs one USER: anycastlab ping USER (or --all)"), 2;
 	if (user_prober(v->name, lab, argv[optind], &t, &user,
-			(uint64_t)(interval * 1e9), 2000000000ull, false, ping_cb,
+			(uint64_t)(interval * 1e9), 2000000000ull, PROBE_ICMP, ping_cb,
 			&pc, &pc.l, &pr))
 		return 1;
 	pc.t = &t;
@@ -610,7 +616,8 @@ int cli_watch(const struct cli_verb *v, int argc, char **argv)
 	double interval_ms = 10;
 	struct prober *pr = NULL;
 	struct ev_loop *l = NULL;
-	bool http = true, all = false;
+	enum probe_kind http = PROBE_HTTP;
+	bool all = false;
 	uint64_t timeout_ns;
 	struct topo t;
 	size_t i;
@@ -655,7 +662,7 @@ int cli_watch(const struct cli_verb *v, int argc, char **argv)
 	l = ev_loop_new();
 	if (!ws.w || !l || prober_new(l, t.anycast_addr, proto.interval_ns,
 				      timeout_ns, watch_cb, &ws, &pr) < 0 ||
-	    (http && prober_use_http(pr) < 0)) {
+	    prober_use(pr, http, topo_dns_origin(&t)) < 0) {
 		r = cli_error(v->name, "out of memory");
 		goto out;
 	}

@@ -6,6 +6,7 @@
  * namespace with its log as stderr, and hands over to router_run().
  */
 #include "cli/cli.h"
+#include "dns/zone.h"
 #include "net/netns.h"
 #include "run/state.h"
 #include "router/router.h"
@@ -96,6 +97,13 @@ static int router_config_build(const struct topo *t, size_t self, bool lab_start
 	return 0;
 }
 
+static void zone_bad(void *ctx, size_t record, const char *why)
+{
+	(void)ctx;
+	(void)record;
+	log_err("the zone: %s", why);
+}
+
 int cli_router(const struct cli_verb *v, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -112,6 +120,7 @@ int cli_router(const struct cli_verb *v, int argc, char **argv)
 	char path[STATE_PATH_MAX];
 	bool lab_start = false, http_only = false;
 	int c, rc_exit, sync_fd = -1, logfd, nsfd, r;
+	struct dns_zone *zone = NULL;
 	struct topo t;
 	struct rlimit rl;
 	long self;
@@ -165,6 +174,16 @@ int cli_router(const struct cli_verb *v, int argc, char **argv)
 	}
 	rc.sync_fd = sync_fd;
 	rc.http_only = http_only;
+	if (rc.pop && !t.dns.off) {
+		/* The file was checked as it loaded, zone included. */
+		zone = topo_dns_zone(&t, zone_bad, NULL);
+		if (!zone)
+			return 1;
+		rc.zone = zone;
+		rc.dns_rate = t.dns.rate;
+		rc.dns_burst = t.dns.burst;
+		rc.dns_slip = t.dns.slip;
+	}
 	/* Beside BIRD, whose pid file is N.pid, the web server has its own;
 	 * it is written once port 80 is bound, which is what `up` waits for. */
 	if (router_state_file(lab, node, http_only ? "http.pid" : "pid",
@@ -186,5 +205,7 @@ int cli_router(const struct cli_verb *v, int argc, char **argv)
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
-	return router_run(&rc);
+	rc_exit = router_run(&rc);
+	dns_zone_free(zone);
+	return rc_exit;
 }

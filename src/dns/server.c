@@ -124,7 +124,7 @@ struct dns_server *dns_server_new(struct ev_loop *loop,
 		err = -dns_limit_init(&s->limit,
 				      cfg->rate ? cfg->rate : DNS_LIMIT_DEF_RATE,
 				      cfg->burst ? cfg->burst : DNS_LIMIT_DEF_BURST,
-				      cfg->slip ? cfg->slip : DNS_LIMIT_DEF_SLIP,
+				      cfg->slip,
 				      seed);
 		if (err)
 			goto out_free;

@@ -25,7 +25,9 @@ struct dns_config {
 	const char *pop;		/* id.server, hostname.bind, NSID; copied */
 	const char *city;		/* optional, copied */
 	const struct dns_zone *zone;	/* finished; required, not copied */
-	unsigned rate, burst, slip;	/* RRL [200/s, 400, 2]; rate=~0u: none */
+	/* RRL [200/s, 400]; rate=~0u: none; every slip-th limited response
+	 * slips (TC=1), 0 never: all dropped. */
+	unsigned rate, burst, slip;
 	unsigned max_tcp;		/* [256] connections open at once */
 	unsigned tcp_idle_ms;		/* [10000] */
 };

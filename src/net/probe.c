@@ -8,6 +8,7 @@
 #include "net/probe.h"
 #include "ev/ev.h"
 #include "net/netns.h"
+#include "dns/client.h"
 #include "http/client.h"
 
 #include <arpa/inet.h>
@@ -211,6 +212,9 @@ struct prober {
 	bool sending;
 	bool finished;		/* the NULL event went out */
 	bool http;
+	bool dns;
+	bool per_probe;		/* HTTP or DNS: a socket per probe */
+	char dns_name[256];
 };
 
 int prober_new(struct ev_loop *l, uint32_t dst, uint64_t interval_ns,
@@ -353,13 +357,88 @@ static void http_send(struct probe_user *u, size_t slot, uint16_t seq)
 	u->conn[slot] = c;
 }
 
-int prober_use_http(struct prober *p)
+/* ---- DNS probes ---- */
+
+static void dns_io(struct ev_loop *l, int fd, uint32_t events, void *ctx)
+{
+	struct probe_conn *c = ctx;
+	struct probe_user *u = c->u;
+	struct dns_query_opts o = { .id = c->seq, .nsid = true };
+	struct dns_reply *r;
+	uint8_t buf[1232];
+	ssize_t n;
+
+	(void)l;
+	(void)events;
+	n = recv(fd, buf, sizeof(buf), 0);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	/* Refused (no server there) or unreachable: lost. */
+	if (n <= 0) {
+		user_resolve(u, c->seq, false, ev_now_ns(), NULL);
+		return;
+	}
+	r = malloc(sizeof(*r));
+	/* An answer names the POP by its NSID; a slipped (truncated) one
+	 * or an error is no answer. */
+	if (r && dns_reply_parse(buf, (size_t)n, &o, u->p->dns_name, r) == 0 &&
+	    r->rcode == 0 && !r->tc && r->nsid[0])
+		user_resolve_as(u, c->seq, true, ev_now_ns(), NULL, r->nsid);
+	else if (n >= 2 && (buf[0] << 8 | buf[1]) == c->seq)
+		user_resolve(u, c->seq, false, ev_now_ns(), NULL);
+	free(r);
+}
+
+/* One query for the lab's name with the NSID asked, id = seq, on a
+ * socket of its own; a failure is a lost probe, found by the sweep. */
+static void dns_send(struct probe_user *u, size_t slot, uint16_t seq)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(53) };
+	struct dns_query_opts o = { .id = seq, .nsid = true };
+	struct probe_conn *c;
+	uint8_t q[128];
+	int fd, len;
+
+	to.sin_addr.s_addr = htonl(u->p->dst);
+	len = dns_query_build(q, sizeof(q), u->p->dns_name, &o);
+	fd = netns_socket(u->fd, AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+			  0);
+	if (fd < 0 || len < 0) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c || connect(fd, (struct sockaddr *)&to, sizeof(to)) < 0 ||
+	    ev_io_add(u->p->l, fd, EPOLLIN, dns_io, c) < 0) {
+		free(c);
+		close(fd);
+		return;
+	}
+	c->u = u;
+	c->seq = seq;
+	c->fd = fd;
+	c->sent = true;
+	u->conn[slot] = c;
+	send(fd, q, (size_t)len, MSG_DONTWAIT);
+}
+
+int prober_use(struct prober *p, enum probe_kind kind, const char *dns_name)
 {
 	struct rlimit rl;
 
 	if (p->n)
 		return -EBUSY;
-	p->http = true;
+	if (kind == PROBE_DNS &&
+	    (!dns_name || strlen(dns_name) >= sizeof(p->dns_name)))
+		return -EINVAL;
+	if (kind == PROBE_DNS)
+		strcpy(p->dns_name, dns_name);
+	if (kind == PROBE_ICMP)
+		return 0;
+	p->http = kind == PROBE_HTTP;
+	p->dns = kind == PROBE_DNS;
+	p->per_probe = true;
 	/* Up to a timeout's worth of connections per user at once. */
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
@@ -443,6 +522,10 @@ static void prober_send_all(struct prober *p)
 			http_send(u, slot, (uint16_t)(u->next_seq - 1));
 			continue;
 		}
+		if (p->dns) {
+			dns_send(u, slot, (uint16_t)(u->next_seq - 1));
+			continue;
+		}
 		len = probe_build_request(msg, sizeof(msg), u->id,
 					  (uint16_t)(u->next_seq - 1), now);
 		/* A send that fails (no route) is a probe that gets no answer. */
@@ -499,8 +582,8 @@ int prober_add(struct prober *p, int nsfd, size_t index)
 	u->p = p;
 	u->index = index;
 	u->id = (uint16_t)(getpid() * 131 + index * 7919 + 1);
-	if (p->http) {
-		/* The namespace, for a connection per probe. */
+	if (p->per_probe) {
+		/* The namespace, for a socket per probe. */
 		u->fd = fcntl(nsfd, F_DUPFD_CLOEXEC, 0);
 		u->conn = calloc(PROBE_RING, sizeof(*u->conn));
 		if (u->fd < 0 || !u->conn) {
@@ -577,7 +660,7 @@ void prober_free(struct prober *p)
 		for (k = 0; u->conn && k < PROBE_RING; k++)
 			conn_close(u, k);
 		free(u->conn);
-		if (!p->http)
+		if (!p->per_probe)
 			ev_io_del(p->l, u->fd);
 		close(u->fd);
 		free(u);

@@ -58,7 +58,7 @@ struct probe_event {
 	bool answered;		/* false: timed out */
 	uint64_t rtt_ns;
 	const struct probe_reply *reply;	/* ICMP: the echo reply */
-	const char *served_by;		/* HTTP: X-Served-By, the POP */
+	const char *served_by;		/* HTTP: X-Served-By; DNS: the NSID */
 };
 
 /* One call per probe answered or timed out; ev is NULL once, when a
@@ -67,11 +67,20 @@ typedef void (*probe_cb)(void *ctx, const struct probe_event *ev);
 
 int prober_new(struct ev_loop *l, uint32_t dst, uint64_t interval_ns,
 	       uint64_t timeout_ns, probe_cb cb, void *ctx, struct prober **out);
-/* Probe with HTTP GET http://<dst>/ instead of ICMP echoes, before any
- * user is added: an answer is a response with X-Served-By.  A router
- * that is stopped (frozen) or gone answers no HTTP, where its kernel
- * would still answer echoes. */
-int prober_use_http(struct prober *p);
+/*
+ * What a probe is, chosen before any user is added.  ICMP: an echo.
+ * HTTP: GET http://<dst>/, answered by a response with X-Served-By.
+ * DNS: a query for dns_name (the lab's zone) asking for the NSID, answered by a
+ * NOERROR reply naming the POP.  A router that is stopped (frozen) or
+ * gone answers no HTTP and no DNS, where its kernel would still answer
+ * echoes.
+ */
+enum probe_kind {
+	PROBE_ICMP,
+	PROBE_HTTP,
+	PROBE_DNS,
+};
+int prober_use(struct prober *p, enum probe_kind kind, const char *dns_name);
 /* Probe from the namespace behind nsfd; index is handed back in events. */
 int prober_add(struct prober *p, int nsfd, size_t index);
 /* Start sending: every user every interval, until count probes each

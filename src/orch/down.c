@@ -7,6 +7,7 @@
  */
 #include "orch/orch.h"
 #include "daemon/daemon.h"
+#include "run/etcns.h"
 #include "run/journal.h"
 #include "run/proc.h"
 #include "run/state.h"
@@ -184,6 +185,7 @@ static int down_lab(const char *lab, bool orphans, FILE *out, bool *nothing,
 	struct journal_rec *v = NULL;
 	struct timespec t0, t1;
 	size_t n = 0, i, deleted = 0, procs;
+	unsigned files;
 	bool had_state;
 	int r, err = 0;
 
@@ -206,7 +208,11 @@ static int down_lab(const char *lab, bool orphans, FILE *out, bool *nothing,
 		fprintf(out, "anycastlab: lab '%s': cannot read its journal (%s); "
 			"removing what its name points to\n", lab, strerror(-r));
 	down_collect_ns(lab, v, n, orphans, &s);
-	if (!had_state && s.nns == 0) {
+	/* The users' resolv.conf files, orphans of a lost journal too. */
+	for (i = 0; i < n && v[i].kind != JOURNAL_ETCNS; i++)
+		;
+	files = etcns_remove_lab(lab, i < n);
+	if (!had_state && s.nns == 0 && !files) {
 		*nothing = true;
 		goto out;
 	}

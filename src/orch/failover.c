@@ -293,7 +293,7 @@ size_t failover_users(const struct failover *f, size_t *out)
 
 	w.l = ev_loop_new();
 	if (!w.l || prober_new(w.l, t->anycast_addr, 5000000ull, 500000000ull,
-			       who_cb, &w, &pr) < 0 || (f->http && prober_use_http(pr) < 0))
+			       who_cb, &w, &pr) < 0 || prober_use(pr, f->probe, topo_dns_origin(t)) < 0)
 		goto out;
 	for (i = 0; i < t->nnodes && nu < FAILOVER_MAX_USERS; i++) {
 		if (t->nodes[i].kind != TOPO_KIND_USER)
@@ -347,7 +347,7 @@ int failover_run(const struct failover *f, const size_t *nodes, size_t nu,
 	fr.l = ev_loop_new();
 	if (!fr.l || prober_new(fr.l, f->t->anycast_addr, f->interval_ns,
 				1000000000ull, fo_cb, &fr, &fr.pr) < 0 ||
-	    (f->http && prober_use_http(fr.pr) < 0)) {
+	    prober_use(fr.pr, f->probe, topo_dns_origin(f->t)) < 0) {
 		if (fr.l)
 			ev_loop_free(fr.l);
 		return -ENOMEM;

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "net/probe.h"
 #include "topo/topo.h"
 
 #define FAILOVER_MAX_USERS	64
@@ -35,7 +36,7 @@ struct failover {
 	const struct topo *t;
 	size_t pop;
 	enum failover_mode mode;
-	bool http;		/* HTTP probes (else ICMP echoes) */
+	enum probe_kind probe;	/* ICMP echoes, HTTP GETs or DNS queries */
 	uint64_t interval_ns;
 };
 

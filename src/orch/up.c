@@ -8,6 +8,7 @@
  */
 #include "orch/orch.h"
 #include "daemon/daemon.h"
+#include "run/etcns.h"
 #include "run/journal.h"
 #include "orch/lab.h"
 #include "run/state.h"
@@ -135,6 +136,43 @@ static int lab_namespaces(struct lab *lab)
 		lab->next_ifindex[i] = 2;
 	}
 	lab_phase(lab, "namespaces", t->nnodes, &t0);
+	return 0;
+}
+
+/*
+ * Every user's resolv.conf names the anycast DNS, under /etc/netns/<ns>/,
+ * where `ip netns exec` and `anycastlab exec` find it: users resolve the
+ * CDN's name the way the lesson tells, through the POP BGP picks.
+ */
+static int lab_resolv_conf(struct lab *lab)
+{
+	const struct topo *t = lab->t;
+	size_t i;
+	int r;
+
+	if (t->dns.off)
+		return 0;
+	if (!etcns_root_exists()) {
+		r = journal_etcns(&lab->journal);
+		if (r < 0)
+			return lab_fail(lab, r, "cannot write the journal");
+	}
+	for (i = 0; i < t->nnodes; i++) {
+		const struct topo_node *n = &t->nodes[i];
+
+		if (n->kind != TOPO_KIND_USER)
+			continue;
+		r = etcns_resolv_write(t->name, n->netns, t->anycast_addr, NULL);
+		if (r == -EEXIST) {
+			fprintf(lab->out, "anycastlab: %s/%s/resolv.conf is not "
+				"the lab's; left as it is\n", ETCNS_ROOT,
+				n->netns);
+			continue;
+		}
+		if (r < 0)
+			return lab_fail(lab, r, "cannot write %s/%s/resolv.conf",
+					ETCNS_ROOT, n->netns);
+	}
 	return 0;
 }
 
@@ -469,6 +507,8 @@ int orch_up(const struct topo *t, const struct up_opts *o, struct err *e)
 	if (!o->no_routers)
 		lab_print_daemons(t, o->out);
 	r = lab_namespaces(&lab);
+	if (r == 0)
+		r = lab_resolv_conf(&lab);
 	if (r == 0)
 		r = lab_links(&lab);
 	if (r == 0)

@@ -42,7 +42,6 @@ struct router {
 	struct bgp_speaker *sp;
 	struct http_server *http;
 	struct dns_server *dns;
-	struct dns_zone *zone;
 	struct ctl_server *ctl;
 	struct linkmon *mon;
 	bool announcing;
@@ -590,26 +589,21 @@ static int router_listen_http(struct router *r)
 
 /*
  * The POP's authoritative DNS, UDP and TCP port 53, beside its HTTP
- * responder: the lab's zone, cdn.example.com. with its SOA, NS and the
- * anycast address, the same on every POP; id.server, hostname.bind and
- * NSID name the POP.
+ * responder: the lab's zone (the file's dns: block, by default
+ * cdn.example.com. with its SOA, NS and the anycast address), the same on
+ * every POP; id.server, hostname.bind and NSID name the POP.
  */
 static int router_listen_dns(struct router *r)
 {
-	struct dns_config dc = { .pop = r->rc->node, .city = r->rc->city };
-	char addr[IP4_STRLEN], why[160];
+	struct dns_config dc = {
+		.pop = r->rc->node, .city = r->rc->city, .zone = r->rc->zone,
+		.rate = r->rc->dns_rate ? r->rc->dns_rate : ~0u,
+		.burst = r->rc->dns_burst, .slip = r->rc->dns_slip,
+	};
 	int fd, ret;
 
-	ip4_str(r->rc->anycast_addr, addr);
-	r->zone = dns_zone_new("cdn.example.com.");
-	if (!r->zone)
-		return -errno;
-	if (dns_zone_add_default(r->zone, addr, why, sizeof(why)) < 0 ||
-	    dns_zone_finish(r->zone, addr, why, sizeof(why)) < 0) {
-		log_err("the zone: %s", why);
-		return -EINVAL;
-	}
-	dc.zone = r->zone;
+	if (!dc.zone)
+		return 0;
 	r->dns = dns_server_new(r->ev, &dc);
 	if (!r->dns)
 		return -errno;
@@ -793,7 +787,8 @@ int router_run(const struct router_config *rc)
 		return 1;
 	r.start_ms = ev_now_ms();
 	if (rc->http_only)
-		log_info("starting: HTTP only (another daemon speaks BGP here)");
+		log_info("starting: HTTP%s only (another daemon speaks BGP here)",
+			 rc->zone ? " and DNS" : "");
 	else
 		log_info("starting: AS%u, router id %s, %zu peers%s", rc->asn,
 			 ip4_str(rc->router_id, id), rc->npeers,
@@ -816,7 +811,6 @@ int router_run(const struct router_config *rc)
 	bgp_speaker_free(r.sp, true);
 	http_server_free(r.http);
 	dns_server_free(r.dns);
-	dns_zone_free(r.zone);
 	ctl_server_free(r.ctl);
 	linkmon_close(r.mon);
 	fib_close(r.fib);

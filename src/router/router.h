@@ -16,6 +16,8 @@
 #include "bgp/speaker.h"
 #include "util/ip.h"
 
+struct dns_zone;
+
 #define ROUTER_MAX_ORIG	16
 
 #define ROUTER_MAX_ACTIONS	64
@@ -43,6 +45,10 @@ struct router_config {
 	size_t npeers;
 	struct prefix4 originate[ROUTER_MAX_ORIG];	/* besides the anycast */
 	size_t norig;
+	/* A POP's authoritative DNS: the lab's zone (finished, owned by the
+	 * caller; NULL: no DNS) and the response-rate limit (rate 0: none). */
+	const struct dns_zone *zone;
+	unsigned dns_rate, dns_burst, dns_slip;
 	struct prefix4 anycast;		/* POPs announce it */
 	uint32_t anycast_addr;
 	char ctl_path[160];		/* control socket */

@@ -66,6 +66,12 @@ int journal_parse(const char *line, struct journal_rec *r)
 		r->proc.start = (unsigned long long)a;
 		return 0;
 	}
+	if (!strcmp(kind, "etcns")) {
+		if (line[strspn(line, " ")])
+			return -EINVAL;
+		r->kind = JOURNAL_ETCNS;
+		return 0;
+	}
 	if (!strcmp(kind, "up")) {
 		if (sscanf(line, " %lld %n", &b, &n) != 1 || line[n])
 			return -EINVAL;
@@ -143,6 +149,11 @@ int journal_daemon(struct journal *j, const char *node, const char *role,
 	return journal_write(j, line, snprintf(line, sizeof(line),
 					       "daemon %s %s %d %llu\n", node,
 					       role, (int)p->pid, p->start));
+}
+
+int journal_etcns(struct journal *j)
+{
+	return journal_write(j, "etcns\n", 6);
 }
 
 int journal_up(struct journal *j)

@@ -6,6 +6,7 @@
  *   netns world-syd
  *   proc syd 4242 123456
  *   daemon telstra bgpd 4250 123460
+ *   etcns
  *   up 1764094000
  *
  * "proc" is a node's built-in router; "daemon" one process of a node's
@@ -26,6 +27,7 @@ enum journal_kind {
 	JOURNAL_PROC,
 	JOURNAL_UP,		/* `up` finished */
 	JOURNAL_NETNS_CANCEL,	/* that namespace was not created by us */
+	JOURNAL_ETCNS,		/* /etc/netns was made by this lab */
 };
 
 #define JOURNAL_ROLE_MAX	7
@@ -55,6 +57,8 @@ int journal_proc(struct journal *j, const char *node, const struct proc_id *p);
 /* One process of a node's daemon: role is [a-z], at most 7 letters. */
 int journal_daemon(struct journal *j, const char *node, const char *role,
 		   const struct proc_id *p);
+/* Written before `up` makes /etc/netns, which did not exist (etcns.h). */
+int journal_etcns(struct journal *j);
 int journal_up(struct journal *j);
 
 /* Every valid record of lab, in order (namespaces only those named

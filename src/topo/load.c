@@ -1357,6 +1357,7 @@ static void load_top(struct loader *L, yaml_node_t *root)
 		{ .name = "name" }, { .name = "anycast" },
 		{ .name = "addressing" }, { .name = "defaults" },
 		{ .name = "nodes" }, { .name = "links" },
+		{ .name = "dns" },
 	};
 
 	if (root->type != YAML_MAPPING_NODE) {
@@ -1364,7 +1365,7 @@ static void load_top(struct loader *L, yaml_node_t *root)
 		       ld_what(root));
 		return;
 	}
-	ld_fields_get(L, root, "", f, 6);
+	ld_fields_get(L, root, "", f, 7);
 	if (f[0].key)
 		load_name(L, &f[0]);
 	else if (!f[0].hinted)
@@ -1385,6 +1386,8 @@ static void load_top(struct loader *L, yaml_node_t *root)
 		L->t->links_pos = ld_pos_of(f[5].key);
 		load_links(L, &f[5]);
 	}
+	if (f[6].key)
+		ld_dns(L, &f[6]);
 }
 
 /* libyaml reports a bad byte by offset only; find its line and column. */
@@ -1661,6 +1664,10 @@ static void topo_defaults(struct topo *t)
 	t->policy.local_pref[BGP_ROLE_CUSTOMER] = BGP_LP_CUSTOMER;
 	t->policy.local_pref[BGP_ROLE_PEER] = BGP_LP_PEER;
 	t->policy.local_pref[BGP_ROLE_PROVIDER] = BGP_LP_PROVIDER;
+	t->dns.ttl = TOPO_DNS_TTL_DEFAULT;
+	t->dns.rate = TOPO_DNS_RATE_DEFAULT;
+	t->dns.burst = TOPO_DNS_BURST_DEFAULT;
+	t->dns.slip = TOPO_DNS_SLIP_DEFAULT;
 }
 
 int topo_load_buf(const char *file, const char *data, size_t len,

@@ -108,6 +108,7 @@ void ld_policy_origin(struct loader *L, const struct field *f, const char *ctx,
 		      struct topo_node *nd);
 void ld_policy_actions(struct loader *L, const struct field *f, const char *ctx,
 		       struct topo_node *nd);
+void ld_dns(struct loader *L, const struct field *sec);
 void ld_policy_link(struct loader *L, const struct field *f, const char *ctx,
 		    struct topo_link *l);
 

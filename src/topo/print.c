@@ -222,6 +222,27 @@ static void print_links(const struct topo *t, FILE *f)
 	}
 }
 
+static void print_dns(const struct topo *t, FILE *f)
+{
+	const struct topo_dns *d = &t->dns;
+
+	if (d->off) {
+		fputs("  dns             off\n", f);
+		return;
+	}
+	fprintf(f, "  dns             %s, ",
+		topo_dns_origin(t));
+	if (d->nrecords)
+		fprintf(f, "%zu record%s from the file", d->nrecords,
+			d->nrecords == 1 ? "" : "s");
+	else
+		fputs("default records", f);
+	if (d->rate)
+		fprintf(f, ", at most %u answers/s per /24\n", d->rate);
+	else
+		fputs(", no rate limit\n", f);
+}
+
 void topo_print_plan(const struct topo *t, FILE *f)
 {
 	char p[PREFIX4_STRLEN], a[IP4_STRLEN];
@@ -254,6 +275,7 @@ void topo_print_plan(const struct topo *t, FILE *f)
 		fprintf(f, "  hold-time       0, no keepalives\n");
 	fprintf(f, "  connect-retry   %us\n", t->connect_retry);
 	fprintf(f, "  daemon          %s\n", topo_daemon_name(t->daemon));
+	print_dns(t, f);
 	fputc('\n', f);
 	print_nodes(t, f);
 	fputc('\n', f);
@@ -324,6 +346,41 @@ static void put_session(const struct topo_session *s, bool node,
 			s->ttl_security ? "true" : "false", post);
 }
 
+/* The dns: block, when the file has one. */
+static void put_dns(const struct topo *t, FILE *f)
+{
+	const struct topo_dns *d = &t->dns;
+	size_t i;
+
+	if (!d->given)
+		return;
+	if (d->off) {
+		fputs("\ndns: off\n", f);
+		return;
+	}
+	fputs("\ndns:\n", f);
+	fputs("  zone: ", f);
+	put_quoted(topo_dns_origin(t), f);
+	fprintf(f, "\n  ttl: %u\n  rate-limit: %u\n  burst: %u\n  slip: %u\n",
+		d->ttl, d->rate, d->burst, d->slip);
+	if (!d->nrecords)
+		return;
+	fputs("  records:\n", f);
+	for (i = 0; i < d->nrecords; i++) {
+		const struct topo_dns_record *r = &d->records[i];
+
+		fputs("    - {name: ", f);
+		put_quoted(r->name, f);
+		fputs(", type: ", f);
+		put_quoted(r->type, f);
+		fputs(", data: ", f);
+		put_quoted(r->data, f);
+		if (r->ttl_given)
+			fprintf(f, ", ttl: %u", r->ttl);
+		fputs("}\n", f);
+	}
+}
+
 void topo_print_yaml(const struct topo *t, FILE *f)
 {
 	char p[PREFIX4_STRLEN], a[IP4_STRLEN], netem[96];
@@ -382,6 +439,7 @@ void topo_print_yaml(const struct topo *t, FILE *f)
 		fputs("}\n", f);
 	}
 
+	put_dns(t, f);
 	if (!t->nlinks)
 		return;
 	fputs("\nlinks:\n", f);

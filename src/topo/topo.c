@@ -19,6 +19,13 @@ void topo_free(struct topo *t)
 		free(t->nodes[i].city);
 		free(t->nodes[i].actions);
 	}
+	for (i = 0; i < t->dns.nrecords; i++) {
+		free(t->dns.records[i].name);
+		free(t->dns.records[i].type);
+		free(t->dns.records[i].data);
+	}
+	free(t->dns.records);
+	free(t->dns.zone);
 	free(t->nodes);
 	free(t->links);
 	free(t->file);

@@ -226,6 +226,40 @@ struct topo_link {
 	uint32_t addr_a, addr_b;	/* a's and b's address on it */
 };
 
+/*
+ * The zone every POP serves on the anycast address (the file's dns:
+ * block).  Records are kept as written and checked by building the zone
+ * (topo_dns_zone) in validate.c, so a bad one is reported at its line.
+ */
+#define TOPO_DNS_ORIGIN_DEFAULT	"cdn.example.com."
+#define TOPO_DNS_TTL_DEFAULT	60
+#define TOPO_DNS_RATE_DEFAULT	200	/* responses/s per /24 (RRL) */
+#define TOPO_DNS_BURST_DEFAULT	400
+#define TOPO_DNS_SLIP_DEFAULT	2
+#define TOPO_DNS_RECORDS_MAX	1024
+
+struct topo_dns_record {
+	char *name, *type, *data;	/* as written */
+	uint32_t ttl;			/* 0: the block's ttl */
+	bool ttl_given;
+	unsigned nth;			/* 1-based place in the file's list */
+	struct topo_pos pos;		/* of the record */
+	struct topo_pos data_pos;	/* of its data */
+};
+
+struct topo_dns {
+	bool off;			/* dns: off: the POPs serve no DNS */
+	char *zone;			/* NULL: TOPO_DNS_ORIGIN_DEFAULT */
+	struct topo_pos zone_pos;
+	uint32_t ttl;			/* for records without their own */
+	struct topo_dns_record *records;
+	size_t nrecords;
+	uint32_t rate;			/* 0: no rate limit */
+	uint32_t burst, slip;
+	bool given;			/* the file has a dns: block */
+	struct topo_pos pos;		/* of its key */
+};
+
 enum topo_bad {
 	TOPO_BAD_ANYCAST_PREFIX = 1 << 0,
 	TOPO_BAD_ANYCAST_ADDR = 1 << 1,
@@ -247,6 +281,7 @@ struct topo {
 	char password[TOPO_PASSWORD_MAX + 1];	/* defaults:, "" none */
 	uint16_t send_hold_time;	/* seconds; 0: RFC 9687's default */
 	struct topo_policy policy;	/* defaults: for every router */
+	struct topo_dns dns;
 
 	struct topo_node *nodes;
 	size_t nnodes;
@@ -330,6 +365,20 @@ int topo_load_file(const char *path, struct topo *t, struct topo_diags *d);
 int topo_load_buf(const char *file, const char *data, size_t len,
 		  struct topo *t, struct topo_diags *d);
 void topo_free(struct topo *t);
+
+struct dns_zone;
+/*
+ * The zone the POPs serve, built and finished from t->dns: the records
+ * given, then what a resolver needs that they lack (the apex address
+ * record, SOA, NS and its address, as in dns_zone_add_default), or the
+ * default zone when no record is given.  Each problem goes to bad() as
+ * one sentence, with the index of the record at fault (nrecords when it
+ * is the zone's); after any, NULL (errno EINVAL, or ENOMEM with no call).
+ */
+typedef void topo_dns_bad_fn(void *ctx, size_t record, const char *why);
+struct dns_zone *topo_dns_zone(const struct topo *t, topo_dns_bad_fn *bad,
+			       void *ctx);
+const char *topo_dns_origin(const struct topo *t);
 
 /*
  * The checks that span nodes and links (AS numbers, who links to whom,

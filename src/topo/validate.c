@@ -9,6 +9,7 @@
  * is marked (has_kind false, asn 0, TOPO_NONE link ends, t->bad) and left
  * alone here, so one mistake is reported once.
  */
+#include "dns/zone.h"
 #include "topo/topo.h"
 
 #include <errno.h>
@@ -77,6 +78,36 @@ static void check_anycast(struct checker *c)
 	else
 		report(c, t->anycast_prefix_pos, "anycast: the default address %s is outside prefix %s; set 'address', e.g. %s",
 		       a, p, e);
+}
+
+static void dns_bad(void *ctx, size_t i, const char *why)
+{
+	struct checker *c = ctx;
+	const struct topo_dns *d = &c->t->dns;
+
+	if (i < d->nrecords)
+		report(c, d->records[i].pos, "dns: record %u: %s",
+		       d->records[i].nth, why);
+	else
+		report(c, d->zone_pos.line ? d->zone_pos : d->pos, "dns: %s",
+		       why);
+}
+
+/* The dns: block makes a zone a POP can serve: build it as a POP would. */
+static void check_dns(struct checker *c)
+{
+	const struct topo *t = c->t;
+	const struct topo_dns *d = &t->dns;
+	struct dns_zone *z;
+
+	if (d->off || (t->bad & TOPO_BAD_ANYCAST_ADDR))
+		return;
+	if (d->rate && !d->burst)
+		report(c, d->pos, "dns: burst 0 with a rate limit answers nobody; use a burst of at least 1, or rate-limit: 0");
+	z = topo_dns_zone(t, dns_bad, c);
+	if (!z && errno == ENOMEM)
+		c->err = -ENOMEM;
+	dns_zone_free(z);
 }
 
 struct range {
@@ -684,6 +715,7 @@ int topo_validate(const struct topo *t, struct topo_diags *d)
 		goto out;
 	}
 	check_anycast(&c);
+	check_dns(&c);
 	check_overlaps(&c);
 	check_pool_sizes(&c, routers);
 	check_asns(&c, idx);

@@ -4,6 +4,8 @@
  * torn last line rather than misreading it.
  */
 #include <criterion/criterion.h>
+
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -27,6 +29,9 @@ Test(journal, parses_each_kind)
 	cr_assert_eq(journal_parse("up 1764094000", &r), 0);
 	cr_assert_eq(r.kind, JOURNAL_UP);
 	cr_assert_eq(r.when, 1764094000ll);
+	cr_assert_eq(journal_parse("etcns", &r), 0);
+	cr_assert_eq(r.kind, JOURNAL_ETCNS);
+	cr_assert_eq(journal_parse("etcns /etc", &r), -EINVAL);
 }
 
 Test(journal, refuses_torn_and_foreign_lines)

@@ -543,7 +543,7 @@ Test(load, nesting_at_the_limit)
 	char *yaml = nested("name: lab\nextra: ", 63, "\nnodes: {i: {kind: isp, asn: 1}}\n");
 	char *got = diags_of(yaml, strlen(yaml));
 
-	cr_assert_str_eq(got, "lab.yaml:2:1: error: unknown key 'extra' (expected name, anycast, addressing, defaults, nodes or links)\n");
+	cr_assert_str_eq(got, "lab.yaml:2:1: error: unknown key 'extra' (expected name, anycast, addressing, defaults, nodes, links or dns)\n");
 	free(got);
 	free(yaml);
 }

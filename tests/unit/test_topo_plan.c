@@ -302,6 +302,7 @@ Test(plan, text_of_a_small_lab)
 		"  hold-time       0, no keepalives\n"
 		"  connect-retry   1s\n"
 		"  daemon          builtin\n"
+		"  dns             cdn.example.com., default records, at most 200 answers/s per /24\n"
 		"\n"
 		"nodes (3):\n"
 		"  NAME   KIND  NAMESPACE   ASN  ROUTER ID    GATEWAY           DAEMON   CITY\n"

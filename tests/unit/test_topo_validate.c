@@ -79,7 +79,7 @@ static const struct row rows[] = {
 	  "lab.yaml:3:3: error: node 'p': a pop needs a link to an ISP, e.g. - [<isp>, p]\n"
 	  "lab.yaml:5:1: error: unknown key 'link' (did you mean 'links'?)\n" },
 	{ "unknown top-level key, far off", "name: lab\nowner: me\nnodes:\n" PI LINK_IP,
-	  "lab.yaml:2:1: error: unknown key 'owner' (expected name, anycast, addressing, defaults, nodes or links)\n" },
+	  "lab.yaml:2:1: error: unknown key 'owner' (expected name, anycast, addressing, defaults, nodes, links or dns)\n" },
 	{ "unknown anycast key", "name: lab\nanycast: {prefix: 104.16.0.0/24, adress: 104.16.0.1}\nnodes:\n" PI LINK_IP,
 	  "lab.yaml:2:34: error: anycast: unknown key 'adress' (did you mean 'address'?)\n" },
 	{ "unknown addressing key", "name: lab\naddressing: {link: 10.0.0.0/24}\nnodes:\n" PI LINK_IP,
