@@ -8,7 +8,7 @@
 # root's), and otherwise from the nodes of the world topology, which is what
 # a lab runs unless told otherwise.  Nothing here needs jq.
 
-_anycastlab_verbs="up down status check graph exec routes ping curl watch
+_anycastlab_verbs="up down status check graph exec routes ping curl dig watch
 failover kill revive withdraw announce prepend cut heal freeze thaw"
 
 # Options of each verb, as 'anycastlab VERB --help' lists them.
@@ -22,7 +22,8 @@ _anycastlab_opts() {
 	exec)     echo "--lab --help" ;;
 	routes)   echo "--lab --adj-in --json --help" ;;
 	ping)     echo "-c -i --all --lab --help" ;;
-	curl)     echo "--all --lab --help" ;;
+	curl)     echo "--all --name --lab --help" ;;
+	dig)      echo "--all --tcp --json --lab --help" ;;
 	watch)    echo "--interval --probe --all --json --lab --help" ;;
 	failover) echo "--user --mode --probe --runs --interval --json --lab --help" ;;
 	withdraw) echo "--from --lab --help" ;;
@@ -112,7 +113,7 @@ _anycastlab() {
 		COMPREPLY=($(compgen -W "dot mermaid" -- "$cur"))
 		return ;;
 	--probe)
-		COMPREPLY=($(compgen -W "http icmp" -- "$cur"))
+		COMPREPLY=($(compgen -W "http dns icmp" -- "$cur"))
 		return ;;
 	--mode)
 		COMPREPLY=($(compgen -W "kill withdraw cut freeze" -- "$cur"))
@@ -153,7 +154,7 @@ _anycastlab() {
 		[ "$nargs" -ge 1 ] && return
 		COMPREPLY=($(compgen -W "$(_anycastlab_labs)" -- "$cur"))
 		return ;;
-	ping|curl|watch)                 kinds="user" ;;
+	ping|curl|dig|watch)             kinds="user" ;;
 	failover|withdraw|announce|prepend) kinds="pop" ;;
 	routes|kill|revive|freeze|thaw)  kinds="pop isp" ;;
 	exec)                            kinds="pop isp user" ;;
