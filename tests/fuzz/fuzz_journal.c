@@ -60,6 +60,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			n = snprintf(out, sizeof(out), "proc %s %d %llu",
 				     r.name, (int)r.proc.pid, r.proc.start);
 		break;
+	case JOURNAL_ETCNS:
+		if (r.name[0] || r.role[0])
+			abort();
+		n = snprintf(out, sizeof(out), "etcns");
+		break;
 	case JOURNAL_UP:
 		if (r.name[0])
 			abort();
